@@ -1,0 +1,33 @@
+# Bootstrap only: create .venv, install the pinned Python and npm packages, then hand over to invoke.
+# `make run` builds the sample site and serves it; `make test` runs the whole suite.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: setup run test bench clean
+
+setup: $(VENV)/.installed node_modules/.installed
+
+$(VENV)/.installed: pyproject.toml requirements.lock
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c requirements.lock -e '.[test]'
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+run: setup
+	$(BIN)/invoke build serve --host $(HOST) --port $(PORT)
+
+test: setup
+	$(BIN)/invoke test
+
+bench: setup
+	$(BIN)/invoke bench
+
+clean:
+	$(BIN)/invoke clean

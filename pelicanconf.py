@@ -1,0 +1,118 @@
+"""Development settings for the Engage site (used by `invoke build` and plain `pelican`).
+
+Site facts live here; `publishconf.py` overrides what differs in production. Every `ENGAGE_*`
+setting is declared with its default and help in `plugins/engagement/settings.py`.
+"""
+
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+
+# --- The organisation ------------------------------------------------------------------------
+SITENAME = "NHS Riverside and Vale Integrated Care Board"
+AUTHOR = "NHS Riverside and Vale ICB"
+SITEURL = ""
+SITE_DESCRIPTION = (
+    "Have your say on health services in Riverside, Vale Cross and Millbrook: news, "
+    "consultations and ways to get involved."
+)
+TIMEZONE = "Europe/London"
+DEFAULT_LANG = "en-GB"
+DEFAULT_DATE_FORMAT = "%-d %B %Y"
+
+# --- Content ---------------------------------------------------------------------------------
+PATH = "content"
+ARTICLE_PATHS = ["posts", "consultations"]
+PAGE_PATHS = ["pages"]
+STATIC_PATHS = ["images"]
+SLUGIFY_SOURCE = "basename"  # the file name is the URL: stable when an editor retitles a post
+USE_FOLDER_AS_CATEGORY = False
+DEFAULT_CATEGORY = ""
+
+# --- Theme and plugin ------------------------------------------------------------------------
+THEME = "theme"
+PLUGIN_PATHS = ["plugins"]
+PLUGINS = ["engagement"]
+
+ENGAGE_CATEGORIES = ["News", "Health advice", "Have your say"]
+ENGAGE_NAVIGATION = [
+    ("News and advice", "blog/"),
+    ("Consultations", "consultations/"),
+    ("About us", "about/"),
+    ("Contact us", "contact/"),
+]
+ENGAGE_FOOTER_LINKS = [
+    ("Ground rules for taking part", "ground-rules/"),
+    ("Privacy notice", "privacy/"),
+    ("Accessibility statement", "accessibility/"),
+    ("Contact us", "contact/"),
+]
+ENGAGE_SITE_URL = "http://127.0.0.1:8000"
+ENGAGE_API_URL = "/api"
+ENGAGE_NODE_MODULES = str(ROOT / "node_modules")
+ENGAGE_SCSS = str(ROOT / "theme" / "scss" / "main.scss")
+
+# --- URLs: folders with index.html, so addresses stay tidy on any static host ----------------
+ARTICLE_URL = "blog/{slug}/"
+ARTICLE_SAVE_AS = "blog/{slug}/index.html"
+PAGE_URL = "{slug}/"
+PAGE_SAVE_AS = "{slug}/index.html"
+CATEGORY_URL = "blog/category/{slug}/"
+CATEGORY_SAVE_AS = "blog/category/{slug}/index.html"
+TAG_URL = "blog/tag/{slug}/"
+TAG_SAVE_AS = "blog/tag/{slug}/index.html"
+CATEGORIES_URL = "blog/categories/"
+CATEGORIES_SAVE_AS = "blog/categories/index.html"
+TAGS_URL = "blog/tags/"
+TAGS_SAVE_AS = "blog/tags/index.html"
+AUTHOR_SAVE_AS = ""
+AUTHORS_SAVE_AS = ""
+ARCHIVES_SAVE_AS = ""
+DRAFT_URL = "drafts/{slug}/"
+DRAFT_SAVE_AS = "drafts/{slug}/index.html"
+
+DIRECT_TEMPLATES = ["home", "index", "categories", "tags", "consultations", "notfound", "sitemap", "robots"]
+HOME_SAVE_AS = "index.html"
+INDEX_URL = "blog/"
+INDEX_SAVE_AS = "blog/index.html"
+CONSULTATIONS_URL = "consultations/"
+CONSULTATIONS_SAVE_AS = "consultations/index.html"
+NOTFOUND_SAVE_AS = "404.html"
+SITEMAP_SAVE_AS = "sitemap.xml"
+ROBOTS_SAVE_AS = "robots.txt"
+
+DEFAULT_PAGINATION = 10
+PAGINATED_TEMPLATES = {"index": None, "tag": None, "category": None}
+PAGINATION_PATTERNS = (
+    (1, "{url}", "{save_as}"),
+    (2, "{base_name}/page/{number}/", "{base_name}/page/{number}/index.html"),
+)
+
+# --- Feeds: Atom and RSS for all posts, Atom per category (consultations have their own) -----
+FEED_DOMAIN = ENGAGE_SITE_URL  # feed links must be absolute for feed readers and cross-posting
+FEED_ALL_ATOM = "feeds/all.atom.xml"
+FEED_ALL_RSS = "feeds/all.rss.xml"
+CATEGORY_FEED_ATOM = "feeds/{slug}.atom.xml"
+CATEGORY_FEED_RSS = None
+AUTHOR_FEED_ATOM = None
+AUTHOR_FEED_RSS = None
+TRANSLATION_FEED_ATOM = None
+FEED_MAX_ITEMS = 50
+RSS_FEED_SUMMARY_ONLY = True
+
+MARKDOWN = {
+    "extension_configs": {
+        "markdown.extensions.extra": {},
+        "markdown.extensions.meta": {},
+        "markdown.extensions.toc": {},
+    },
+    "output_format": "html5",
+}
+
+# --- Build -----------------------------------------------------------------------------------
+JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "autoescape": True}
+CACHE_CONTENT = True
+LOAD_CONTENT_CACHE = True
+CACHE_PATH = str(ROOT / ".cache" / "pelican")
+RELATIVE_URLS = False
+TYPOGRIFY = False

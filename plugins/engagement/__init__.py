@@ -1,0 +1,74 @@
+"""The Engage plugin for Pelican: front-matter checks, questionnaires, the manifest, theme assets.
+
+`register()` connects handlers to Pelican's signals and does nothing else at import, as Pelican's
+own plugins do. The work is in small modules: `reader` (front matter), `questionnaires`,
+`ground_rules`, `consultations`, `social`, `manifest`, `assets`, `youtube`; `build` ties one run
+together.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from jinja2 import ChainableUndefined, ChoiceLoader, PackageLoader
+from pelican import signals
+from pelican.readers import MarkdownReader
+
+from .build import EngagementBuild
+from .problems import PROBLEMS, HideContentErrorTraceback
+from .reader import EngageMarkdownReader
+from .settings import apply_defaults
+from .youtube import YouTubeExtension
+
+_current: EngagementBuild | None = None
+
+
+def register() -> None:
+    """Connect the plugin to Pelican's signals."""
+    signals.initialized.connect(on_initialized)
+    signals.get_generators.connect(on_run_start)
+    signals.readers_init.connect(on_readers_init)
+    signals.generator_init.connect(on_generator_init)
+    signals.all_generators_finalized.connect(on_content_ready)
+    signals.finalized.connect(on_finished)
+
+
+def on_initialized(pelican: Any) -> None:
+    """Check the settings and teach Markdown the video block (once per Pelican instance)."""
+    logging.getLogger("pelican").addFilter(HideContentErrorTraceback())
+    apply_defaults(pelican.settings)
+    markdown = pelican.settings.setdefault("MARKDOWN", {})
+    extensions = markdown.setdefault("extensions", [])
+    if not any(isinstance(extension, YouTubeExtension) for extension in extensions):
+        extensions.append(YouTubeExtension())
+
+
+def on_run_start(pelican: Any) -> None:
+    """Each run (again on every change with --autoreload) starts with no problems recorded."""
+    global _current
+    PROBLEMS.reset()
+    _current = EngagementBuild(pelican.settings)
+    _current.start()
+
+
+def on_readers_init(readers: Any) -> None:
+    """Markdown files are read by the reader that explains content errors."""
+    for extension in MarkdownReader.file_extensions:
+        readers.reader_classes[extension] = EngageMarkdownReader
+
+
+def on_generator_init(generator: Any) -> None:
+    """Templates can use the NHS.UK frontend macros, configured as nhsuk-frontend-jinja asks."""
+    generator.env.loader = ChoiceLoader([generator.env.loader, PackageLoader("nhsuk_frontend_jinja")])
+    generator.env.undefined = ChainableUndefined
+
+
+def on_content_ready(generators: list[Any]) -> None:
+    if _current is not None:
+        _current.complete(generators)
+
+
+def on_finished(pelican: Any) -> None:
+    if _current is not None:
+        _current.finish(pelican.output_path)

@@ -1,0 +1,163 @@
+"""One Pelican run as the plugin sees it: data files loaded, content completed, manifest written.
+
+Everything the theme and the manifest need is worked out once here, on the content objects, so
+templates only display facts and the manifest and the pages can never disagree.
+"""
+
+from __future__ import annotations
+
+import datetime
+import zoneinfo
+from pathlib import Path
+from typing import Any
+
+from pelican.generators import ArticlesGenerator, PagesGenerator
+
+from . import consultations, ground_rules, manifest, questionnaires
+from .assets import ThemeAssets
+from .fields import parse_day
+from .problems import PROBLEMS, line_of_field
+from .reader import CONSULTATION_CATEGORY
+from .social import social_copy
+
+
+class EngagementBuild:
+    """State for one run of Pelican."""
+
+    def __init__(self, settings: dict[str, Any]) -> None:
+        self.settings = settings
+        self.content_root = Path(settings["PATH"]).resolve()
+        self.display_root = self.content_root.parent
+        self.assets = ThemeAssets(settings)
+        self.questionnaires: dict[str, dict] = {}
+        self.ground_rules: list[dict[str, str]] = []
+        self.manifest: dict[str, Any] | None = None
+
+    def start(self) -> None:
+        """Read the data files and begin compiling the styles while Pelican reads content."""
+        folder = self.content_root / self.settings["ENGAGE_QUESTIONNAIRES_PATH"]
+        self.questionnaires, faults = questionnaires.load_all(folder, self.display_root)
+        for source, (line, field, message) in faults:
+            PROBLEMS.add(source, field or None, message, line)
+        rules_path = self.content_root / self.settings["ENGAGE_GROUND_RULES_FILE"]
+        self.ground_rules, faults = ground_rules.load(rules_path)
+        for line, field, message in faults:
+            PROBLEMS.add(self._shown(rules_path), field or None, message, line)
+        self.assets.start()
+
+    def complete(self, generators: list[Any]) -> None:
+        """Give every content object the facts the theme and manifest use, then check across files."""
+        articles = next((g for g in generators if isinstance(g, ArticlesGenerator)), None)
+        pages = next((g for g in generators if isinstance(g, PagesGenerator)), None)
+        published: list[Any] = []
+        today = self._today()
+        used_by: dict[str, str] = {}
+        if articles is not None:
+            published += articles.articles + articles.hidden_articles
+            for article in articles.articles + articles.hidden_articles + articles.drafts:
+                self._complete_article(article, today, used_by)
+        if pages is not None:
+            published += pages.pages + pages.hidden_pages
+            for page in pages.pages + pages.hidden_pages + pages.draft_pages:
+                _complete_common(page, kind="page")
+        self._check_unique_urls(published)
+        context = generators[0].context
+        found = [a for a in published if a.kind == "consultation"]
+        context["CONSULTATIONS"] = consultations.group_by_status(found)
+        context["GROUND_RULES"] = self.ground_rules
+        context["QUESTIONNAIRES"] = self.questionnaires
+        context["CONSULTATION_STATUS_LABELS"] = consultations.STATUS_LABELS
+        context["ENGAGE_BUILD_DAY"] = today
+        PROBLEMS.raise_if_any()
+        self.manifest = manifest.build(self.settings, published, self.questionnaires, self.ground_rules)
+
+    def finish(self, output_path: str) -> None:
+        """Write the manifest and put the compiled assets in place."""
+        output = Path(output_path)
+        self.assets.finish(output)
+        if self.manifest is not None:
+            manifest.write(output / self.settings["ENGAGE_MANIFEST"], self.manifest)
+
+    def _complete_article(self, article: Any, today: datetime.date, used_by: dict[str, str]) -> None:
+        is_consultation = str(getattr(article, "category", "")) == CONSULTATION_CATEGORY
+        _complete_common(article, kind="consultation" if is_consultation else "article")
+        article.comments_open = str(getattr(article, "comments", "open")).lower() != "closed"
+        if not is_consultation:
+            return
+        article.opens = parse_day(article.metadata["opens"])
+        article.closes = parse_day(article.metadata["closes"])
+        article.consultation_status = consultations.status(
+            article.opens, article.closes, today, self.settings["ENGAGE_CLOSING_SOON_DAYS"]
+        )
+        article.consultation_status_label = consultations.STATUS_LABELS[article.consultation_status]
+        if article.consultation_status == "closed":
+            article.comments_open = False
+        article.body_html, article.outcome_html = consultations.split_outcome(article.content)
+        wanted = article.metadata.get("questionnaire")
+        if wanted:
+            self._attach_questionnaire(article, str(wanted), used_by)
+
+    def _attach_questionnaire(self, article: Any, wanted: str, used_by: dict[str, str]) -> None:
+        source = self._shown(Path(article.source_path))
+        definition = self.questionnaires.get(wanted)
+        if definition is None:
+            known = ", ".join(sorted(self.questionnaires)) or "none yet"
+            PROBLEMS.add(
+                source,
+                "Questionnaire",
+                f"there is no questionnaire '{wanted}': add content/questionnaires/{wanted}.yaml "
+                f"or use one that exists ({known}).",
+                line_of_field(Path(article.source_path), "questionnaire"),
+            )
+            return
+        if wanted in used_by and used_by[wanted] != source:
+            PROBLEMS.add(
+                source,
+                "Questionnaire",
+                f"'{wanted}' is already used by {used_by[wanted]}: each consultation needs its "
+                "own questionnaire, because its opening and closing dates apply to the answers.",
+                line_of_field(Path(article.source_path), "questionnaire"),
+            )
+            return
+        used_by[wanted] = source
+        definition["opens"] = article.opens.isoformat()
+        definition["closes"] = article.closes.isoformat()
+        article.questionnaire = definition
+
+    def _check_unique_urls(self, items: list[Any]) -> None:
+        seen: dict[str, str] = {}
+        for item in items:
+            source = self._shown(Path(item.source_path))
+            if item.url_path in seen:
+                PROBLEMS.add(
+                    source,
+                    None,
+                    f"it would be published at {item.url_path}, like {seen[item.url_path]}: "
+                    "rename one of the files (the file name is the address).",
+                )
+            seen.setdefault(item.url_path, source)
+
+    def _today(self) -> datetime.date:
+        if self.settings["ENGAGE_TODAY"]:
+            return datetime.date.fromisoformat(self.settings["ENGAGE_TODAY"])
+        zone = zoneinfo.ZoneInfo(self.settings.get("TIMEZONE") or "UTC")
+        return datetime.datetime.now(zone).date()
+
+    def _shown(self, path: Path) -> str:
+        try:
+            return path.resolve().relative_to(self.display_root).as_posix()
+        except ValueError:
+            return path.as_posix()
+
+
+def _complete_common(item: Any, kind: str) -> None:
+    """Facts every page has: its kind, site-relative path and social copy."""
+    item.kind = kind
+    item.url_path = "/" + item.url if not item.url.startswith("/") else item.url
+    item.comments_open = False
+    item.questionnaire = None
+    item.opens = None
+    item.closes = None
+    item.consultation_status = None
+    tags = [str(tag) for tag in getattr(item, "tags", [])]
+    item.social = social_copy(item.metadata, tags) if kind != "page" else {"hashtags": [], "text": {}}

@@ -1,0 +1,62 @@
+"""The site manifest (`output/engagement.json`): the contract between the build and the services.
+
+The feedback API learns from it which pages take comments and which questionnaires exist; the
+cross-poster learns each post's social copy. Neither reads markdown or YAML. The format is
+documented by `schemas/manifest.schema.json`; bump `VERSION` when it changes incompatibly.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from markupsafe import Markup
+
+VERSION = 1
+
+
+def page_entry(item: Any) -> dict[str, Any]:
+    """One page, article or consultation as the services see it (attributes set by the plugin)."""
+    date = getattr(item, "date", None) if item.kind != "page" else None
+    return {
+        "url": item.url_path,
+        "title": Markup(item.title).striptags(),
+        "kind": item.kind,
+        "comments": "open" if item.comments_open else "closed",
+        "questionnaire": item.questionnaire["id"] if item.questionnaire else None,
+        "opens": item.opens.isoformat() if item.opens else None,
+        "closes": item.closes.isoformat() if item.closes else None,
+        "summary": Markup(getattr(item, "summary", "") or "").striptags() or None,
+        "published": date.isoformat() if date else None,
+        "social": item.social,
+    }
+
+
+def build(
+    settings: dict[str, Any],
+    items: list[Any],
+    questionnaires: dict[str, dict],
+    ground_rules: list[dict[str, str]],
+) -> dict[str, Any]:
+    """The whole manifest, in a stable order so that unchanged content gives identical bytes."""
+    return {
+        "version": VERSION,
+        "site": {
+            "name": settings["SITENAME"],
+            "url": settings["ENGAGE_SITE_URL"],
+            "api": settings["ENGAGE_API_URL"],
+            "language": settings["DEFAULT_LANG"],
+            "ground_rules": ground_rules,
+        },
+        "pages": sorted((page_entry(item) for item in items), key=lambda entry: entry["url"]),
+        "questionnaires": {key: questionnaires[key] for key in sorted(questionnaires)},
+    }
+
+
+def write(path: Path, manifest: dict[str, Any]) -> None:
+    """Write atomically, so a service reading it never sees half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_suffix(".tmp")
+    partial.write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    partial.replace(path)

@@ -1,0 +1,51 @@
+"""YAML data files read with line numbers, so a problem can point at the line to fix."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+
+class Mapping(dict):
+    """A YAML mapping that remembers the line it starts on."""
+
+    line: int = 0
+
+
+class LineLoader(yaml.SafeLoader):
+    """SafeLoader whose mappings carry `.line` (1-based)."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> Mapping:
+        mapping = Mapping(super().construct_mapping(node, deep=deep))
+        mapping.line = node.start_mark.line + 1
+        return mapping
+
+
+LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, LineLoader.construct_mapping)
+
+
+class YamlProblem(ValueError):
+    """The file is not valid YAML; `line` says where the parser gave up."""
+
+    def __init__(self, message: str, line: int | None) -> None:
+        super().__init__(message)
+        self.line = line
+
+
+def load(path: Path) -> Any:
+    """Parse a YAML file safely; syntax errors become a sentence and a line number."""
+    try:
+        return yaml.load(path.read_text(encoding="utf-8"), Loader=LineLoader)  # noqa: S506
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = mark.line + 1 if mark else None
+        problem = error.problem or "the file is not valid YAML"
+        raise YamlProblem(
+            f"this is not valid YAML ({problem}); check the indentation and that text "
+            "containing ':' or '#' is in quotes.",
+            line,
+        ) from error
+    except UnicodeDecodeError as error:
+        raise YamlProblem("the file is not UTF-8 text: save it as UTF-8.", None) from error

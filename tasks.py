@@ -1,0 +1,105 @@
+"""Tasks for building, serving, publishing, testing and benchmarking the site (`invoke --list`).
+
+The Pelican-quickstart set (clean, build, rebuild, regenerate, serve, preview, publish) plus
+test and bench. Pelican runs in-process through its own `main`, exactly as the `pelican` command.
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+import shutil
+import sys
+from pathlib import Path
+
+from invoke import Context, task
+from invoke.exceptions import Exit
+
+ROOT = Path(__file__).resolve().parent
+CONFIG = {
+    "content": "content",
+    "output": os.environ.get("ENGAGE_OUTPUT", "output"),
+    "settings_dev": "pelicanconf.py",
+    "settings_publish": "publishconf.py",
+}
+
+
+def pelican(arguments: str) -> None:
+    """Run Pelican as its command line does; a failed build ends the task with its exit status."""
+    from pelican import main
+
+    try:
+        main(shlex.split(arguments))
+    except SystemExit as stop:
+        if stop.code:
+            raise Exit(code=stop.code if isinstance(stop.code, int) else 1) from None
+
+
+@task
+def clean(c: Context) -> None:
+    """Remove the built site and the build caches."""
+    for folder in (CONFIG["output"], ".cache"):
+        shutil.rmtree(ROOT / folder, ignore_errors=True)
+
+
+@task
+def build(c: Context) -> None:
+    """Build the site with the development settings into output/."""
+    pelican(f"{CONFIG['content']} -s {CONFIG['settings_dev']} -o {CONFIG['output']}")
+
+
+@task(pre=[clean], post=[build])
+def rebuild(c: Context) -> None:
+    """Clean, then build from scratch."""
+
+
+@task
+def regenerate(c: Context) -> None:
+    """Rebuild whenever content, theme or settings change (Ctrl+C to stop)."""
+    pelican(f"-r {CONFIG['content']} -s {CONFIG['settings_dev']} -o {CONFIG['output']}")
+
+
+@task(help={"host": "address to listen on", "port": "port to listen on"})
+def serve(c: Context, host: str = "127.0.0.1", port: int = 8000) -> None:
+    """Serve output/ on http://HOST:PORT, with the site's own 404 page."""
+    from engagement.serve import serve_site
+
+    serve_site(ROOT / CONFIG["output"], host, port)
+
+
+@task
+def preview(c: Context) -> None:
+    """Build with the production settings (publishconf.py), to check before publishing."""
+    pelican(f"{CONFIG['content']} -s {CONFIG['settings_publish']} -o {CONFIG['output']}")
+
+
+@task(help={"dry_run": "show what rsync would change, change nothing"})
+def publish(c: Context, dry_run: bool = False) -> None:
+    """Build with the production settings and copy the site to ENGAGE_PUBLISH_TARGET with rsync."""
+    target = os.environ.get("ENGAGE_PUBLISH_TARGET", "")
+    if not target:
+        raise Exit(
+            "Set ENGAGE_PUBLISH_TARGET (e.g. user@host:/var/www/engage/) to say where to publish.",
+            code=2,
+        )
+    preview(c)
+    flags = "--dry-run --itemize-changes" if dry_run else ""
+    c.run(
+        f"rsync --archive --compress --delete --checksum {flags} "
+        f"{shlex.quote(CONFIG['output'])}/ {shlex.quote(target)}",
+        pty=False,
+    )
+
+
+@task(help={"args": "extra arguments for pytest, e.g. '-k manifest -x'"})
+def test(c: Context, args: str = "") -> None:
+    """Check style with ruff, then run the whole test suite."""
+    c.run(f"{sys.executable} -m ruff check .")
+    c.run(f"{sys.executable} -m ruff format --check .")
+    c.run(f"{sys.executable} -m pytest {args}", pty=False)
+
+
+@task(help={"posts": "posts in the synthetic corpus", "runs": "runs per measurement"})
+def bench(c: Context, posts: int = 1000, runs: int = 3) -> None:
+    """Benchmarks: build speed against vanilla Pelican (see bench/README.md)."""
+    c.run(f"{sys.executable} bench/site_build.py --posts {posts} --runs {runs}", pty=False)

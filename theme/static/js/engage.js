@@ -1,0 +1,54 @@
+/*
+ * Engage: small progressive enhancements. No dependencies, nothing loaded from another host
+ * until a reader asks for it.
+ *
+ * Videos: each `.engage-video__frame[data-engage-video]` holds a notice and a hidden "Play video"
+ * button. With JavaScript the button is shown; pressing it swaps the notice and button for a
+ * youtube-nocookie.com iframe (autoplay) and moves focus to it. Nothing is requested from
+ * YouTube before the click.
+ */
+(function () {
+  'use strict'
+
+  var VIDEO_ID = /^[A-Za-z0-9_-]{6,20}$/
+
+  function playVideo (frame) {
+    var id = frame.getAttribute('data-engage-video') || ''
+    if (!VIDEO_ID.test(id)) return
+    var title = frame.getAttribute('data-title') || 'YouTube video'
+    var iframe = document.createElement('iframe')
+    iframe.src = 'https://www.youtube-nocookie.com/embed/' + encodeURIComponent(id) + '?autoplay=1'
+    iframe.title = 'Video: ' + title
+    iframe.setAttribute('allow', 'autoplay; encrypted-media; picture-in-picture')
+    iframe.setAttribute('allowfullscreen', '')
+    iframe.setAttribute('loading', 'lazy')
+    while (frame.firstChild) frame.removeChild(frame.firstChild)
+    frame.appendChild(iframe)
+    frame.classList.add('engage-video__frame--playing')
+    iframe.focus()
+  }
+
+  function initVideos (scope) {
+    var frames = scope.querySelectorAll('.engage-video__frame[data-engage-video]')
+    Array.prototype.forEach.call(frames, function (frame) {
+      var button = frame.querySelector('.engage-video__play')
+      if (!button || button.getAttribute('data-engage-ready')) return
+      button.setAttribute('data-engage-ready', 'true')
+      button.hidden = false
+      button.addEventListener('click', function (event) {
+        event.preventDefault()
+        playVideo(frame)
+      })
+    })
+  }
+
+  function init () {
+    initVideos(document)
+  }
+
+  if (document.readyState === 'loading') {
+    document.addEventListener('DOMContentLoaded', init)
+  } else {
+    init()
+  }
+})()
