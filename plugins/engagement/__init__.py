@@ -16,6 +16,7 @@ from pelican import signals
 from pelican.readers import MarkdownReader
 
 from .build import EngagementBuild
+from .feeds import AbsoluteFeedWriter
 from .problems import PROBLEMS, HideContentErrorTraceback
 from .reader import EngageMarkdownReader
 from .settings import apply_defaults
@@ -30,6 +31,7 @@ def register() -> None:
     signals.get_generators.connect(on_run_start)
     signals.readers_init.connect(on_readers_init)
     signals.generator_init.connect(on_generator_init)
+    signals.get_writer.connect(feed_writer)
     signals.all_generators_finalized.connect(on_content_ready)
     signals.finalized.connect(on_finished)
 
@@ -62,6 +64,11 @@ def on_generator_init(generator: Any) -> None:
     """Templates can use the NHS.UK frontend macros, configured as nhsuk-frontend-jinja asks."""
     generator.env.loader = ChoiceLoader([generator.env.loader, PackageLoader("nhsuk_frontend_jinja")])
     generator.env.undefined = ChainableUndefined
+
+
+def feed_writer(pelican: Any) -> type:
+    """Feeds get absolute links even in development builds."""
+    return AbsoluteFeedWriter
 
 
 def on_content_ready(generators: list[Any]) -> None:

@@ -20,6 +20,16 @@ TEXT_TYPES = ("text", "long_text")
 DEFAULT_MAX_LENGTH = {"text": 200, "long_text": 2000}
 QUESTION_KEYS = ("id", "type", "label", "hint", "required", "options", "max_length")
 TOP_KEYS = ("id", "title", "intro", "service", "questions")
+# Names editors bring from HTML and other survey tools, and the type each means here.
+TYPE_ALIASES = {
+    "radio": "single",
+    "radios": "single",
+    "checkbox": "multiple",
+    "checkboxes": "multiple",
+    "input": "text",
+    "textarea": "long_text",
+    "friends_and_family": "fft",
+}
 QUESTION_ID = re.compile(r"^[a-z][a-z0-9_]*$")
 OPTION_VALUE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
 
@@ -103,7 +113,8 @@ def _check_question(index: int, question: Any, seen: dict[str, int]) -> Iterator
     kind = question.get("type")
     if kind not in TYPES:
         close = difflib.get_close_matches(str(kind), TYPES, n=1)
-        fix = f"did you mean '{close[0]}'? " if close else ""
+        suggestion = TYPE_ALIASES.get(str(kind).lower()) or (close[0] if close else None)
+        fix = f"did you mean '{suggestion}'? " if suggestion else ""
         yield (line, f"{where}.type", f"'{kind}' is not a question type: {fix}use one of {', '.join(TYPES)}.")
         return
     if "required" in question and not isinstance(question["required"], bool):
