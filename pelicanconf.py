@@ -71,7 +71,16 @@ ARCHIVES_SAVE_AS = ""
 DRAFT_URL = "drafts/{slug}/"
 DRAFT_SAVE_AS = "drafts/{slug}/index.html"
 
-DIRECT_TEMPLATES = ["home", "index", "categories", "tags", "consultations", "notfound", "sitemap", "robots"]
+DIRECT_TEMPLATES = [
+    "home",
+    "index",
+    "categories",
+    "tags",
+    "consultations",
+    "notfound",
+    "sitemap",
+    "robots",
+]
 HOME_SAVE_AS = "index.html"
 INDEX_URL = "blog/"
 INDEX_SAVE_AS = "blog/index.html"

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-
 from engagement.serve import make_server
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -42,7 +41,16 @@ class Build:
 def run_pelican(content: Path, output: Path, cache: Path, *extra: str) -> Build:
     """Build as editors and hosting pipelines do: `pelican CONTENT -s pelicanconf.py -o OUTPUT`."""
     settings = {"CACHE_PATH": str(cache), "ENGAGE_TODAY": BUILD_DAY}
-    command = [sys.executable, "-m", "pelican", str(content), "-s", "pelicanconf.py", "-o", str(output)]
+    command = [
+        sys.executable,
+        "-m",
+        "pelican",
+        str(content),
+        "-s",
+        "pelicanconf.py",
+        "-o",
+        str(output),
+    ]
     command += ["-e", *(f"{key}={json.dumps(value)}" for key, value in settings.items()), *extra]
     done = subprocess.run(
         command,

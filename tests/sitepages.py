@@ -21,8 +21,18 @@ FETCHING = {
     "input": ("src",),
     "track": ("src",),
 }
-LINK_FETCHING_RELS = {"stylesheet", "icon", "mask-icon", "apple-touch-icon", "manifest", "preload",
-                      "prefetch", "preconnect", "dns-prefetch", "modulepreload"}
+LINK_FETCHING_RELS = {
+    "stylesheet",
+    "icon",
+    "mask-icon",
+    "apple-touch-icon",
+    "manifest",
+    "preload",
+    "prefetch",
+    "preconnect",
+    "dns-prefetch",
+    "modulepreload",
+}
 CSS_URL = re.compile(r"url\(\s*['\"]?([^'\")]+)['\"]?\s*\)")
 IMPORT = re.compile(r"""import\s*(?:[^'";]*from\s*)?['"]([^'"]+)['"]""")
 

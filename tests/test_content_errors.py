@@ -22,6 +22,8 @@ Summary: Tell us.
 Body.
 """
 
+POST = "Title: T\nDate: 2026-01-01\nCategory: News\nSummary: S.\n{extra}\nX\n"
+
 CASES = {
     "bad date": (
         {"posts/late.md": "Title: Late\nDate: 2026-13-45\nCategory: News\nSummary: S.\n\nX\n"},
@@ -65,8 +67,10 @@ CASES = {
     ),
     "unknown category": (
         {"posts/cat.md": "Title: T\nDate: 2026-01-01\nCategory: Helth advice\nSummary: S.\n\nX\n"},
-        ["content/posts/cat.md:3: Category: 'Helth advice' is not one of the site's categories: "
-         "did you mean 'Health advice'?"],
+        [
+            "content/posts/cat.md:3: Category: 'Helth advice' is not one of the site's categories: "
+            "did you mean 'Health advice'?"
+        ],
     ),
     "missing title": (
         {"pages/untitled.md": "Summary: S.\n\nX\n"},
@@ -81,25 +85,29 @@ CASES = {
         ["content/questionnaires/survey.yaml:3: question 'a'.label: is missing"],
     ),
     "choice with one answer": (
-        {"questionnaires/survey.yaml": (
-            "title: S\nquestions:\n  - id: a\n    type: single\n    label: Pick\n"
-            "    options: [Only]\n"
-        )},
+        {
+            "questionnaires/survey.yaml": (
+                "title: S\nquestions:\n  - id: a\n    type: single\n    label: Pick\n"
+                "    options: [Only]\n"
+            )
+        },
         ["question 'a'.options: needs at least two answers"],
     ),
     "video without transcript": (
-        {"posts/video.md": (
-            "Title: T\nDate: 2026-01-01\nCategory: News\nSummary: S.\n\nIntro.\n\n"
-            '!!! youtube aBcD3fGh1jK "A film"\n\nAfter.\n'
-        )},
+        {
+            "posts/video.md": (
+                "Title: T\nDate: 2026-01-01\nCategory: News\nSummary: S.\n\nIntro.\n\n"
+                '!!! youtube aBcD3fGh1jK "A film"\n\nAfter.\n'
+            )
+        },
         ["content/posts/video.md:8: Video: 'A film' has no transcript"],
     ),
     "comments value": (
-        {"posts/c.md": "Title: T\nDate: 2026-01-01\nCategory: News\nSummary: S.\nComments: off\n\nX\n"},
+        {"posts/c.md": POST.format(extra="Comments: off\n")},
         ["content/posts/c.md:5: Comments: 'off' is not allowed: write 'Comments: closed'"],
     ),
     "same address twice": (
-        {"posts/about.md": "Title: T\nDate: 2026-01-01\nCategory: News\nSummary: S.\nSlug: first\n\nX\n"},
+        {"posts/about.md": POST.format(extra="Slug: first\n")},
         ["it would be published at /blog/first/, like content/posts/first.md"],
     ),
 }

@@ -8,7 +8,6 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-
 from conftest import ROOT
 
 SCHEMA = json.loads((ROOT / "schemas/manifest.schema.json").read_text(encoding="utf-8"))
@@ -59,7 +58,12 @@ def test_questionnaires_carry_their_consultation_dates(manifest: dict) -> None:
     fft = [q for q in survey["questions"] if q["type"] == "fft"]
     assert len(fft) == 1
     assert [o["label"] for o in fft[0]["options"]] == [
-        "Very good", "Good", "Neither good nor poor", "Poor", "Very poor", "Don't know",
+        "Very good",
+        "Good",
+        "Neither good nor poor",
+        "Poor",
+        "Very poor",
+        "Don't know",
     ]
     assert manifest["site"]["ground_rules"][0]["id"] == "personal-details"
 

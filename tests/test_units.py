@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime
 
 import pytest
-
 from engagement.consultations import split_outcome, status
 from engagement.questionnaires import check, normalise
 from engagement.social import hashtag
@@ -29,7 +28,9 @@ def test_consultation_status(today: datetime.date, expected: str) -> None:
 
 
 def test_outcome_is_split_from_the_body() -> None:
-    body, outcome = split_outcome('<p>Intro</p>\n<h2 id="you-said-we-did">You said, we did</h2><p>X</p>')
+    body, outcome = split_outcome(
+        '<p>Intro</p>\n<h2 id="you-said-we-did">You said, we did</h2><p>X</p>'
+    )
     assert body == "<p>Intro</p>"
     assert outcome.startswith("<h2") and outcome.endswith("<p>X</p>")
     assert split_outcome("<p>Only</p>") == ("<p>Only</p>", None)
@@ -73,5 +74,7 @@ def test_normalised_questionnaire() -> None:
 
 
 def test_fft_wording_cannot_be_changed() -> None:
-    faults = list(check("s", {"title": "S", "questions": [{"id": "e", "type": "fft", "label": "X"}]}))
+    faults = list(
+        check("s", {"title": "S", "questions": [{"id": "e", "type": "fft", "label": "X"}]})
+    )
     assert faults and "wording is fixed" in faults[0][2]

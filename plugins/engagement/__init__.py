@@ -62,7 +62,9 @@ def on_readers_init(readers: Any) -> None:
 
 def on_generator_init(generator: Any) -> None:
     """Templates can use the NHS.UK frontend macros, configured as nhsuk-frontend-jinja asks."""
-    generator.env.loader = ChoiceLoader([generator.env.loader, PackageLoader("nhsuk_frontend_jinja")])
+    generator.env.loader = ChoiceLoader(
+        [generator.env.loader, PackageLoader("nhsuk_frontend_jinja")]
+    )
     generator.env.undefined = ChainableUndefined
 
 

@@ -42,7 +42,9 @@ class ThemeAssets:
         if self.css.exists():
             return
         entry = self.cache / f"entry-font-{str(self.font).lower()}.scss"
-        entry.write_text(f'@use "main" with ($engage-include-font-face: {str(self.font).lower()});\n')
+        entry.write_text(
+            f'@use "main" with ($engage-include-font-face: {str(self.font).lower()});\n'
+        )
         node = shutil.which("node")
         if node is None:
             raise ContentError(
@@ -74,7 +76,9 @@ class ThemeAssets:
                 _, errors = self.process.communicate(timeout=SASS_TIMEOUT_SECONDS)
             except subprocess.TimeoutExpired:
                 self.process.kill()
-                raise ContentError("theme: compiling the styles took too long and was stopped.") from None
+                raise ContentError(
+                    "theme: compiling the styles took too long and was stopped."
+                ) from None
             if self.process.returncode != 0:
                 message = errors.decode("utf-8", "replace").strip()
                 raise ContentError(f"theme: the styles did not compile:\n{message}")
@@ -86,7 +90,9 @@ class ThemeAssets:
             _copy_if_changed(dist / name, output / NHSUK_OUTPUT / name)
         for source in sorted((dist / "assets").rglob("*")):
             if source.is_file():
-                _copy_if_changed(source, output / NHSUK_OUTPUT / "assets" / source.relative_to(dist / "assets"))
+                _copy_if_changed(
+                    source, output / NHSUK_OUTPUT / "assets" / source.relative_to(dist / "assets")
+                )
 
     def _require_packages(self) -> None:
         for needed in (self.node_modules / NHSUK_DIST, self.node_modules / "sass" / "sass.js"):
@@ -96,7 +102,9 @@ class ThemeAssets:
                     "Run `make setup` (or `npm ci`)."
                 )
         if not self.scss.is_file():
-            raise ContentError(f"theme: the styles' entry point {self.scss} is missing (ENGAGE_SCSS).")
+            raise ContentError(
+                f"theme: the styles' entry point {self.scss} is missing (ENGAGE_SCSS)."
+            )
 
     def _fingerprint(self) -> str:
         """A hash of the Sass sources, the package versions and the font switch."""

@@ -46,7 +46,7 @@ class EngagementBuild:
         self.assets.start()
 
     def complete(self, generators: list[Any]) -> None:
-        """Give every content object the facts the theme and manifest use, then check across files."""
+        """Give content objects the facts the theme and manifest use; check across files."""
         articles = next((g for g in generators if isinstance(g, ArticlesGenerator)), None)
         pages = next((g for g in generators if isinstance(g, PagesGenerator)), None)
         published: list[Any] = []
@@ -69,7 +69,9 @@ class EngagementBuild:
         context["CONSULTATION_STATUS_LABELS"] = consultations.STATUS_LABELS
         context["ENGAGE_BUILD_DAY"] = today
         PROBLEMS.raise_if_any()
-        self.manifest = manifest.build(self.settings, published, self.questionnaires, self.ground_rules)
+        self.manifest = manifest.build(
+            self.settings, published, self.questionnaires, self.ground_rules
+        )
 
     def finish(self, output_path: str) -> None:
         """Write the manifest and put the compiled assets in place."""
@@ -78,7 +80,9 @@ class EngagementBuild:
         if self.manifest is not None:
             manifest.write(output / self.settings["ENGAGE_MANIFEST"], self.manifest)
 
-    def _complete_article(self, article: Any, today: datetime.date, used_by: dict[str, str]) -> None:
+    def _complete_article(
+        self, article: Any, today: datetime.date, used_by: dict[str, str]
+    ) -> None:
         is_consultation = str(getattr(article, "category", "")) == CONSULTATION_CATEGORY
         _complete_common(article, kind="consultation" if is_consultation else "article")
         article.comments_open = str(getattr(article, "comments", "open")).lower() != "closed"
@@ -160,4 +164,6 @@ def _complete_common(item: Any, kind: str) -> None:
     item.closes = None
     item.consultation_status = None
     tags = [str(tag) for tag in getattr(item, "tags", [])]
-    item.social = social_copy(item.metadata, tags) if kind != "page" else {"hashtags": [], "text": {}}
+    item.social = (
+        social_copy(item.metadata, tags) if kind != "page" else {"hashtags": [], "text": {}}
+    )

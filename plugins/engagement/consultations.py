@@ -17,7 +17,9 @@ STATUS_LABELS = {
 }
 
 
-def status(opens: datetime.date, closes: datetime.date, today: datetime.date, soon_days: int) -> str:
+def status(
+    opens: datetime.date, closes: datetime.date, today: datetime.date, soon_days: int
+) -> str:
     """'upcoming', 'open', 'closing-soon' or 'closed'; a consultation is open all day on Closes."""
     if today < opens:
         return "upcoming"

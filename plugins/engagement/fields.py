@@ -106,15 +106,21 @@ def _check_consultation(metadata: dict[str, Any]) -> Iterator[tuple[str, str]]:
                 f"for example '{EXAMPLES[field]}'.",
             )
     if len(dates) == 2 and dates["closes"] < dates["opens"]:
-        yield "Closes", (
-            f"{dates['closes']} is before Opens ({dates['opens']}): a consultation must close "
-            "on or after the day it opens."
+        yield (
+            "Closes",
+            (
+                f"{dates['closes']} is before Opens ({dates['opens']}): a consultation must close "
+                "on or after the day it opens."
+            ),
         )
     questionnaire = metadata.get("questionnaire")
     if questionnaire is not None and not QUESTIONNAIRE_ID.match(str(questionnaire)):
-        yield "Questionnaire", (
-            f"'{questionnaire}' is not a questionnaire id: use the name of a file in "
-            "content/questionnaires/ without '.yaml' (lowercase letters, digits, - and _)."
+        yield (
+            "Questionnaire",
+            (
+                f"'{questionnaire}' is not a questionnaire id: use the name of a file in "
+                "content/questionnaires/ without '.yaml' (lowercase letters, digits, - and _)."
+            ),
         )
     if "category" in metadata:
         yield "Category", "consultations are filed under Consultations: remove this line."

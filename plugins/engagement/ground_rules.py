@@ -46,14 +46,26 @@ def check(data: Any) -> Iterator[Fault]:
             continue
         for key in rule:
             if key not in KEYS:
-                yield (line, f"rule {number}.{key}", "is not a field Engage knows: use id, title, summary.")
+                yield (
+                    line,
+                    f"rule {number}.{key}",
+                    "is not a field Engage knows: use id, title, summary.",
+                )
         rule_id = rule.get("id")
         if not isinstance(rule_id, str) or not RULE_ID.match(rule_id):
-            yield (line, f"rule {number}.id", "needs lowercase letters, digits and - (e.g. personal-details).")
+            yield (
+                line,
+                f"rule {number}.id",
+                "needs lowercase letters, digits and - (e.g. personal-details).",
+            )
         elif rule_id in seen:
             yield (line, f"rule {number}.id", f"'{rule_id}' is used twice: ids must differ.")
         else:
             seen.add(rule_id)
         for key in ("title", "summary"):
             if not isinstance(rule.get(key), str) or not rule[key].strip():
-                yield (line, f"rule {number}.{key}", "is missing: every rule needs a title and a summary.")
+                yield (
+                    line,
+                    f"rule {number}.{key}",
+                    "is missing: every rule needs a title and a summary.",
+                )

@@ -107,7 +107,11 @@ def _check_question(index: int, question: Any, seen: dict[str, int]) -> Iterator
     if not isinstance(qid, str) or not QUESTION_ID.match(qid):
         yield (line, f"{where}.id", "needs an id of lowercase letters, digits and _ (e.g. travel).")
     elif qid in seen:
-        yield (line, f"{where}.id", f"is used twice (first at question {seen[qid]}): ids must differ.")
+        yield (
+            line,
+            f"{where}.id",
+            f"is used twice (first at question {seen[qid]}): ids must differ.",
+        )
     else:
         seen[qid] = index
     kind = question.get("type")
@@ -115,7 +119,11 @@ def _check_question(index: int, question: Any, seen: dict[str, int]) -> Iterator
         close = difflib.get_close_matches(str(kind), TYPES, n=1)
         suggestion = TYPE_ALIASES.get(str(kind).lower()) or (close[0] if close else None)
         fix = f"did you mean '{suggestion}'? " if suggestion else ""
-        yield (line, f"{where}.type", f"'{kind}' is not a question type: {fix}use one of {', '.join(TYPES)}.")
+        yield (
+            line,
+            f"{where}.type",
+            f"'{kind}' is not a question type: {fix}use one of {', '.join(TYPES)}.",
+        )
         return
     if "required" in question and not isinstance(question["required"], bool):
         yield (line, f"{where}.required", "should be true or false.")
@@ -124,15 +132,25 @@ def _check_question(index: int, question: Any, seen: dict[str, int]) -> Iterator
     if kind == "fft":
         for key in ("label", "options", "max_length"):
             if key in question:
-                yield (line, f"{where}.{key}", "the Friends and Family Test wording is fixed: remove it.")
+                yield (
+                    line,
+                    f"{where}.{key}",
+                    "the Friends and Family Test wording is fixed: remove it.",
+                )
         return
     if not isinstance(question.get("label"), str) or not question["label"].strip():
-        yield (line, f"{where}.label", "is missing: add 'label: ...', the question as people read it.")
+        yield (
+            line,
+            f"{where}.label",
+            "is missing: add 'label: ...', the question as people read it.",
+        )
     if kind in TEXT_TYPES:
         if "options" in question:
             yield (line, f"{where}.options", f"a {kind} question has no options: remove them.")
         limit = question.get("max_length")
-        if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int) or limit < 1):
+        if limit is not None and (
+            isinstance(limit, bool) or not isinstance(limit, int) or limit < 1
+        ):
             yield (line, f"{where}.max_length", "should be a whole number of characters, e.g. 500.")
     else:
         if "max_length" in question:
@@ -149,12 +167,24 @@ def _check_options(options: Any, where: str, line: int | None) -> Iterator[Fault
         value, label = _option(option)
         option_line = getattr(option, "line", line)
         if label is None:
-            yield (option_line, f"{where}[{number}]", "each answer needs a label: put it in quotes.")
+            yield (
+                option_line,
+                f"{where}[{number}]",
+                "each answer needs a label: put it in quotes.",
+            )
             continue
         if not OPTION_VALUE.match(value):
-            yield (option_line, f"{where}[{number}].value", f"'{value}' should be letters, digits, - or _.")
+            yield (
+                option_line,
+                f"{where}[{number}].value",
+                f"'{value}' should be letters, digits, - or _.",
+            )
         elif value in values:
-            yield (option_line, f"{where}[{number}].value", f"'{value}' is used twice: values must differ.")
+            yield (
+                option_line,
+                f"{where}[{number}].value",
+                f"'{value}' is used twice: values must differ.",
+            )
         values.add(value)
 
 
@@ -167,7 +197,9 @@ def _option(option: Any) -> tuple[str, str | None]:
     return "", None
 
 
-def _unknown_keys(data: dict, known: tuple[str, ...], prefix: str, line: int | None) -> Iterator[Fault]:
+def _unknown_keys(
+    data: dict, known: tuple[str, ...], prefix: str, line: int | None
+) -> Iterator[Fault]:
     for key in data:
         if key not in known:
             close = difflib.get_close_matches(str(key), known, n=1)
@@ -196,7 +228,10 @@ def _normalise_question(question: dict, service: str) -> dict:
         options = [{"value": value, "label": text} for value, text in FFT_OPTIONS]
     else:
         label = question["label"].strip()
-        options = [dict(zip(("value", "label"), _option(o), strict=True)) for o in question.get("options", [])]
+        options = [
+            dict(zip(("value", "label"), _option(o), strict=True))
+            for o in question.get("options", [])
+        ]
     return {
         "id": question["id"],
         "type": kind,

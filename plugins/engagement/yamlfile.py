@@ -23,7 +23,9 @@ class LineLoader(yaml.SafeLoader):
         return mapping
 
 
-LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, LineLoader.construct_mapping)
+LineLoader.add_constructor(
+    yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, LineLoader.construct_mapping
+)
 
 
 class YamlProblem(ValueError):
@@ -37,7 +39,7 @@ class YamlProblem(ValueError):
 def load(path: Path) -> Any:
     """Parse a YAML file safely; syntax errors become a sentence and a line number."""
     try:
-        return yaml.load(path.read_text(encoding="utf-8"), Loader=LineLoader)  # noqa: S506
+        return yaml.load(path.read_text(encoding="utf-8"), Loader=LineLoader)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark else None

@@ -62,13 +62,15 @@ class YouTubeProcessor(BlockProcessor):
 
     def _last_video(self, parent: etree.Element) -> etree.Element | None:
         last = self.lastChild(parent)
-        if last is not None and last.tag == "figure" and last.get("class") == CLASS:
+        if last is not None and last.tag == "div" and last.get("class") == CLASS:
             return last
         return None
 
 
 def _figure(parent: etree.Element, video_id: str, title: str) -> etree.Element:
-    figure = etree.SubElement(parent, "figure", {"class": CLASS, "id": f"video-{video_id}"})
+    # A div, not a figure: a figure's caption must come first or last, and here the transcript
+    # follows the link.
+    figure = etree.SubElement(parent, "div", {"class": CLASS, "id": f"video-{video_id}"})
     frame = etree.SubElement(
         figure,
         "div",
@@ -82,12 +84,16 @@ def _figure(parent: etree.Element, video_id: str, title: str) -> etree.Element:
     button = etree.SubElement(
         frame,
         "button",
-        {"type": "button", "class": "nhsuk-button nhsuk-button--secondary engage-video__play", "hidden": "hidden"},
+        {
+            "type": "button",
+            "class": "nhsuk-button nhsuk-button--secondary engage-video__play",
+            "hidden": "hidden",
+        },
     )
     button.text = f"Play video: {title}"
-    caption = etree.SubElement(figure, "figcaption", {"class": "engage-video__caption"})
+    caption = etree.SubElement(figure, "p", {"class": "engage-video__caption"})
     link = etree.SubElement(caption, "a", {"href": f"https://www.youtube.com/watch?v={video_id}"})
-    link.text = f"Watch ‘{title}’ on YouTube"
+    link.text = f"Watch ‘{title}’ on YouTube"  # noqa: RUF001 (typographic quotes)
     details = etree.SubElement(figure, "details", {"class": "nhsuk-details"})
     summary = etree.SubElement(details, "summary", {"class": "nhsuk-details__summary"})
     label = etree.SubElement(summary, "span", {"class": "nhsuk-details__summary-text"})
@@ -99,5 +105,5 @@ def _figure(parent: etree.Element, video_id: str, title: str) -> etree.Element:
 class YouTubeExtension(Extension):
     """Registers the `!!! youtube` block, ahead of admonitions should those be enabled."""
 
-    def extendMarkdown(self, md: Markdown) -> None:  # noqa: N802 (Markdown's API)
+    def extendMarkdown(self, md: Markdown) -> None:
         md.parser.blockprocessors.register(YouTubeProcessor(md.parser), "engage_youtube", 106)
