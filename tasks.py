@@ -76,12 +76,17 @@ def preview(c: Context) -> None:
 @task(help={"dry_run": "show what rsync would change, change nothing"})
 def publish(c: Context, dry_run: bool = False) -> None:
     """Build with the production settings and copy the site to ENGAGE_PUBLISH_TARGET with rsync."""
-    target = os.environ.get("ENGAGE_PUBLISH_TARGET", "")
+    from pelican.settings import read_settings
+
+    target = read_settings(str(ROOT / CONFIG["settings_publish"])).get("ENGAGE_PUBLISH_TARGET")
     if not target:
         raise Exit(
-            "Set ENGAGE_PUBLISH_TARGET (e.g. user@host:/var/www/engage/) to say where to publish.",
+            "Nowhere to publish: set ENGAGE_PUBLISH_TARGET (e.g. deploy@web1:/var/www/engage/) "
+            "in the environment or in publishconf.py.",
             code=2,
         )
+    if shutil.which("rsync") is None:
+        raise Exit("invoke publish needs rsync: install it (apt-get install rsync).", code=2)
     preview(c)
     flags = "--dry-run --itemize-changes" if dry_run else ""
     c.run(

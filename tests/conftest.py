@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
 from engagement.serve import make_server
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -7,6 +7,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+
 from sitepages import CSS_URL, html_pages, local_file, page_refs, url_of
 
 SITE = "http://127.0.0.1:8000"  # ENGAGE_SITE_URL in pelicanconf.py

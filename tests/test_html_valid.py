@@ -9,6 +9,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+
 from conftest import ROOT
 
 VNU = ROOT / "node_modules/vnu-jar/build/dist/vnu.jar"

@@ -44,3 +44,14 @@ def test_the_collector_sees_foreign_resources() -> None:
     fetched = page_refs(html).fetched
     assert len(fetched) == 6
     assert all(local_file(Path("/x"), a, f"{SITE}/", SITE) is None for a in fetched)
+
+
+def test_the_nhs_font_is_only_loaded_when_switched_on(tmp_path: Path) -> None:
+    from conftest import ROOT, run_pelican
+
+    build = run_pelican(
+        ROOT / "content", tmp_path / "out", tmp_path / "cache", "-e", "ENGAGE_NHS_FONT=true"
+    )
+    assert build.returncode == 0, build.log
+    css = (build.output / "theme/css/main.css").read_text(encoding="utf-8")
+    assert "@font-face" in css and "Frutiger" in css

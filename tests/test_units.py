@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
+
 from engagement.consultations import split_outcome, status
 from engagement.questionnaires import check, normalise
 from engagement.social import hashtag

@@ -1,0 +1,64 @@
+"""The invoke tasks as an operator runs them: production preview, publishing with rsync, and the
+preview server's own 404 page."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+from conftest import ROOT
+
+INVOKE = [sys.executable, "-m", "invoke"]
+
+
+def run_task(*arguments: str, **environment: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [*INVOKE, *arguments],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "COLUMNS": "200", **environment},
+    )
+
+
+def test_publish_builds_for_production_and_copies_with_rsync(tmp_path: Path) -> None:
+    output, target = tmp_path / "output", tmp_path / "www"
+    target.mkdir()
+    environment = {
+        "ENGAGE_OUTPUT": str(output),
+        "ENGAGE_SITE_URL": "https://engage.example.nhs.uk",
+        "ENGAGE_PUBLISH_TARGET": f"{target}/",
+    }
+    dry = run_task("publish", "--dry-run", **environment)
+    assert dry.returncode == 0, dry.stdout + dry.stderr
+    assert list(target.iterdir()) == [], "a dry run changes nothing"
+    assert "index.html" in dry.stdout
+    done = run_task("publish", **environment)
+    assert done.returncode == 0, done.stdout + done.stderr
+    home = (target / "index.html").read_text(encoding="utf-8")
+    assert '<link rel="canonical" href="https://engage.example.nhs.uk/">' in home
+    assert (target / "engagement.json").is_file()
+    assert (target / "theme/css/main.css").is_file()
+
+
+def test_publish_without_a_target_says_what_to_set(tmp_path: Path) -> None:
+    done = run_task("publish", ENGAGE_OUTPUT=str(tmp_path), ENGAGE_PUBLISH_TARGET="")
+    assert done.returncode == 2
+    assert "set ENGAGE_PUBLISH_TARGET" in done.stdout + done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_preview_server_answers_missing_pages_with_the_404_page(site_url: str) -> None:
+    try:
+        urllib.request.urlopen(f"{site_url}/no-such-page/")
+        raise AssertionError("a missing page must answer 404")
+    except urllib.error.HTTPError as error:
+        assert error.code == 404
+        assert "Page not found" in error.read().decode("utf-8")
+    with urllib.request.urlopen(f"{site_url}/blog/") as answer:
+        assert answer.status == 200
