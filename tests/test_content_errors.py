@@ -93,6 +93,16 @@ CASES = {
         },
         ["question 'a'.options: needs at least two answers"],
     ),
+    "unquoted yes": (
+        {
+            "questionnaires/survey.yaml": (
+                "title: S\nquestions:\n  - id: a\n    type: single\n    label: Agree?\n"
+                "    options:\n      - value: yes\n        label: 'Yes'\n"
+                "      - value: 'no'\n        label: 'No'\n"
+            )
+        },
+        ["survey.yaml:7: question 'a'.options[1].value: YAML read this as true/false"],
+    ),
     "video without transcript": (
         {
             "posts/video.md": (

@@ -11,10 +11,10 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from jinja2 import ChainableUndefined, ChoiceLoader, PackageLoader
 from pelican import signals
 from pelican.readers import MarkdownReader
 
+from . import templating
 from .build import EngagementBuild
 from .feeds import AbsoluteFeedWriter
 from .problems import PROBLEMS, HideContentErrorTraceback
@@ -61,11 +61,8 @@ def on_readers_init(readers: Any) -> None:
 
 
 def on_generator_init(generator: Any) -> None:
-    """Templates can use the NHS.UK frontend macros, configured as nhsuk-frontend-jinja asks."""
-    generator.env.loader = ChoiceLoader(
-        [generator.env.loader, PackageLoader("nhsuk_frontend_jinja")]
-    )
-    generator.env.undefined = ChainableUndefined
+    """Templates can use the NHS.UK frontend macros and `render_once` (see `templating`)."""
+    templating.configure(generator.env, generator.settings["CACHE_PATH"], generator.context)
 
 
 def feed_writer(pelican: Any) -> type:

@@ -166,6 +166,13 @@ def _check_options(options: Any, where: str, line: int | None) -> Iterator[Fault
     for number, option in enumerate(options, start=1):
         value, label = _option(option)
         option_line = getattr(option, "line", line)
+        if isinstance(option, dict) and isinstance(option.get("value"), bool):
+            yield (
+                option_line,
+                f"{where}[{number}].value",
+                'YAML read this as true/false: put the value in quotes, e.g. value: "yes".',
+            )
+            continue
         if label is None:
             yield (
                 option_line,

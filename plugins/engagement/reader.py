@@ -8,6 +8,7 @@ build. Consultations are articles under `consultations/` with their own template
 from __future__ import annotations
 
 import datetime
+import os
 from pathlib import Path
 from typing import Any
 
@@ -44,11 +45,16 @@ class EngageMarkdownReader(MarkdownReader):
                 message = f"'{value}' could not be read: {error}"
             raise FieldError(display_name(name), message) from error
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.content_root = os.path.realpath(self.settings["PATH"])
+
     def read(self, source_path: str) -> tuple[str, dict[str, Any]]:
         path = Path(source_path)
-        content_root = Path(self.settings["PATH"]).resolve()
-        kind = content_kind(_relative(path, content_root), self.settings)
-        relative = _relative(path, content_root.parent)
+        within = os.path.relpath(os.path.realpath(source_path), self.content_root)
+        kind = content_kind(within.replace(os.sep, "/"), self.settings)
+        # Shown to editors as they see it: content/posts/x.md.
+        relative = f"{os.path.basename(self.content_root)}/{within}".replace(os.sep, "/")
         try:
             content, metadata = super().read(source_path)
         except FieldError as error:
@@ -81,10 +87,3 @@ class EngageMarkdownReader(MarkdownReader):
         if "date" not in metadata:
             opens = parse_day(metadata["opens"])
             metadata["date"] = datetime.datetime.combine(opens, datetime.time(9, 0))
-
-
-def _relative(path: Path, root: Path) -> str:
-    try:
-        return path.resolve().relative_to(root).as_posix()
-    except ValueError:
-        return path.as_posix()

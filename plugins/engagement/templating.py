@@ -1,0 +1,78 @@
+"""The theme's Jinja environment: NHS.UK frontend macros, and fragments rendered once per build.
+
+The NHS.UK macros are generous, flexible and slow: a header or a comment form costs more to render
+than the article around it. Fragments that are the same on many pages (the header for a section,
+the footer, the comment form's fields, a post's card in lists) are rendered once per build and
+reused, which keeps our build about as fast as Pelican's plain theme.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from jinja2 import (
+    ChainableUndefined,
+    ChoiceLoader,
+    Environment,
+    FileSystemBytecodeCache,
+    PackageLoader,
+)
+from markupsafe import Markup
+
+PLAIN = (str, int, float, bool, type(None))
+
+
+def configure(env: Environment, cache_path: str, site: dict[str, Any]) -> None:
+    """Set up one generator's environment as nhsuk-frontend-jinja asks, plus `render_once`.
+
+    `site` is Pelican's shared context: the settings and what the plugin adds to them.
+    """
+    env.loader = ChoiceLoader([env.loader, PackageLoader("nhsuk_frontend_jinja")])
+    env.undefined = ChainableUndefined
+    # Templates do not change during a build (--autoreload makes new environments each run), so
+    # skip the file-system check Jinja otherwise makes on every include of every macro.
+    env.auto_reload = False
+    # Compiled templates are kept between builds (and shared by Pelican's generators, which each
+    # have an environment); Jinja recompiles a template whose source changed.
+    folder = Path(cache_path) / "engage" / "jinja"
+    folder.mkdir(parents=True, exist_ok=True)
+    env.bytecode_cache = FileSystemBytecodeCache(str(folder))
+    env.globals["render_once"] = RenderOnce(env, site)
+
+
+class RenderOnce:
+    """`{{ render_once("partials/footer.html", key=..., **values) }}` in a template.
+
+    Renders the fragment with the site's settings and `values`, and reuses the HTML wherever the
+    same template and key come again in this build. Without `key`, the values themselves are the
+    key and must be plain data. Only for fragments that depend on nothing but settings and values;
+    needing no template context, it works in macros imported without context too.
+    """
+
+    def __init__(self, env: Environment, site: dict[str, Any]) -> None:
+        self.env = env
+        self.site = site
+        self.settings: dict[str, Any] | None = None
+        self.cache: dict[tuple[str, Any], Markup] = {}
+
+    def __call__(self, template: str, key: Any = None, **values: Any) -> Markup:
+        cache_key = (template, key if key is not None else _plain_key(values))
+        html = self.cache.get(cache_key)
+        if html is None:
+            if self.settings is None:  # the content is complete once rendering starts
+                self.settings = {name: value for name, value in self.site.items() if name.isupper()}
+            rendered = self.env.get_template(template).render(self.settings, **values)
+            html = self.cache[cache_key] = Markup(rendered)
+        return html
+
+
+def _plain_key(value: Any) -> Any:
+    """A hashable key from plain data; anything else must be keyed explicitly."""
+    if isinstance(value, PLAIN):
+        return value
+    if isinstance(value, dict):
+        return tuple(sorted((name, _plain_key(item)) for name, item in value.items()))
+    if isinstance(value, list | tuple):
+        return tuple(_plain_key(item) for item in value)
+    raise TypeError(f"render_once needs key= for a value of type {type(value).__name__}")
