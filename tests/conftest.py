@@ -70,6 +70,8 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     base = tmp_path_factory.mktemp("site")
     build = run_pelican(ROOT / "content", base / "output", base / "cache")
     assert build.returncode == 0, build.log
+    for level in ("WARNING", "ERROR", "CRITICAL"):
+        assert level not in build.log, f"the sample site should build cleanly:\n{build.log}"
     return build.output
 
 

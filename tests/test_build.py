@@ -119,3 +119,13 @@ def test_no_template_variable_leaks_into_pages(built_site: Path) -> None:
         html = path.read_text(encoding="utf-8")
         for leak in ("{{", "{%", "None</", ">None<", "Undefined"):
             assert leak not in html, f"{path.relative_to(built_site)} contains {leak!r}"
+
+
+def test_blog_pagination_links_both_ways(built_site: Path) -> None:
+    first = (built_site / "blog/index.html").read_text(encoding="utf-8")
+    second = (built_site / "blog/page/2/index.html").read_text(encoding="utf-8")
+    assert 'href="/blog/page/2/" class="nhsuk-pagination__next" rel="next"' in first
+    assert 'aria-label="Page 1" aria-current="page"' in first
+    assert 'href="/blog/" class="nhsuk-pagination__previous" rel="prev"' in second
+    assert 'href="/blog/page/2/" aria-label="Page 2" aria-current="page"' in second
+    assert "@@engage-slot" not in first + second

@@ -7,6 +7,7 @@ import datetime
 import pytest
 
 from engagement.consultations import split_outcome, status
+from engagement.pagination import shown_numbers
 from engagement.questionnaires import check, normalise
 from engagement.social import hashtag
 
@@ -79,3 +80,19 @@ def test_fft_wording_cannot_be_changed() -> None:
         check("s", {"title": "S", "questions": [{"id": "e", "type": "fft", "label": "X"}]})
     )
     assert faults and "wording is fixed" in faults[0][2]
+
+
+@pytest.mark.parametrize(
+    ("here", "last", "expected"),
+    [
+        (1, 1, [1]),
+        (1, 2, [1, 2]),
+        (1, 5, [1, 2, None, 5]),
+        (3, 5, [1, 2, 3, 4, 5]),
+        (5, 100, [1, None, 4, 5, 6, None, 100]),
+        (4, 100, [1, 2, 3, 4, 5, None, 100]),
+        (100, 100, [1, None, 99, 100]),
+    ],
+)
+def test_pagination_shows_ends_and_neighbours(here: int, last: int, expected: list) -> None:
+    assert shown_numbers(here, last) == expected

@@ -20,11 +20,13 @@ from jinja2 import (
 )
 from markupsafe import Markup
 
+from .pagination import Pagination
+
 PLAIN = (str, int, float, bool, type(None))
 
 
 def configure(env: Environment, cache_path: str, site: dict[str, Any]) -> None:
-    """Set up one generator's environment as nhsuk-frontend-jinja asks, plus `render_once`.
+    """Set up one generator's environment as nhsuk-frontend-jinja asks, plus our globals.
 
     `site` is Pelican's shared context: the settings and what the plugin adds to them.
     """
@@ -39,6 +41,7 @@ def configure(env: Environment, cache_path: str, site: dict[str, Any]) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     env.bytecode_cache = FileSystemBytecodeCache(str(folder))
     env.globals["render_once"] = RenderOnce(env, site)
+    env.globals["pagination_for"] = Pagination(env, site)
 
 
 class RenderOnce:
