@@ -42,11 +42,14 @@ LABELS = {
     "cold": "cold build",
     "cached": "cached rebuild",
     "edit": "rebuild after one-post edit",
-    "peak_rss_mb": "peak memory",
+    "peak_rss_mb": "peak memory, largest process",
+    "rebuild_rss_mb": "peak memory, cached rebuild",
 }
+MEMORY = ("peak_rss_mb", "rebuild_rss_mb")
 # Wide logs: rich wraps Pelican's messages at 80 columns when not on a terminal.
 BUILD_ENV = {**os.environ, "COLUMNS": "160"}
-TARGETS = {"cold": 1.20, "cached": 1.00, "edit": 1.00, "peak_rss_mb": 1.00}
+# The issue sets time targets only; memory is printed for information.
+TARGETS = {"cold": 1.20, "cached": 1.00, "edit": 1.00}
 
 VANILLA_CONF = """\
 SITENAME = "Engage benchmark (vanilla Pelican)"
@@ -97,9 +100,11 @@ class Results:
         return statistics.median(max(b.max_rss_mb for b in run) for run in runs)
 
     def summary(self) -> dict[str, float]:
-        """The four numbers the table compares."""
+        """The numbers the table compares."""
         out = {phase: self.median(phase) for phase in PHASES}
         out["peak_rss_mb"] = self.peak_rss_mb()
+        # A cached rebuild has no Sass compile to run, so this is Pelican's own process.
+        out["rebuild_rss_mb"] = statistics.median(b.max_rss_mb for b in self.builds["cached"])
         return out
 
 
@@ -235,16 +240,16 @@ def format_table(summaries: dict[str, dict[str, float]], n_posts: int, runs: int
     title = f"site build, {n_posts} posts (medians of {runs})"
     lines = [f"{title:<42}{'vanilla':>9}{'ours':>11}   ours/vanilla"]
     for key, label in LABELS.items():
-        unit, fmt = (" MB", "{:.0f}") if key == "peak_rss_mb" else (" s", "{:.2f}")
+        unit, fmt = (" MB", "{:.0f}") if key in MEMORY else (" s", "{:.2f}")
         cell = [fmt.format(side[key]) + unit if side else "-" for side in (van, our)]
         row = f"{label:<42}{cell[0]:>9}{cell[1]:>11}   "
         if van and our:
             r = ratio(our[key], van[key])
-            row += f"{r:.2f}x" + ("" if r <= TARGETS[key] else "  over")
+            row += f"{r:.2f}x" + ("  over" if r > TARGETS.get(key, float("inf")) else "")
         else:
             row += "-"
         lines.append(row)
-    lines.append("target: cold <= 1.20x, others <= 1.00x")
+    lines.append("targets: cold <= 1.20x, cached and edit <= 1.00x (memory: for information)")
     return "\n".join(lines)
 
 
