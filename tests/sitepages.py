@@ -100,6 +100,14 @@ def html_pages(output: Path) -> list[Path]:
     return sorted(output.rglob("*.html"))
 
 
+def pages_with_refs(output: Path, site_url: str) -> list[tuple[Path, str, PageRefs]]:
+    """Every built page with the address it is served at and what it points at."""
+    return [
+        (path, url_of(output, path, site_url), page_refs(path.read_text(encoding="utf-8")))
+        for path in html_pages(output)
+    ]
+
+
 def url_of(output: Path, path: Path, site_url: str) -> str:
     """The address a file is served at."""
     relative = path.relative_to(output).as_posix()

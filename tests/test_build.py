@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from sitepages import CSS_URL, html_pages, local_file, page_refs, url_of
+from sitepages import CSS_URL, html_pages, local_file, pages_with_refs
 
 SITE = "http://127.0.0.1:8000"  # ENGAGE_SITE_URL in pelicanconf.py
 
@@ -55,9 +55,7 @@ def test_compiled_assets_are_in_the_output(built_site: Path) -> None:
 
 def test_every_internal_link_and_asset_resolves(built_site: Path) -> None:
     broken = []
-    for path in html_pages(built_site):
-        base = url_of(built_site, path, SITE)
-        refs = page_refs(path.read_text(encoding="utf-8"))
+    for path, base, refs in pages_with_refs(built_site, SITE):
         for address in refs.links + refs.fetched:
             if urlsplit(address).scheme in ("mailto", "tel"):
                 continue

@@ -5,20 +5,19 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sitepages import CSS_URL, html_pages, local_file, page_refs, url_of
+from sitepages import CSS_URL, local_file, page_refs, pages_with_refs
 
 SITE = "http://127.0.0.1:8000"
 
 
 def test_pages_fetch_nothing_from_other_hosts(built_site: Path) -> None:
     foreign = []
-    for path in html_pages(built_site):
-        base = url_of(built_site, path, SITE)
-        refs = page_refs(path.read_text(encoding="utf-8"))
+    for path, base, refs in pages_with_refs(built_site, SITE):
         for address in refs.fetched + refs.form_actions:
-            if address.startswith("data:"):
-                continue
-            if local_file(built_site, address, base, SITE) is None:
+            if (
+                not address.startswith("data:")
+                and local_file(built_site, address, base, SITE) is None
+            ):
                 foreign.append(f"{path.relative_to(built_site)}: {address}")
     assert not foreign, "\n".join(foreign)
 

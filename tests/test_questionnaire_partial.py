@@ -1,0 +1,50 @@
+"""The questionnaire partial renders outside Pelican, as the API will use it: with the reader's
+answers kept and the NHS error summary linking to each field in error."""
+
+from __future__ import annotations
+
+from jinja2 import Environment, FileSystemLoader
+
+from conftest import ROOT
+from engagement import templating
+
+
+def render(questionnaire: dict, answers: dict, errors: dict, tmp_path) -> str:
+    env = Environment(loader=FileSystemLoader(str(ROOT / "theme/templates")), autoescape=True)
+    templating.configure(env, str(tmp_path), {"SITEURL": ""})
+    template = env.get_template("partials/questionnaire.html")
+    return template.render(
+        questionnaire=questionnaire,
+        answers=answers,
+        errors=errors,
+        ENGAGE_API_URL="/api",
+        SITEURL="",
+    )
+
+
+def test_answers_and_errors_are_shown(manifest: dict, tmp_path) -> None:
+    survey = manifest["questionnaires"]["urgent-care-vale-cross"]
+    answers = {
+        "experience": "good",
+        "services_used": ["nhs_111", "pharmacy"],
+        "proposal_impact": "Later <b>opening</b> would help.",
+        "postcode_area": "RV3",
+    }
+    errors = {"support_proposal": "Select whether you support the proposal"}
+    html = render(survey, answers, errors, tmp_path)
+    assert 'class="nhsuk-error-summary"' in html
+    assert 'href="#q-support_proposal"' in html
+    assert "Select whether you support the proposal" in html
+    assert 'value="good" checked' in html
+    assert 'value="nhs_111" checked' in html and 'value="pharmacy" checked' in html
+    assert 'value="minor_injuries" checked' not in html
+    assert "Later &lt;b&gt;opening&lt;/b&gt; would help.</textarea>" in html
+    assert 'value="RV3"' in html
+    assert "<b>opening</b>" not in html, "a reader's text is escaped"
+
+
+def test_a_fresh_form_has_no_error_summary(manifest: dict, tmp_path) -> None:
+    html = render(manifest["questionnaires"]["millbrook-maternity"], {}, {}, tmp_path)
+    assert "nhsuk-error-summary" not in html
+    assert "checked" not in html
+    assert 'name="questionnaire" value="millbrook-maternity"' in html
