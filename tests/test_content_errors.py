@@ -103,6 +103,37 @@ CASES = {
         },
         ["survey.yaml:7: question 'a'.options[1].value: YAML read this as true/false"],
     ),
+    "script in the text": (
+        {"posts/s.md": POST.replace("\nX\n", "\n<script>alert(1)</script>\n")},
+        ["content/posts/s.md: Text: <script>: scripts cannot be added to content."],
+    ),
+    "embed code pasted": (
+        {
+            "posts/e.md": POST.replace(
+                "\nX\n", '\n<iframe src="https://www.youtube.com/embed/x"></iframe>\n'
+            )
+        },
+        ["Text: <iframe>: embedded frames load another site: for a video use the !!! youtube"],
+    ),
+    "picture from another host": (
+        {"posts/i.md": POST.replace("\nX\n", "\n![A chart](https://cdn.example.com/chart.png)\n")},
+        ['Text: <img src="https://cdn.example.com/chart.png">: pictures and media must be stored'],
+    ),
+    "event handler and script link": (
+        {
+            "posts/h.md": POST.replace(
+                "\nX\n", '\n<a href="javascript:alert(1)" onclick="x()">go</a>\n'
+            )
+        },
+        [
+            "<a onclick=...>: event handlers run scripts",
+            '<a href="javascript:alert(1)">: script links',
+        ],
+    ),
+    "picture without a description": (
+        {"posts/a.md": POST.replace("\nX\n", "\n![](/images/chart.png)\n")},
+        ["content/posts/a.md: Text: a picture has no description"],
+    ),
     "video without transcript": (
         {
             "posts/video.md": (

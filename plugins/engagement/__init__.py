@@ -38,7 +38,9 @@ def register() -> None:
 
 def on_initialized(pelican: Any) -> None:
     """Check the settings and teach Markdown the video block (once per Pelican instance)."""
-    logging.getLogger("pelican").addFilter(HideContentErrorTraceback())
+    pelican_logger = logging.getLogger("pelican")
+    if not any(isinstance(f, HideContentErrorTraceback) for f in pelican_logger.filters):
+        pelican_logger.addFilter(HideContentErrorTraceback())
     apply_defaults(pelican.settings)
     markdown = pelican.settings.setdefault("MARKDOWN", {})
     extensions = markdown.setdefault("extensions", [])

@@ -87,6 +87,9 @@ class ThemeAssets:
                 raise ContentError(f"theme: the styles did not compile:\n{message}")
             self.css.with_suffix(".tmp").replace(self.css)
             self.process = None
+            for stale in self.cache.glob("main-*"):  # earlier compiles of other styles
+                if stale != self.css:
+                    stale.unlink(missing_ok=True)
         _copy_if_changed(self.css, output / CSS_OUTPUT)
         dist = self.node_modules / NHSUK_DIST
         for name in NHSUK_SCRIPTS:

@@ -15,6 +15,7 @@ from typing import Any
 from pelican.readers import MarkdownReader
 
 from .fields import check_front_matter, display_name, parse_day
+from .markup import unsafe_markup
 from .problems import PROBLEMS, FieldError, line_containing, line_of_field
 
 CONSULTATIONS_FOLDER = "consultations"
@@ -69,6 +70,8 @@ class EngageMarkdownReader(MarkdownReader):
             PROBLEMS.add(relative, None, f"could not be read: {error}")
             raise
         faults = list(check_front_matter(kind, metadata, self.settings["ENGAGE_CATEGORIES"]))
+        faults += [("Text", fault) for fault in unsafe_markup(content)]
+        faults += [("Summary", fault) for fault in unsafe_markup(str(metadata.get("summary", "")))]
         for field, message in faults:
             PROBLEMS.add(relative, field, message, line_of_field(path, field))
         if faults:
