@@ -123,5 +123,6 @@ JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "autoescape": T
 CACHE_CONTENT = True
 LOAD_CONTENT_CACHE = True
 CACHE_PATH = str(ROOT / ".cache" / "pelican")
+GZIP_CACHE = False  # a few more megabytes on disk for a quicker rebuild
 RELATIVE_URLS = False
 TYPOGRIFY = False
