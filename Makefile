@@ -1,5 +1,6 @@
 # Bootstrap only: create .venv, install the pinned Python and npm packages, then hand over to invoke.
-# `make run` builds the sample site and serves it; `make test` runs the whole suite.
+# `make run` builds the sample site, upgrades the database and serves site + API; `make test` runs
+# the whole suite.
 
 PYTHON ?= python3
 VENV := .venv

@@ -59,12 +59,34 @@ def regenerate(c: Context) -> None:
     pelican(f"-r {CONFIG['content']} -s {CONFIG['settings_dev']} -o {CONFIG['output']}")
 
 
-@task(help={"host": "address to listen on", "port": "port to listen on"})
-def serve(c: Context, host: str = "127.0.0.1", port: int = 8000) -> None:
-    """Serve output/ on http://HOST:PORT, with the site's own 404 page."""
-    from engagement.serve import serve_site
+def api_environment() -> None:
+    """The API reads the site this project builds, wherever ENGAGE_OUTPUT puts it."""
+    output = ROOT / CONFIG["output"]
+    os.environ.setdefault("ENGAGE_SITE_DIR", str(output))
+    os.environ.setdefault("ENGAGE_MANIFEST", str(output / "engagement.json"))
 
-    serve_site(ROOT / CONFIG["output"], host, port)
+
+@task
+def migrate(c: Context) -> None:
+    """Create or upgrade the feedback database (as `flask --app feedback_api db upgrade`)."""
+    from flask_migrate import upgrade
+
+    from feedback_api import create_app
+
+    api_environment()
+    with create_app().app_context():
+        upgrade()
+
+
+@task(pre=[migrate], help={"host": "address to listen on", "port": "port to listen on"})
+def serve(c: Context, host: str = "127.0.0.1", port: int = 8000) -> None:
+    """Serve the built site at / and the feedback API at /api on http://HOST:PORT."""
+    from werkzeug.serving import run_simple
+
+    from feedback_api import create_app
+
+    api_environment()
+    run_simple(host, port, create_app(), threaded=True, use_reloader=False)
 
 
 @task

@@ -15,7 +15,6 @@ from pathlib import Path
 
 import pytest
 
-from engagement.serve import make_server
 
 ROOT = Path(__file__).resolve().parent.parent
 BUILD_DAY = "2026-11-25"  # consultation status is worked out for this day, whatever today is
@@ -81,9 +80,17 @@ def manifest(built_site: Path) -> dict:
 
 
 @pytest.fixture(scope="session")
-def site_url(built_site: Path) -> Iterator[str]:
-    """The built site served on a free loopback port."""
-    server = make_server(built_site, "127.0.0.1", 0)
+def site_url(built_site: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The built site and the API, served by the API's own process on a free loopback port."""
+    from flask_migrate import upgrade
+    from werkzeug.serving import make_server
+
+    from feedback_api import create_app
+
+    app = create_app(api_config(tmp_path_factory.mktemp("served"), built_site, "sqlite"))
+    with app.app_context():
+        upgrade()
+    server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"
@@ -147,3 +154,74 @@ def page(browser: object) -> Iterator[object]:
     page.route("**/*", guard)
     yield page
     context.close()
+
+
+# --- The feedback API ---------------------------------------------------------------------------
+
+POSTGRES_URL = os.environ.get("ENGAGE_TEST_POSTGRES_URL", "")
+DATABASES = ["sqlite", "postgresql"] if POSTGRES_URL else ["sqlite"]
+
+
+def api_config(tmp_path: Path, built_site: Path, database: str, **overrides: object) -> dict:
+    """Settings for an app on a fresh database of the given kind, reading the sample manifest."""
+    url = POSTGRES_URL if database == "postgresql" else f"sqlite:///{tmp_path / 'engage.db'}"
+    return {
+        "ENGAGE_INSTANCE_PATH": str(tmp_path / "instance"),
+        "DATABASE_URL": url,
+        "ENGAGE_SECRET_KEY": "test-secret",
+        "ENGAGE_MANIFEST": str(built_site / "engagement.json"),
+        "ENGAGE_SITE_DIR": str(built_site),
+        "ENGAGE_RATELIMIT_COMMENTS": "10000/minute",
+        **overrides,
+    }
+
+
+@pytest.fixture(params=DATABASES)
+def database(request: pytest.FixtureRequest) -> str:
+    """Each API test runs on SQLite, and on PostgreSQL when ENGAGE_TEST_POSTGRES_URL is set."""
+    if request.param == "postgresql" and not POSTGRES_URL:
+        pytest.skip("ENGAGE_TEST_POSTGRES_URL is not set")
+    return request.param
+
+
+@pytest.fixture
+def make_app(tmp_path: Path, built_site: Path, database: str) -> Iterator[Callable[..., object]]:
+    """Build apps on a fresh database (tables made by the real migrations)."""
+    from feedback_api import create_app
+    from feedback_api.models import db
+
+    made = []
+
+    def factory(**overrides: object) -> object:
+        app = create_app(api_config(tmp_path, built_site, database, **overrides))
+        with app.app_context():
+            if database == "postgresql":
+                db.drop_all()
+                db.session.execute(db.text("DROP TABLE IF EXISTS alembic_version"))
+                db.session.commit()
+            from flask_migrate import upgrade
+
+            upgrade()
+        made.append(app)
+        return app
+
+    yield factory
+    for app in made:
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+
+@pytest.fixture
+def app(make_app: Callable[..., object]) -> object:
+    return make_app()
+
+
+@pytest.fixture
+def client(app: object) -> object:
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: object) -> object:
+    return app.test_cli_runner()

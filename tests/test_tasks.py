@@ -1,5 +1,5 @@
 """The invoke tasks as an operator runs them: production preview, publishing with rsync, and the
-preview server's own 404 page."""
+server's own 404 page."""
 
 from __future__ import annotations
 
@@ -53,7 +53,7 @@ def test_publish_without_a_target_says_what_to_set(tmp_path: Path) -> None:
     assert "Traceback" not in done.stderr
 
 
-def test_preview_server_answers_missing_pages_with_the_404_page(site_url: str) -> None:
+def test_the_server_answers_missing_pages_with_the_404_page(site_url: str) -> None:
     try:
         urllib.request.urlopen(f"{site_url}/no-such-page/")
         raise AssertionError("a missing page must answer 404")

@@ -59,6 +59,11 @@ class RenderOnce:
         self.settings: dict[str, Any] | None = None
         self.cache: dict[tuple[str, Any], Markup] = {}
 
+    def use(self, site: dict[str, Any]) -> None:
+        """Render with these site variables from now on (the API, when its manifest changes)."""
+        if site != self.site:
+            self.site, self.settings, self.cache = site, None, {}
+
     def __call__(self, template: str, key: Any = None, **values: Any) -> Markup:
         cache_key = (template, key if key is not None else _plain_key(values))
         html = self.cache.get(cache_key)

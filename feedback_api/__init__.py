@@ -1,0 +1,77 @@
+"""The Engage feedback API: `create_app()` builds the Flask application.
+
+Settings are declared in `config.py`; the manifest says which pages exist; blueprints serve the
+comments API, the service endpoints and (for `make run`) the built site itself.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+from flask_migrate import Migrate
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from . import config, errors, limits, manifest, theme
+from .models import db
+
+PROJECT = Path(__file__).resolve().parent.parent
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+migrate = Migrate()
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    """The application, configured from the environment (or `test_config` in tests)."""
+    overrides = test_config or {}
+    instance = overrides.get("ENGAGE_INSTANCE_PATH") or os.environ.get("ENGAGE_INSTANCE_PATH")
+    app = Flask(__name__, instance_path=str(Path(instance or PROJECT / "instance").resolve()))
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    app.config.update(config.load(Path(app.instance_path), os.environ, overrides))
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(app.config["SQLALCHEMY_DATABASE_URI"])
+    app.json.sort_keys = False
+
+    app.extensions["engage_manifest"] = manifest.ManifestSource(Path(app.config["ENGAGE_MANIFEST"]))
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(MIGRATIONS))
+    limits.init_app(app)
+    theme.configure(app)
+    errors.register(app)
+    if app.config["ENGAGE_TRUSTED_PROXIES"]:
+        proxies = app.config["ENGAGE_TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
+
+    from . import api, cli, comments, site
+
+    app.register_blueprint(comments.bp)
+    app.register_blueprint(api.bp)
+    cli.register(app)
+    if app.config["ENGAGE_SITE_DIR"]:
+        app.register_blueprint(site.blueprint(Path(app.config["ENGAGE_SITE_DIR"])))
+    return app
+
+
+def engine_options(uri: str) -> dict[str, Any]:
+    """SQLite waits for a lock rather than failing, when several workers write at once."""
+    if uri.startswith("sqlite"):
+        return {"connect_args": {"timeout": 30}}
+    return {"pool_pre_ping": True}
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(connection: Any, _record: Any) -> None:
+    """WAL lets readers go on while one writer commits; a commit survives a killed process.
+
+    synchronous=NORMAL in WAL mode keeps every committed transaction through an application
+    crash (the guarantee readers are given); only a power cut may lose the last commits.
+    """
+    if type(connection).__module__.startswith("sqlite3"):
+        cursor = connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.close()

@@ -1,0 +1,133 @@
+"""Operators' commands: `flask --app feedback_api comments list|approve|reject|export`.
+
+For scripting, and for moderating before the moderation screen exists. Errors are sentences with
+a non-zero exit, never tracebacks.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sys
+
+import click
+from flask import Flask
+from flask.cli import AppGroup
+
+from . import storage
+from .comments import iso
+from .models import STATUSES, Comment
+
+comments_cli = AppGroup("comments", help="List, approve, reject and export comments.")
+
+
+def register(app: Flask) -> None:
+    app.cli.add_command(comments_cli)
+
+
+def as_record(comment: Comment) -> dict:
+    """A comment for operators: everything but the edit token hash and client hash."""
+    return {
+        "id": comment.id,
+        "page": comment.page,
+        "status": comment.status,
+        "created": iso(comment.created),
+        "author": comment.author,
+        "email": comment.email,
+        "notify": comment.notify,
+        "parent": comment.parent_id,
+        "body": comment.body,
+        "held_reasons": [
+            {"kind": reason["kind"], "match": reason["match"]} for reason in comment.held_reasons
+        ],
+        "reject_reason": comment.reject_reason,
+    }
+
+
+@comments_cli.command("list")
+@click.option("--status", type=click.Choice(STATUSES), help="Only comments in this state.")
+@click.option("--page", help="Only comments on this page (its address, e.g. /blog/x/).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+def list_command(status: str | None, page: str | None, as_json: bool) -> None:
+    """List comments, oldest first."""
+    found = storage.comments(status=status, page=page)
+    if as_json:
+        click.echo(
+            json.dumps([as_record(comment) for comment in found], indent=2, ensure_ascii=False)
+        )
+        return
+    if not found:
+        click.echo("No comments.")
+        return
+    for comment in found:
+        reasons = ", ".join(f"{r['kind']}: {r['match']}" for r in comment.held_reasons) or "-"
+        text = " ".join(comment.body.split())
+        click.echo(
+            f"#{comment.id} {comment.status:<8} {iso(comment.created)} {comment.page}\n"
+            f"    by {comment.author or 'anonymous'}; held for: {reasons}\n"
+            f"    {text[:100]}{'…' if len(text) > 100 else ''}"
+        )
+
+
+def _find(comment_id: int) -> Comment:
+    comment = storage.get_comment(comment_id)
+    if comment is None:
+        raise click.ClickException(f"There is no comment #{comment_id}.")
+    return comment
+
+
+@comments_cli.command("approve")
+@click.argument("comment_id", type=int)
+def approve_command(comment_id: int) -> None:
+    """Publish a comment."""
+    comment = _find(comment_id)
+    if comment.status == "approved":
+        click.echo(f"#{comment_id} was already approved.")
+        return
+    storage.set_status(comment, "approved")
+    click.echo(f"#{comment_id} approved: it now shows on {comment.page}")
+
+
+@comments_cli.command("reject")
+@click.argument("comment_id", type=int)
+@click.option("--reason", required=True, help="Why: which ground rule it breaks.")
+def reject_command(comment_id: int, reason: str) -> None:
+    """Reject a comment (and unpublish it if it was approved)."""
+    if not reason.strip():
+        raise click.ClickException("Give a reason: --reason 'personal details'.")
+    storage.set_status(_find(comment_id), "rejected", reason.strip())
+    click.echo(f"#{comment_id} rejected: {reason.strip()}")
+
+
+@comments_cli.command("export")
+@click.option("--format", "fmt", type=click.Choice(["json", "csv"]), default="json")
+@click.option("--status", type=click.Choice(STATUSES), help="Only comments in this state.")
+def export_command(fmt: str, status: str | None) -> None:
+    """Every comment, as JSON or CSV on standard output."""
+    records = [as_record(comment) for comment in storage.comments(status=status)]
+    if fmt == "json":
+        click.echo(json.dumps(records, indent=2, ensure_ascii=False))
+        return
+    out = io.StringIO()
+    columns = [
+        "id",
+        "page",
+        "status",
+        "created",
+        "author",
+        "email",
+        "notify",
+        "parent",
+        "body",
+        "held_reasons",
+        "reject_reason",
+    ]
+    writer = csv.DictWriter(out, fieldnames=columns)
+    writer.writeheader()
+    for record in records:
+        record["held_reasons"] = "; ".join(
+            f"{r['kind']}: {r['match']}" for r in record["held_reasons"]
+        )
+        writer.writerow(record)
+    sys.stdout.write(out.getvalue())

@@ -1,0 +1,247 @@
+"""The public comments API: post, list, count, and the writer's own edit and delete.
+
+Every comment is stored pending and shown only once a moderator approves it. The answer to a
+post is sent after the commit, so an acknowledged comment is never lost.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+from collections import OrderedDict
+from threading import Lock
+from typing import Any
+from urllib.parse import urlencode
+
+from flask import Blueprint, Response, current_app, redirect, request, url_for
+
+from . import storage
+from .errors import FeedbackError
+from .limits import limiter
+from .models import Comment, utcnow
+from .render import render_comment
+from .screening import screen
+from .submissions import comment_input, read_submission
+from .theme import render_page
+from .tokens import client_hash, new_edit_token, token_matches
+
+bp = Blueprint("comments", __name__, url_prefix="/api")
+
+LIST_CACHE_SIZE = 512
+
+
+def _new_comment_limit() -> str:
+    return current_app.config["ENGAGE_RATELIMIT_COMMENTS"]
+
+
+@bp.post("/comments")
+@limiter.limit(_new_comment_limit)
+def post_comment() -> Any:
+    """Store a new comment as pending; 202 with an edit token, or 303 to the thank-you page."""
+    submission = read_submission()
+    manifest = current_app.extensions["engage_manifest"].get()
+    comment, problems = comment_input(submission.fields)
+    entry = (
+        manifest.page(comment.page)
+        if comment
+        else manifest.page(str(submission.fields.get("page", "")))
+    )
+    if problems:
+        if submission.is_form and entry:
+            return _form_again(entry, submission.fields, problems)
+        raise FeedbackError("Some fields need correcting.", 400, problems)
+    if entry is None:
+        raise FeedbackError(
+            f"There is no page {comment.page} on this site.", 404, {"page": "Unknown page."}
+        )
+    if not manifest.comments_open(comment.page):
+        raise FeedbackError("Comments are closed on this page.", 409)
+    if comment.parent is not None and storage.approved_parent(comment.parent, comment.page) is None:
+        problems = {"parent": "The comment you are replying to could not be found on this page."}
+        if submission.is_form:
+            return _form_again(entry, submission.fields, problems)
+        raise FeedbackError("Some fields need correcting.", 400, problems)
+    token, token_hash = new_edit_token()
+    holds = screen(
+        comment.body,
+        current_app.config["ENGAGE_SCREEN_WORDS"],
+        current_app.config["ENGAGE_MAX_LINKS"],
+    )
+    stored = storage.add_comment(
+        page=comment.page,
+        body=comment.body,
+        html=render_comment(comment.body),
+        status="spam" if comment.honeypot else "pending",
+        held_reasons=[hold.as_dict() for hold in holds],
+        edit_token_hash=token_hash,
+        author=comment.author,
+        email=comment.email,
+        notify=comment.notify,
+        parent_id=comment.parent,
+        ip_hash=client_hash(),
+    )
+    if submission.is_form:
+        query = urlencode({"page": comment.page})
+        return redirect(f"{url_for('comments.received')}?{query}", code=303)
+    # A honeypot catch is answered exactly like a real comment, so bots learn nothing.
+    return {"id": stored.id, "status": "pending", "edit_token": token}, 202
+
+
+@bp.get("/comments/received")
+def received() -> str:
+    """The no-JavaScript thank-you page, linking back to the page commented on."""
+    manifest = current_app.extensions["engage_manifest"].get()
+    entry = manifest.page(request.args.get("page", ""))
+    return render_page("feedback/comment_received.html", entry=entry)
+
+
+def _form_again(entry: dict, fields: dict[str, Any], problems: dict[str, str]) -> Response:
+    """The comment form again, with the error summary and everything the reader typed."""
+    html = render_page(
+        "feedback/comment_form.html",
+        entry=entry,
+        values={name: str(value) for name, value in fields.items() if isinstance(value, str)},
+        errors=problems,
+    )
+    return Response(html, status=400, mimetype="text/html")
+
+
+class ListCache:
+    """Rendered comment lists by (page, version): a page's list is built once per change."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.items: OrderedDict[tuple[str, int], bytes] = OrderedDict()
+        self.lock = Lock()
+
+    def get(self, key: tuple[str, int]) -> bytes | None:
+        with self.lock:
+            body = self.items.get(key)
+            if body is not None:
+                self.items.move_to_end(key)
+            return body
+
+    def put(self, key: tuple[str, int], body: bytes) -> None:
+        with self.lock:
+            self.items[key] = body
+            while len(self.items) > self.size:
+                self.items.popitem(last=False)
+
+
+@bp.get("/comments")
+def list_comments() -> Response:
+    """A page's approved comments, oldest first, replies nested; ETag and 304 for revalidation."""
+    page = request.args.get("page", "")
+    if not page:
+        raise FeedbackError(
+            "Say which page: /api/comments?page=/blog/example/", 400, {"page": "Required."}
+        )
+    manifest = current_app.extensions["engage_manifest"].get()
+    if manifest.page(page) is None:
+        raise FeedbackError(f"There is no page {page} on this site.", 404)
+    version, count = storage.page_state(page)
+    etag = f"{version}-{count}"
+    if etag in request.if_none_match:
+        return _cacheable(Response(status=304), etag)
+    cache = current_app.extensions.setdefault("engage_list_cache", ListCache(LIST_CACHE_SIZE))
+    key = (page, version)
+    body = cache.get(key)
+    if body is None:
+        body = _list_body(page, storage.approved_comments(page))
+        cache.put(key, body)
+    return _cacheable(Response(body, mimetype="application/json"), etag)
+
+
+def _cacheable(response: Response, etag: str) -> Response:
+    response.set_etag(etag)
+    response.headers["Cache-Control"] = "public, max-age=10, must-revalidate"
+    return response
+
+
+def _list_body(page: str, comments: list[Comment]) -> bytes:
+    items: dict[int, dict[str, Any]] = {}
+    top: list[dict[str, Any]] = []
+    for comment in comments:
+        item = {
+            "id": comment.id,
+            "author": comment.author,
+            "created": iso(comment.created),
+            "html": comment.html,
+            "official": comment.official,
+            "replies": [],
+        }
+        items[comment.id] = item
+        parent = items.get(comment.parent_id) if comment.parent_id else None
+        (parent["replies"] if parent else top).append(item)
+    document = {"page": page, "count": len(comments), "comments": top}
+    return json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def iso(moment: datetime.datetime) -> str:
+    """UTC, ISO 8601 with Z (SQLite hands back naive datetimes, stored as UTC)."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=datetime.UTC)
+    return moment.astimezone(datetime.UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+@bp.get("/comments/counts")
+def counts() -> Response:
+    """Approved comments for each `page` asked for (up to 100), for list pages."""
+    pages = request.args.getlist("page")[:100]
+    if not pages:
+        raise FeedbackError("Say which pages: /api/comments/counts?page=/a/&page=/b/", 400)
+    response = current_app.response_class(
+        json.dumps({"counts": storage.approved_counts(pages)}, separators=(",", ":")),
+        mimetype="application/json",
+    )
+    response.headers["Cache-Control"] = "public, max-age=10"
+    return response
+
+
+def _own_comment(comment_id: int) -> Comment:
+    """The comment, if the request carries its edit token and it may still be changed."""
+    comment = storage.get_comment(comment_id)
+    if comment is None or comment.status == "spam":
+        raise FeedbackError("There is no such comment.", 404)
+    data = request.get_json(silent=True) if request.is_json else None
+    token = request.headers.get("X-Edit-Token") or (data or {}).get("edit_token")
+    if not token_matches(token, comment.edit_token_hash):
+        raise FeedbackError("This comment cannot be changed without its edit token.", 403)
+    window = datetime.timedelta(minutes=current_app.config["ENGAGE_EDIT_MINUTES"])
+    created = (
+        comment.created if comment.created.tzinfo else comment.created.replace(tzinfo=datetime.UTC)
+    )
+    if comment.status != "pending" and utcnow() - created > window:
+        raise FeedbackError("This comment can no longer be changed.", 409)
+    return comment
+
+
+@bp.patch("/comments/<int:comment_id>")
+def edit(comment_id: int) -> Any:
+    """The writer changes their text: it is screened again and waits for a moderator again."""
+    if not request.is_json:
+        raise FeedbackError('Send the change as JSON: {"edit_token": ..., "body": ...}.', 415)
+    comment = _own_comment(comment_id)
+    data = request.get_json(silent=True) or {}
+    body = data.get("body")
+    if not isinstance(body, str) or not body.strip():
+        raise FeedbackError("Some fields need correcting.", 400, {"body": "Enter your comment."})
+    body = body.replace("\r\n", "\n").strip()
+    if len(body) > 5000:
+        raise FeedbackError(
+            "Some fields need correcting.",
+            400,
+            {"body": "Your comment must be 5,000 characters or fewer."},
+        )
+    holds = screen(
+        body, current_app.config["ENGAGE_SCREEN_WORDS"], current_app.config["ENGAGE_MAX_LINKS"]
+    )
+    storage.edit_comment(comment, body, render_comment(body), [hold.as_dict() for hold in holds])
+    return {"id": comment.id, "status": comment.status}
+
+
+@bp.delete("/comments/<int:comment_id>")
+def delete(comment_id: int) -> Response:
+    """The writer withdraws their comment."""
+    storage.delete_comment(_own_comment(comment_id))
+    return Response(status=204)

@@ -1,0 +1,193 @@
+"""Every setting of the feedback API, declared once with its default and help.
+
+Values come from the environment (`DATABASE_URL`, `ENGAGE_*`) over the instance config file
+(`instance/engage.cfg`, Python syntax) over the defaults here. An unknown `ENGAGE_*` name in the
+environment, or a value that does not parse, stops start-up with a sentence saying what to fix.
+"""
+
+from __future__ import annotations
+
+import difflib
+import secrets
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from limits import parse_many
+
+
+class SettingsError(ValueError):
+    """A setting is missing or wrong: the message says which and how to fix it."""
+
+
+def _positive_int(value: str) -> int:
+    number = int(value)
+    if number < 0:
+        raise ValueError("must not be negative")
+    return number
+
+
+def _rate_limit(value: str) -> str:
+    parse_many(value)  # raises ValueError on anything Flask-Limiter would not understand
+    return value
+
+
+def _word_list(value: str) -> tuple[str, ...]:
+    return tuple(word.strip() for word in value.split(",") if word.strip())
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: Any
+    help: str
+    parse: Callable[[str], Any] = str
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting(
+        "ENGAGE_INSTANCE_PATH",
+        "",
+        "Folder for the SQLite database, the development secret and caches; empty means "
+        "instance/ in the project folder.",
+    ),
+    Setting(
+        "DATABASE_URL",
+        "",
+        "SQLAlchemy database URL. Empty: SQLite at instance/engage.db (WAL mode). For "
+        "PostgreSQL: postgresql+psycopg://user:password@host/dbname (postgres:// is accepted).",
+    ),
+    Setting(
+        "ENGAGE_SECRET_KEY",
+        "",
+        "Secret for signing and for hashing client addresses. Required in production; when empty "
+        "a random key is made and kept in instance/secret_key.",
+    ),
+    Setting(
+        "ENGAGE_MANIFEST",
+        "output/engagement.json",
+        "The site manifest written by the build: which pages take comments.",
+    ),
+    Setting(
+        "ENGAGE_SITE_DIR",
+        "output",
+        "The built site, served at / by the same process (for `make run`); empty to serve the "
+        "API only, as behind a static host or CDN.",
+    ),
+    Setting(
+        "ENGAGE_RATELIMIT_COMMENTS",
+        "5/minute;30/hour",
+        "New comments allowed per client, in Flask-Limiter's syntax.",
+        _rate_limit,
+    ),
+    Setting(
+        "ENGAGE_RATELIMIT_STORAGE",
+        "memory://",
+        "Where rate-limit counters live: memory:// (one process) or redis://host:6379 (shared "
+        "by every worker and host).",
+    ),
+    Setting(
+        "ENGAGE_TRUSTED_PROXIES",
+        0,
+        "How many reverse proxies in front of the API set X-Forwarded-For; 0 trusts none.",
+        _positive_int,
+    ),
+    Setting(
+        "ENGAGE_MAX_REQUEST_BYTES",
+        65536,
+        "Largest request body accepted (413 above it).",
+        _positive_int,
+    ),
+    Setting(
+        "ENGAGE_EDIT_MINUTES",
+        15,
+        "How long after posting a writer may edit or delete a comment once it is approved (a "
+        "pending comment can be changed until a moderator acts).",
+        _positive_int,
+    ),
+    Setting(
+        "ENGAGE_SCREEN_WORDS",
+        (),
+        "Comma-separated words or phrases that hold a comment for a moderator's attention.",
+        _word_list,
+    ),
+    Setting(
+        "ENGAGE_MAX_LINKS",
+        2,
+        "A comment with more links than this is held and flagged.",
+        _positive_int,
+    ),
+)
+
+BY_NAME = {setting.name: setting for setting in SETTINGS}
+
+
+def load(instance_path: Path, environ: Mapping[str, str], overrides: Mapping[str, Any]) -> dict:
+    """Settings in force: overrides (tests), then environment, instance file, defaults."""
+    for name in environ:
+        if (
+            name.startswith("ENGAGE_")
+            and name not in BY_NAME
+            and not name.startswith("ENGAGE_TEST_")
+        ):
+            if name in IGNORED_ENVIRONMENT:
+                continue
+            close = difflib.get_close_matches(name, BY_NAME, n=1)
+            hint = f" Did you mean {close[0]}?" if close else ""
+            raise SettingsError(f"{name} is not a feedback API setting.{hint}")
+    from_file = _read_instance_file(instance_path / "engage.cfg")
+    values: dict[str, Any] = {}
+    for setting in SETTINGS:
+        if setting.name in overrides:
+            values[setting.name] = overrides[setting.name]
+            continue
+        raw = environ.get(setting.name, from_file.get(setting.name))
+        if raw is None:
+            values[setting.name] = setting.default
+            continue
+        try:
+            values[setting.name] = setting.parse(str(raw)) if isinstance(raw, str) else raw
+        except ValueError as error:
+            raise SettingsError(
+                f"{setting.name}={raw!r} is not valid ({error}). {setting.help}"
+            ) from None
+    values["SQLALCHEMY_DATABASE_URI"] = database_uri(values["DATABASE_URL"], instance_path)
+    values["SECRET_KEY"] = values["ENGAGE_SECRET_KEY"] or _instance_secret(instance_path)
+    values["MAX_CONTENT_LENGTH"] = values["ENGAGE_MAX_REQUEST_BYTES"]
+    return values
+
+
+# Variables of the site build (publishconf.py) that share the ENGAGE_ prefix.
+IGNORED_ENVIRONMENT = {"ENGAGE_SITE_URL", "ENGAGE_PUBLISH_TARGET", "ENGAGE_OUTPUT"}
+
+
+def database_uri(url: str, instance_path: Path) -> str:
+    """One URL for SQLAlchemy: SQLite in the instance folder by default; postgres:// rewritten."""
+    if not url:
+        return f"sqlite:///{instance_path / 'engage.db'}"
+    if url.startswith("postgres://"):
+        return "postgresql+psycopg://" + url[len("postgres://") :]
+    if url.startswith("postgresql://"):
+        return "postgresql+psycopg://" + url[len("postgresql://") :]
+    return url
+
+
+def _read_instance_file(path: Path) -> dict[str, Any]:
+    if not path.is_file():
+        return {}
+    namespace: dict[str, Any] = {}
+    exec(compile(path.read_text(encoding="utf-8"), str(path), "exec"), namespace)
+    return {name: value for name, value in namespace.items() if name.isupper()}
+
+
+def _instance_secret(instance_path: Path) -> str:
+    """A development secret, made once and kept, so restarts keep edit tokens and hashes valid."""
+    path = instance_path / "secret_key"
+    if path.is_file():
+        return path.read_text(encoding="utf-8").strip()
+    instance_path.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    path.write_text(key, encoding="utf-8")
+    path.chmod(0o600)
+    return key

@@ -1,0 +1,109 @@
+"""One error path: views raise `FeedbackError`; one handler answers JSON or an NHS-styled page.
+
+Unexpected errors are logged with their traceback, the session rolled back, and the reader gets
+a plain 500 that says their input was not saved.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, Response, current_app, jsonify, request
+from werkzeug.exceptions import HTTPException
+
+from .models import db
+
+TITLES = {
+    400: "There is a problem with what was sent",
+    404: "Page not found",
+    405: "That cannot be done here",
+    409: "This is closed",
+    413: "What you sent is too long",
+    415: "That kind of request is not accepted",
+    422: "There is a problem with what was sent",
+    429: "Too many attempts",
+    500: "Sorry, there is a problem with the service",
+    503: "Sorry, the service is unavailable",
+}
+
+
+class FeedbackError(Exception):
+    """An error the reader or client can act on: message, HTTP status and per-field messages."""
+
+    def __init__(
+        self,
+        message: str,
+        status: int = 400,
+        fields: dict[str, str] | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.status = status
+        self.fields = fields or {}
+        self.headers = headers or {}
+
+
+def wants_json() -> bool:
+    """JSON for API clients; an HTML page for forms and browsers."""
+    if request.is_json:
+        return True
+    if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        return False
+    best = request.accept_mimetypes.best_match(["application/json", "text/html"])
+    return best == "application/json" or request.path.startswith("/api/")
+
+
+def error_response(
+    message: str, status: int, fields: dict[str, str] | None = None, headers: Any = None
+) -> Response:
+    """The response for an error, in the form the client asked for."""
+    if wants_json():
+        response = jsonify({"error": message, "fields": fields or {}})
+    else:
+        from .theme import render_page
+
+        response = current_app.make_response(
+            render_page(
+                "feedback/error.html",
+                title=TITLES.get(status, "Sorry, there is a problem"),
+                message=message,
+                status=status,
+            )
+        )
+    response.status_code = status
+    for name, value in dict(headers or {}).items():
+        response.headers[name] = value
+    return response
+
+
+def register(app: Flask) -> None:
+    """Install the handlers on the app."""
+
+    @app.errorhandler(FeedbackError)
+    def feedback_error(error: FeedbackError) -> Response:
+        return error_response(error.message, error.status, error.fields, error.headers)
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException) -> Response:
+        status = error.code or 500
+        message = {
+            404: "There is nothing at this address.",
+            405: f"{request.method} is not allowed here.",
+            413: "The request is larger than this service accepts. Shorten it and try again.",
+            429: "You have sent a lot in a short time. Wait a little, then try again.",
+        }.get(status, error.description or "The request could not be handled.")
+        headers = dict(error.get_headers())
+        headers.pop("Content-Type", None)
+        headers.pop("Content-Length", None)
+        return error_response(message, status, headers=headers)
+
+    @app.errorhandler(Exception)
+    def unexpected(error: Exception) -> Response:
+        db.session.rollback()
+        app.logger.exception("Unhandled error on %s %s", request.method, request.path)
+        return error_response(
+            "Something went wrong on our side and what you sent was not saved. Please try again "
+            "later.",
+            500,
+        )

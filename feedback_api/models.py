@@ -1,0 +1,62 @@
+"""Tables: comments, and one row per page with its approved count and a version for caching.
+
+The page row makes the public reads cheap whatever the size of the comments table: counts are a
+primary-key lookup, and a page's rendered comment list is cached under its version, which every
+change visible to readers bumps in the same transaction.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from flask_sqlalchemy import SQLAlchemy
+from sqlalchemy import JSON, DateTime, ForeignKey, Index, String, Text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+db = SQLAlchemy(model_class=Base)
+
+STATUSES = ("pending", "approved", "rejected", "spam")
+
+
+def utcnow() -> datetime.datetime:
+    return datetime.datetime.now(datetime.UTC)
+
+
+class Page(db.Model):
+    """A page of the site that has received comments."""
+
+    __tablename__ = "pages"
+
+    url: Mapped[str] = mapped_column(String(300), primary_key=True)
+    approved_count: Mapped[int] = mapped_column(default=0)
+    version: Mapped[int] = mapped_column(default=0)
+
+
+class Comment(db.Model):
+    """One comment or reply, with its source, its rendered HTML and why it was held."""
+
+    __tablename__ = "comments"
+    __table_args__ = (Index("ix_comments_page_status_created", "page", "status", "created"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    page: Mapped[str] = mapped_column(String(300), ForeignKey("pages.url"))
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("comments.id"))
+    author: Mapped[str | None] = mapped_column(String(80))
+    email: Mapped[str | None] = mapped_column(String(254))
+    notify: Mapped[bool] = mapped_column(default=False)
+    body: Mapped[str] = mapped_column(Text)
+    html: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(12), index=True)
+    held_reasons: Mapped[list] = mapped_column(JSON, default=list)
+    reject_reason: Mapped[str | None] = mapped_column(Text)
+    official: Mapped[bool] = mapped_column(default=False)
+    created: Mapped[datetime.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated: Mapped[datetime.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    moderated: Mapped[datetime.datetime | None] = mapped_column(DateTime(timezone=True))
+    edit_token_hash: Mapped[str] = mapped_column(String(64))
+    ip_hash: Mapped[str | None] = mapped_column(String(64))
