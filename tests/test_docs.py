@@ -12,11 +12,12 @@ from conftest import ROOT
 from engagement.fields import ALLOWED, display_name
 from engagement.questionnaires import TYPES
 from engagement.settings import SETTINGS
+from feedback_api.config import SETTINGS as API_SETTINGS
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 
 
-@pytest.mark.parametrize("setting", [s.name for s in SETTINGS])
+@pytest.mark.parametrize("setting", [s.name for s in (*SETTINGS, *API_SETTINGS)])
 def test_every_setting_is_documented(setting: str) -> None:
     assert re.search(rf"^\| `{setting}` \|", README, re.MULTILINE), f"{setting} not in README"
 
