@@ -18,7 +18,9 @@ class Base(DeclarativeBase):
     pass
 
 
-db = SQLAlchemy(model_class=Base)
+# Objects stay readable after commit: a view that has just stored a comment answers from it
+# without another query.
+db = SQLAlchemy(model_class=Base, session_options={"expire_on_commit": False})
 
 STATUSES = ("pending", "approved", "rejected", "spam")
 

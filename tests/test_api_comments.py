@@ -315,3 +315,25 @@ def test_the_site_is_served_with_its_404_page(client) -> None:
     assert status == 404 and b"Page not found" in body
     assert fetch("/blog")[0] == 308
     assert fetch("/../pyproject.toml")[0] == 404
+
+
+@pytest.mark.parametrize(("proxies", "separate"), [(0, False), (1, True)])
+def test_forwarded_for_is_trusted_only_behind_declared_proxies(make_app, proxies, separate) -> None:
+    app = make_app(ENGAGE_TRUSTED_PROXIES=proxies, ENGAGE_RATELIMIT_COMMENTS="1/minute")
+    client = app.test_client()
+    first = client.post(
+        "/api/comments",
+        json={"page": PAGE, "body": "a"},
+        headers={"X-Forwarded-For": "203.0.113.7"},
+    )
+    second = client.post(
+        "/api/comments",
+        json={"page": PAGE, "body": "b"},
+        headers={"X-Forwarded-For": "198.51.100.9"},
+    )
+    assert first.status_code == 202
+    # Behind a declared proxy the two clients are told apart; otherwise a forged header is ignored
+    # and both requests count against the one address they really came from.
+    assert second.status_code == (202 if separate else 429)
+    hashes = {c.ip_hash for c in stored(app)}
+    assert len(hashes) == (2 if separate else 1)
