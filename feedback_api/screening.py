@@ -13,7 +13,7 @@ Rules, in brief:
   0 then 1-9. Digit groups are split by single spaces or hyphens; the last group has 3+ digits.
 - email: local@domain.tld, with a letter-only top-level domain.
 - postcode: a full postcode (outward and inward code), any case, space optional.
-- address: "[Flat N,] <house number>[letter] <1-3 street-name words> <street word>". Name words
+- address: "[Flat N,] <1-3 digit house number>[letter] <1-3 name words> <street word>". Name words
   are capitalised; lowercase ones are accepted only before an unambiguous street word (road,
   street, lane...) and never when one is a function word or unit ("people in the street").
 - date_of_birth: a date within a few words after born/birth/birthday/DOB/date of birth (any
@@ -57,7 +57,7 @@ class Hold:
 # --- NHS numbers -------------------------------------------------------------------------------
 
 _NHS = re.compile(
-    r"(?<![\d£$.,/-])"  # not the tail of a longer number, price or reference
+    r"(?=\d)(?<![\d£$.,/-])"  # not the tail of a longer number, price or reference
     r"(?:\d{3}[ -]?\d{3}[ -]?\d{4}|\d{3}[ -]?\d{4}[ -]?\d{3})"
     r"(?![\d/-]|[.,]\d)"
 )
@@ -84,7 +84,7 @@ def _nhs_numbers(text: str) -> list[Hold]:
 # --- Phone numbers -----------------------------------------------------------------------------
 
 _PHONE = re.compile(
-    r"(?<![\w+£$#/.])"  # not glued to a word, price, date, decimal or another number
+    r"(?=[\d+(])(?<![\w+£$#/.])"  # not glued to a word, price, date, decimal or another number
     r"(?P<prefix>(?:\+|00)44[ -]?(?:\(0\)[ -]?)?|\(0\d{2,4}\)[ -]?)?"
     r"(?P<digits>\d+(?:[ -]\d+)*)"
 )
@@ -104,23 +104,33 @@ def _uk_length(national: str) -> bool:
     return len(national) in (10, 11) and national[0] == "0" and national[1] != "0"
 
 
+def _phone_end(groups: list[re.Match[str]], i: int, prefix: str) -> int | None:
+    """The last digit group of the longest UK number starting at group i, if there is one."""
+    if not prefix and not groups[i].group().startswith("0"):
+        return None
+    best, digits = None, ""
+    for j in range(i, len(groups)):
+        digits += groups[j].group()
+        if len(digits) > 11:
+            break
+        if len(groups[j].group()) >= 3 and _uk_length(_national(prefix, digits)):
+            best = j
+    return best
+
+
 def _phone_in_run(text: str, m: re.Match[str]) -> list[Hold]:
     """Phone numbers in one run of digit groups, starting at any group that can begin one."""
-    groups = [
-        (g.start() + m.start("digits"), g.end() + m.start("digits"), g.group())
-        for g in _GROUP.finditer(m.group("digits"))
-    ]
+    offset = m.start("digits")
+    groups = list(_GROUP.finditer(m.group("digits")))
     holds, i = [], 0
     while i < len(groups):
         prefix = (m.group("prefix") or "") if i == 0 else ""
-        start = m.start() if prefix else groups[i][0]
-        for j in range(len(groups) - 1, i - 1, -1):
-            digits = "".join(g[2] for g in groups[i : j + 1])
-            national = _national(prefix, digits)
-            if len(groups[j][2]) >= 3 and _uk_length(national) and (prefix or digits[0] == "0"):
-                holds.append(Hold("phone", text[start : groups[j][1]], start, groups[j][1]))
-                i = j
-                break
+        j = _phone_end(groups, i, prefix)
+        if j is not None:
+            start = m.start() if prefix else offset + groups[i].start()
+            end = offset + groups[j].end()
+            holds.append(Hold("phone", text[start:end], start, end))
+            i = j
         i += 1
     return holds
 
@@ -139,7 +149,7 @@ _EMAIL = re.compile(
 # Royal Mail's letter rules: no Q, V, X first; no I, J, Z second; inward letters never C, I, K,
 # M, O or V. The outward code alone is not held: people share their area.
 _POSTCODE = re.compile(
-    r"(?<![A-Za-z0-9])"
+    r"(?<![a-z0-9])"
     r"(?:GIR ?0AA|"
     r"(?:[A-PR-UWYZ][0-9][0-9]?|[A-PR-UWYZ][A-HK-Y][0-9][0-9]?"
     r"|[A-PR-UWYZ][0-9][A-HJKPSTUW]|[A-PR-UWYZ][A-HK-Y][0-9][ABEHMNPRVWXY])"
@@ -171,9 +181,9 @@ _NOT_STREET_NAME = re.compile(
     re.IGNORECASE,
 )
 _ADDRESS = re.compile(
-    r"(?<![\w£$.,/:-])"
+    r"(?=[\dfau])(?<![\w£$.,/:-])"
     r"(?:(?:flat|apartment|apt|unit)\.?[ \t]+\d{1,4}[a-z]?,?[ \t]+)?"
-    r"\d{1,4}[a-z]?"
+    r"\d{1,3}[a-z]?"  # a house number, not a year
     rf"(?P<names>(?:[ \t]+[^\W\d_][\w'\u2019-]*\.?){{1,3}}?)"
     rf"[ \t]+(?P<street>{_STREET_WORDS})\b",
     re.IGNORECASE,
@@ -225,7 +235,7 @@ _MONTHS = {
 _MONTH = "|".join(sorted(_MONTHS, key=len, reverse=True))
 _DAY = r"(?:3[01]|[12]\d|0?[1-9])"
 _DATE = re.compile(
-    r"(?<![\w/.-])(?:"
+    r"(?=[\djfmasond])(?<![\w/.-])(?:"
     rf"(?P<nd>\d{{1,2}})(?P<sep>[/.-])(?P<nm>\d{{1,2}})(?P=sep)(?P<ny>\d{{4}}|\d{{2}})"
     r"|(?P<iy>\d{4})-(?P<im>\d{1,2})-(?P<id>\d{1,2})"
     rf"|(?P<td>{_DAY})(?:st|nd|rd|th)?[ \t]+(?:of[ \t]+)?(?P<tm>{_MONTH})\.?"
@@ -265,6 +275,14 @@ def _date_parts(m: re.Match[str]) -> tuple[int, int, str] | None:
     return (day, month, year) if _is_date(day, month, check_year) else None
 
 
+def _date_parts_us(m: re.Match[str]) -> tuple[int, int, str] | None:
+    """The same digits read month first, as an American would write them."""
+    month, day, year = int(m.group("nd")), int(m.group("nm")), m.group("ny")
+    return (
+        (day, month, year) if _is_date(day, month, int(year) if len(year) == 4 else 2000) else None
+    )
+
+
 def _birth_keyword_before(text: str, start: int) -> bool:
     return _BIRTH_BEFORE.search(text, max(0, start - 60), start) is not None
 
@@ -285,17 +303,10 @@ def _dates_of_birth(text: str) -> list[Hold]:
     return holds
 
 
-def _date_parts_us(m: re.Match[str]) -> tuple[int, int, str] | None:
-    month, day, year = int(m.group("nd")), int(m.group("nm")), m.group("ny")
-    return (
-        (day, month, year) if _is_date(day, month, int(year) if len(year) == 4 else 2000) else None
-    )
-
-
 # --- Links -------------------------------------------------------------------------------------
 
 _LINK = re.compile(
-    r"\[[^\]\n]*\]\((?P<target>[^)\s]+)\)"  # a markdown link counts once
+    r"\[[^\]\n]*\]\((?P<target>[^()\s\[\]]+)\)"  # a markdown link counts once
     r"|(?<![\w@.-])(?:https?://|www\.)[^\s<>\"'\[\]]+",
     re.IGNORECASE,
 )
