@@ -100,6 +100,13 @@ SETTINGS: tuple[Setting, ...] = (
         _positive_int,
     ),
     Setting(
+        "ENGAGE_READ_CACHE_SECONDS",
+        1.0,
+        "How long a worker reuses a page's comment count and version before asking the database "
+        "again (public reads are already cacheable for 10 seconds); 0 to always ask.",
+        float,
+    ),
+    Setting(
         "ENGAGE_EDIT_MINUTES",
         15,
         "How long after posting a writer may edit or delete a comment once it is approved (a "
@@ -159,7 +166,7 @@ def load(instance_path: Path, environ: Mapping[str, str], overrides: Mapping[str
 
 
 # Variables of the site build (publishconf.py) that share the ENGAGE_ prefix.
-IGNORED_ENVIRONMENT = {"ENGAGE_SITE_URL", "ENGAGE_PUBLISH_TARGET", "ENGAGE_OUTPUT"}
+IGNORED_ENVIRONMENT = {"ENGAGE_SITE_URL", "ENGAGE_PUBLISH_TARGET", "ENGAGE_OUTPUT", "ENGAGE_TODAY"}
 
 
 def database_uri(url: str, instance_path: Path) -> str:

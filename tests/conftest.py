@@ -15,7 +15,6 @@ from pathlib import Path
 
 import pytest
 
-
 ROOT = Path(__file__).resolve().parent.parent
 BUILD_DAY = "2026-11-25"  # consultation status is worked out for this day, whatever today is
 CHROMIUM = Path("/usr/bin/chromium")
@@ -172,6 +171,7 @@ def api_config(tmp_path: Path, built_site: Path, database: str, **overrides: obj
         "ENGAGE_MANIFEST": str(built_site / "engagement.json"),
         "ENGAGE_SITE_DIR": str(built_site),
         "ENGAGE_RATELIMIT_COMMENTS": "10000/minute",
+        "ENGAGE_READ_CACHE_SECONDS": 0,
         **overrides,
     }
 
