@@ -126,7 +126,19 @@ def test(c: Context, args: str = "") -> None:
     c.run(f"{sys.executable} -m pytest {args}", pty=False)
 
 
-@task(help={"posts": "posts in the synthetic corpus", "runs": "runs per measurement"})
-def bench(c: Context, posts: int = 1000, runs: int = 3) -> None:
-    """Benchmarks: build speed against vanilla Pelican (see bench/README.md)."""
-    c.run(f"{sys.executable} bench/site_build.py --posts {posts} --runs {runs}", pty=False)
+@task(
+    help={
+        "only": "site or api (default: both)",
+        "posts": "site build: posts in the synthetic corpus",
+        "runs": "site build: runs per measurement",
+        "duration": "API: seconds of load per measure",
+    }
+)
+def bench(c: Context, only: str = "", posts: int = 1000, runs: int = 3, duration: int = 10) -> None:
+    """Benchmarks: build speed against vanilla Pelican; the API against Isso (bench/README.md)."""
+    if only not in ("", "site", "api"):
+        raise Exit("--only takes site or api.", code=2)
+    if only in ("", "site"):
+        c.run(f"{sys.executable} bench/site_build.py --posts {posts} --runs {runs}", pty=False)
+    if only in ("", "api"):
+        c.run(f"{sys.executable} bench/api.py --duration {duration}", pty=False)

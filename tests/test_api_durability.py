@@ -47,6 +47,7 @@ class Server:
                 f"127.0.0.1:{self.port}",
                 "--graceful-timeout",
                 "1",
+                "--no-control-socket",
                 "feedback_api.wsgi:app",
             ],
             cwd=ROOT,
