@@ -3,6 +3,7 @@ tiny sites built from given files for the error cases, and Debian's Chromium thr
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -78,23 +79,33 @@ def manifest(built_site: Path) -> dict:
     return json.loads((built_site / "engagement.json").read_text(encoding="utf-8"))
 
 
+@contextlib.contextmanager
+def serving(app: object) -> Iterator[str]:
+    """The app (site at /, API at /api) on a free loopback port, in a thread."""
+    from werkzeug.serving import make_server
+
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
 @pytest.fixture(scope="session")
 def site_url(built_site: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The built site and the API, served by the API's own process on a free loopback port."""
+    """The built site and the API, served by the API's own process, for the whole session."""
     from flask_migrate import upgrade
-    from werkzeug.serving import make_server
 
     from feedback_api import create_app
 
     app = create_app(api_config(tmp_path_factory.mktemp("served"), built_site, "sqlite"))
     with app.app_context():
         upgrade()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    server.server_close()
+    with serving(app) as url:
+        yield url
 
 
 @pytest.fixture
@@ -225,3 +236,10 @@ def client(app: object) -> object:
 @pytest.fixture
 def runner(app: object) -> object:
     return app.test_cli_runner()
+
+
+@pytest.fixture
+def live_url(app: object) -> Iterator[str]:
+    """This test's app on a free loopback port, with a fresh database."""
+    with serving(app) as url:
+        yield url

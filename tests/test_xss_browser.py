@@ -4,9 +4,6 @@ payload approved and shown by the widget, none of them runs."""
 
 from __future__ import annotations
 
-import threading
-from pathlib import Path
-
 import pytest
 from sqlalchemy import func, select, update
 
@@ -22,19 +19,6 @@ def payloads() -> list[str]:
     return [line for line in lines if line.strip()]
 
 
-@pytest.fixture
-def live_app(app) -> object:
-    from werkzeug.serving import make_server
-
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    app.config["LIVE_URL"] = f"http://127.0.0.1:{server.server_port}"
-    yield app
-    server.shutdown()
-    server.server_close()
-
-
 def approve_everything(app) -> int:
     with app.app_context():
         db.session.execute(update(Comment).values(status="approved"))
@@ -45,8 +29,8 @@ def approve_everything(app) -> int:
 
 
 @pytest.mark.browser
-def test_no_payload_runs_in_the_browser(live_app, page, tmp_path: Path) -> None:
-    client = live_app.test_client()
+def test_no_payload_runs_in_the_browser(app, live_url, page) -> None:
+    client = app.test_client()
     corpus = payloads()
     for payload in corpus:
         answer = client.post(
@@ -54,7 +38,7 @@ def test_no_payload_runs_in_the_browser(live_app, page, tmp_path: Path) -> None:
             json={"page": PAGE, "body": payload, "author": payload[:80].strip() or "x"},
         )
         assert answer.status_code == 202, (payload, answer.json)
-    assert approve_everything(live_app) == len(corpus)
+    assert approve_everything(app) == len(corpus)
     listing = client.get(f"/api/comments?page={PAGE}").json
     assert listing["count"] == len(corpus)
 
@@ -64,7 +48,7 @@ def test_no_payload_runs_in_the_browser(live_app, page, tmp_path: Path) -> None:
         "window.__xss = []; ['alert','prompt','confirm','print'].forEach(n => {"
         " const f = window[n]; window[n] = (...a) => { window.__xss.push(n); }; });"
     )
-    page.goto(f"{live_app.config['LIVE_URL']}{PAGE}")
+    page.goto(f"{live_url}{PAGE}")
     page.wait_for_function(
         "document.querySelectorAll('[data-engage-comments] li').length >= 1000", timeout=60_000
     )
