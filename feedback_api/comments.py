@@ -23,7 +23,7 @@ from .limits import limiter
 from .models import Comment, utcnow
 from .render import render_comment
 from .screening import screen
-from .submissions import comment_input, read_submission
+from .submissions import body_problem, comment_input, read_submission
 from .theme import render_page
 from .tokens import client_hash, new_edit_token, token_matches
 
@@ -64,17 +64,12 @@ def post_comment() -> Any:
             return _form_again(entry, submission.fields, problems)
         raise FeedbackError("Some fields need correcting.", 400, problems)
     token, token_hash = new_edit_token()
-    holds = screen(
-        comment.body,
-        current_app.config["ENGAGE_SCREEN_WORDS"],
-        current_app.config["ENGAGE_MAX_LINKS"],
-    )
     stored = storage.add_comment(
         page=comment.page,
         body=comment.body,
         html=render_comment(comment.body),
         status="spam" if comment.honeypot else "pending",
-        held_reasons=[hold.as_dict() for hold in holds],
+        held_reasons=screened(comment.body),
         edit_token_hash=token_hash,
         author=comment.author,
         email=comment.email,
@@ -87,6 +82,13 @@ def post_comment() -> Any:
         return redirect(f"{url_for('comments.received')}?{query}", code=303)
     # A honeypot catch is answered exactly like a real comment, so bots learn nothing.
     return {"id": stored.id, "status": "pending", "edit_token": token}, 202
+
+
+def screened(body: str) -> list[dict]:
+    """Why a moderator should look closely at this text, as stored with the comment."""
+    config = current_app.config
+    holds = screen(body, config["ENGAGE_SCREEN_WORDS"], config["ENGAGE_MAX_LINKS"])
+    return [hold.as_dict() for hold in holds]
 
 
 @bp.get("/comments/received")
@@ -250,21 +252,11 @@ def edit(comment_id: int) -> Any:
     if not request.is_json:
         raise FeedbackError('Send the change as JSON: {"edit_token": ..., "body": ...}.', 415)
     comment = _own_comment(comment_id)
-    data = request.get_json(silent=True) or {}
-    body = data.get("body")
-    if not isinstance(body, str) or not body.strip():
-        raise FeedbackError("Some fields need correcting.", 400, {"body": "Enter your comment."})
-    body = body.replace("\r\n", "\n").strip()
-    if len(body) > 5000:
-        raise FeedbackError(
-            "Some fields need correcting.",
-            400,
-            {"body": "Your comment must be 5,000 characters or fewer."},
-        )
-    holds = screen(
-        body, current_app.config["ENGAGE_SCREEN_WORDS"], current_app.config["ENGAGE_MAX_LINKS"]
-    )
-    storage.edit_comment(comment, body, render_comment(body), [hold.as_dict() for hold in holds])
+    body = (request.get_json(silent=True) or {}).get("body")
+    body = body.replace("\r\n", "\n").strip() if isinstance(body, str) else ""
+    if trouble := body_problem(body):
+        raise FeedbackError("Some fields need correcting.", 400, {"body": trouble})
+    storage.edit_comment(comment, body, render_comment(body), screened(body))
     return {"id": comment.id, "status": comment.status}
 
 

@@ -65,6 +65,15 @@ def flag(fields: dict[str, Any], name: str) -> bool:
     return str(value or "").strip().lower() in TRUE
 
 
+def body_problem(body: str) -> str | None:
+    """What is wrong with a comment's text, as the form shows it; None when it is fine."""
+    if not body:
+        return "Enter your comment."
+    if len(body) > BODY_MAX:
+        return f"Your comment must be {BODY_MAX:,} characters or fewer; it has {len(body):,}."
+    return None
+
+
 class FieldProblem(ValueError):
     def __init__(self, field: str, message: str) -> None:
         super().__init__(message)
@@ -97,12 +106,8 @@ def comment_input(fields: dict[str, Any]) -> tuple[CommentInput | None, dict[str
         problems["page"] = "Say which page the comment is for."
     elif len(page) > PAGE_MAX:
         problems["page"] = "The page address is too long."
-    if not body:
-        problems.setdefault("body", "Enter your comment.")
-    elif len(body) > BODY_MAX:
-        problems["body"] = (
-            f"Your comment must be {BODY_MAX:,} characters or fewer; it has {len(body):,}."
-        )
+    if "body" not in problems and (trouble := body_problem(body)):
+        problems["body"] = trouble
     if len(author) > AUTHOR_MAX:
         problems["author"] = f"Your name must be {AUTHOR_MAX} characters or fewer."
     if email and (len(email) > EMAIL_MAX or not EMAIL.match(email)):
