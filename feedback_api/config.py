@@ -14,10 +14,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import click
 from limits import parse_many
 
 
-class SettingsError(ValueError):
+class StartupError(click.ClickException):
+    """The API cannot start: the message says what to fix. The command line shows it as one
+    line with a non-zero exit; a WSGI server logs it."""
+
+
+class SettingsError(StartupError):
     """A setting is missing or wrong: the message says which and how to fix it."""
 
 

@@ -16,11 +16,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .config import StartupError
+
 SUPPORTED_VERSION = 1
 SITE_ZONE = zoneinfo.ZoneInfo("Europe/London")
 
 
-class ManifestError(RuntimeError):
+class ManifestError(StartupError):
     """The manifest is missing or not one this API understands."""
 
 

@@ -55,3 +55,26 @@ def test_development_secret_is_made_once_and_kept(tmp_path) -> None:
     first = config.load(tmp_path, {}, {})["SECRET_KEY"]
     assert len(first) == 64
     assert config.load(tmp_path, {}, {})["SECRET_KEY"] == first
+
+
+def test_the_command_line_reports_a_mistake_in_one_sentence(tmp_path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    done = subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "feedback_api", "comments", "list"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "ENGAGE_INSTANCE_PATH": str(tmp_path), "ENGAGE_MAX_LINK": "3"},
+    )
+    assert done.returncode == 1
+    assert (
+        "ENGAGE_MAX_LINK is not a feedback API setting. Did you mean ENGAGE_MAX_LINKS?"
+        in done.stderr
+    )
+    assert "Traceback" not in done.stderr
