@@ -1,14 +1,17 @@
 """The built site served at / by the API's own process, for `make run` and the tests.
 
 In production a static host or CDN serves the site and forwards /api to the API; this blueprint
-is off when ENGAGE_SITE_DIR is empty.
+is off when ENGAGE_SITE_DIR is empty. Files are read whole (pages and assets are small), so a
+revalidated (304) or abandoned response never leaves a file open.
 """
 
 from __future__ import annotations
 
+import mimetypes
 from pathlib import Path
 
-from flask import Blueprint, Response, abort, send_from_directory
+from flask import Blueprint, Response, abort, request
+from werkzeug.security import safe_join
 
 
 def blueprint(folder: Path) -> Blueprint:
@@ -21,17 +24,28 @@ def blueprint(folder: Path) -> Blueprint:
     def page(path: str) -> Response:
         if path.startswith("api/"):
             abort(404)
-        target = root / path
-        if path == "" or path.endswith("/") or target.is_dir():
-            if target.is_dir() and path and not path.endswith("/"):
+        joined = safe_join(str(root), path) if path else str(root)
+        target = Path(joined) if joined else None
+        if target is not None and target.is_dir():
+            if path and not path.endswith("/"):
                 return Response(status=308, headers={"Location": f"/{path}/"})
-            path = f"{path}index.html"
-        try:
-            return send_from_directory(root, path, max_age=60)
-        except Exception:
+            target = target / "index.html"
+        if target is None or not target.is_file():
             return not_found(root)
+        return static_file(target)
 
     return bp
+
+
+def static_file(path: Path) -> Response:
+    """The file with validators, answering 304 to a matching conditional request."""
+    stat = path.stat()
+    mimetype = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+    response = Response(path.read_bytes(), mimetype=mimetype)
+    response.last_modified = stat.st_mtime
+    response.set_etag(f"{stat.st_mtime_ns:x}-{stat.st_size:x}")
+    response.cache_control.max_age = 60
+    return response.make_conditional(request)
 
 
 def not_found(root: Path) -> Response:

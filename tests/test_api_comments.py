@@ -315,6 +315,11 @@ def test_the_site_is_served_with_its_404_page(client) -> None:
     assert status == 404 and b"Page not found" in body
     assert fetch("/blog")[0] == 308
     assert fetch("/../pyproject.toml")[0] == 404
+    with client.get("/theme/css/main.css") as first:
+        etag = first.headers["ETag"]
+        assert first.mimetype == "text/css"
+    with client.get("/theme/css/main.css", headers={"If-None-Match": etag}) as again:
+        assert again.status_code == 304 and again.get_data() == b""
 
 
 @pytest.mark.parametrize(("proxies", "separate"), [(0, False), (1, True)])
