@@ -44,10 +44,15 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         proxies = app.config["ENGAGE_TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
 
-    from . import api, cli, comments, site
+    from . import api, auth, cli, comments, moderation, site
 
+    auth.init_app(app)
     app.register_blueprint(comments.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(auth.bp)
+    app.register_blueprint(moderation.bp)
+    # The public API is used by pages and scripts that hold no staff session: nothing to forge.
+    auth.csrf.exempt(comments.bp)
     cli.register(app)
     if app.config["ENGAGE_SITE_DIR"]:
         app.register_blueprint(site.blueprint(Path(app.config["ENGAGE_SITE_DIR"])))

@@ -23,7 +23,10 @@ comments_cli = AppGroup("comments", help="List, approve, reject and export comme
 
 
 def register(app: Flask) -> None:
+    from .accounts_cli import users_cli
+
     app.cli.add_command(comments_cli)
+    app.cli.add_command(users_cli)
 
 
 def as_record(comment: Comment) -> dict:

@@ -39,6 +39,10 @@ def _rate_limit(value: str) -> str:
     return value
 
 
+def _flag(value: str) -> bool:
+    return value.strip().lower() in ("1", "true", "yes", "on")
+
+
 def _word_list(value: str) -> tuple[str, ...]:
     return tuple(word.strip() for word in value.split(",") if word.strip())
 
@@ -118,6 +122,26 @@ SETTINGS: tuple[Setting, ...] = (
         "How long after posting a writer may edit or delete a comment once it is approved (a "
         "pending comment can be changed until a moderator acts).",
         _positive_int,
+    ),
+    Setting(
+        "ENGAGE_SECURE_COOKIES",
+        True,
+        "Send the staff session cookie only over HTTPS. Browsers treat http://127.0.0.1 as "
+        "secure, so this stays on for local use too; turn off only for plain-HTTP test setups.",
+        _flag,
+    ),
+    Setting(
+        "ENGAGE_IDLE_MINUTES",
+        30,
+        "A staff session ends after this many minutes without a request.",
+        _positive_int,
+    ),
+    Setting(
+        "ENGAGE_RATELIMIT_SIGN_IN",
+        "10/minute;50/hour",
+        "Sign-in attempts allowed per client address (accounts also lock for 15 minutes after 5 "
+        "wrong passwords in a row).",
+        _rate_limit,
     ),
     Setting(
         "ENGAGE_SCREEN_WORDS",

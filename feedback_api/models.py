@@ -23,6 +23,8 @@ class Base(DeclarativeBase):
 db = SQLAlchemy(model_class=Base, session_options={"expire_on_commit": False})
 
 STATUSES = ("pending", "approved", "rejected", "spam")
+ROLES = ("moderator", "admin")
+REPLY_TAGS = ("response", "change planned", "change made")
 
 
 def utcnow() -> datetime.datetime:
@@ -62,3 +64,44 @@ class Comment(db.Model):
     moderated: Mapped[datetime.datetime | None] = mapped_column(DateTime(timezone=True))
     edit_token_hash: Mapped[str] = mapped_column(String(64))
     ip_hash: Mapped[str | None] = mapped_column(String(64))
+    # A question waiting for an official answer (flagged by the reader or a moderator).
+    needs_response: Mapped[bool] = mapped_column(default=False)
+    # Official replies: which member of staff wrote it, and its public Care Opinion-style tag.
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    reply_tag: Mapped[str | None] = mapped_column(String(20))
+
+
+class User(db.Model):
+    """A member of staff who signs in to moderate (moderator) or also manage accounts (admin)."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(120), default="")
+    role: Mapped[str] = mapped_column(String(12))
+    password_hash: Mapped[str] = mapped_column(String(200))
+    disabled: Mapped[bool] = mapped_column(default=False)
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    feed_token_hash: Mapped[str | None] = mapped_column(String(64))
+    failed_sign_ins: Mapped[int] = mapped_column(default=0)
+    locked_until: Mapped[datetime.datetime | None] = mapped_column(DateTime(timezone=True))
+    created: Mapped[datetime.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    last_sign_in: Mapped[datetime.datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class AuditEntry(db.Model):
+    """One staff action: who, when, what, and the state before and after."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime.datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, index=True
+    )
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    action: Mapped[str] = mapped_column(String(40), index=True)
+    target: Mapped[str] = mapped_column(String(80), default="")
+    before: Mapped[dict | None] = mapped_column(JSON)
+    after: Mapped[dict | None] = mapped_column(JSON)
+    detail: Mapped[str] = mapped_column(Text, default="")

@@ -10,11 +10,11 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable, Sequence
 
-from sqlalchemy import func, select, update
+from sqlalchemy import String, cast, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from .models import Comment, Page, db, utcnow
+from .models import AuditEntry, Comment, Page, db, utcnow
 
 
 def ensure_page(url: str) -> None:
@@ -108,15 +108,19 @@ def comments(status: str | None = None, page: str | None = None) -> Sequence[Com
     return db.session.scalars(query).all()
 
 
-def set_status(comment: Comment, status: str, reason: str | None = None) -> None:
-    """Move a comment to a new status and commit, keeping the page's count and version true."""
+def set_status(
+    comment: Comment, status: str, reason: str | None = None, *, commit: bool = True
+) -> None:
+    """Move a comment to a new status, keeping the page's count and version true; commits unless
+    `commit=False` (a moderator's action commits with its audit entry)."""
     was_visible = comment.status == "approved"
     comment.status = status
     comment.reject_reason = reason
     comment.moderated = utcnow()
     comment.updated = comment.moderated
     _page_changed(comment.page, was_visible, status == "approved")
-    db.session.commit()
+    if commit:
+        db.session.commit()
 
 
 def edit_comment(comment: Comment, body: str, html: str, held_reasons: list[dict]) -> None:
@@ -152,6 +156,120 @@ def _page_changed(url: str, was_visible: bool, is_visible: bool) -> None:
             approved_count=Page.approved_count + (int(is_visible) - int(was_visible)),
         )
     )
+
+
+# --- The moderation queue: these change the session and leave the commit to the caller, which
+# commits the change together with its audit entry.
+
+QUEUE_PAGE_SIZE = 50
+
+
+def moderation_queue(
+    *,
+    status: str = "pending",
+    page: str | None = None,
+    kind: str | None = None,
+    search: str | None = None,
+    number: int = 1,
+    size: int = QUEUE_PAGE_SIZE,
+) -> tuple[list[Comment], int]:
+    """One page of the queue, oldest first, and how many items match in all.
+
+    `status` is a comment status or "needs-response" (questions waiting for an official answer);
+    `kind` a screening kind; `search` a case-insensitive substring of the text or author.
+    """
+    query = select(Comment)
+    if status == "needs-response":
+        query = query.where(Comment.needs_response.is_(True), Comment.status != "spam")
+    else:
+        query = query.where(Comment.status == status)
+    if page:
+        query = query.where(Comment.page == page)
+    if kind:
+        # held_reasons is JSON text in both databases (json, not jsonb, on PostgreSQL), written
+        # by json.dumps: a kind appears exactly as `"kind": "phone"`.
+        query = query.where(cast(Comment.held_reasons, String).contains(f'"kind": "{kind}"'))
+    if search:
+        needle = search.lower()
+        query = query.where(
+            or_(
+                func.lower(Comment.body).contains(needle, autoescape=True),
+                func.lower(func.coalesce(Comment.author, "")).contains(needle, autoescape=True),
+            )
+        )
+    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    ordered = query.order_by(Comment.created, Comment.id).offset((number - 1) * size).limit(size)
+    return list(db.session.scalars(ordered).all()), total
+
+
+def commented_pages() -> list[str]:
+    """Every page that has at least one comment, for the queue's page filter."""
+    return list(db.session.scalars(select(Page.url).order_by(Page.url)).all())
+
+
+def comments_by_id(ids: Iterable[int]) -> list[Comment]:
+    """The comments with these ids (unknown ids are left out), oldest first."""
+    wanted = list(dict.fromkeys(ids))
+    if not wanted:
+        return []
+    query = select(Comment).where(Comment.id.in_(wanted)).order_by(Comment.created, Comment.id)
+    return list(db.session.scalars(query).all())
+
+
+def redact(comment: Comment, body: str, html: str, held_reasons: list[dict]) -> None:
+    """Replace the text with a moderator's redacted version (the caller then approves it)."""
+    comment.body = body
+    comment.html = html
+    comment.held_reasons = held_reasons
+    comment.updated = utcnow()
+    if comment.status == "approved":
+        _page_changed(comment.page, True, True)
+
+
+def set_needs_response(comment: Comment, value: bool) -> None:
+    """Mark or clear a question waiting for an official answer (not visible to readers)."""
+    comment.needs_response = value
+    comment.updated = utcnow()
+
+
+def add_official_reply(
+    parent: Comment, *, body: str, html: str, author: str, staff_id: int, tag: str | None,
+    edit_token_hash: str,
+) -> Comment:
+    """The organisation's reply under `parent`, published at once; the question is answered."""
+    now = utcnow()
+    reply = Comment(
+        page=parent.page,
+        parent_id=parent.id,
+        author=author,
+        body=body,
+        html=html,
+        status="approved",
+        held_reasons=[],
+        official=True,
+        staff_id=staff_id,
+        reply_tag=tag,
+        edit_token_hash=edit_token_hash,
+        created=now,
+        updated=now,
+        moderated=now,
+    )
+    db.session.add(reply)
+    parent.needs_response = False
+    _page_changed(parent.page, False, True)
+    db.session.flush()  # the reply's id, for the audit entry
+    return reply
+
+
+def audit_actions() -> list[str]:
+    """Every action the audit log holds, for its filter."""
+    query = select(AuditEntry.action).distinct().order_by(AuditEntry.action)
+    return list(db.session.scalars(query).all())
+
+
+def commit() -> None:
+    """End a moderator's action: the change and its audit entry together."""
+    db.session.commit()
 
 
 def comments_since(moment: datetime.datetime) -> int:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, current_app
+from flask import Flask, current_app, g
 from jinja2 import FileSystemLoader
 
 from engagement import templating
@@ -48,4 +48,4 @@ def render_page(template: str, **values: Any) -> str:
     env = current_app.jinja_env
     # Fragments rendered once (header, footer) read the site variables from here.
     env.globals["render_once"].use(context)
-    return env.get_template(template).render(**context, **values)
+    return env.get_template(template).render(**context, user=g.get("user"), **values)
