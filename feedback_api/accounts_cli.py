@@ -95,3 +95,13 @@ def totp_command(email: str) -> None:
     audit.record("second factor set", target=user.email, user=None, commit=True)
     uri = accounts.totp_uri(user)
     click.echo(f"Secret for {user.email}: {secret}\nOr scan this as a QR code: {uri}")
+
+
+@users_cli.command("feed-token")
+@click.argument("email")
+def feed_token_command(email: str) -> None:
+    """A new address for the private feed of the moderation queue (the old one stops working)."""
+    user = _user(email)
+    token = accounts.new_feed_token(user)
+    audit.record("feed token issued", target=user.email, user=None, commit=True)
+    click.echo(f"Private queue feed for {user.email}: /api/feeds/pending.atom?token={token}")

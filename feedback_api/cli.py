@@ -24,9 +24,12 @@ comments_cli = AppGroup("comments", help="List, approve, reject and export comme
 
 def register(app: Flask) -> None:
     from .accounts_cli import users_cli
+    from .privacy_cli import people_cli, purge_command
 
     app.cli.add_command(comments_cli)
     app.cli.add_command(users_cli)
+    app.cli.add_command(people_cli)
+    app.cli.add_command(purge_command)
 
 
 def as_record(comment: Comment) -> dict:

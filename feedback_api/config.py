@@ -124,6 +124,24 @@ SETTINGS: tuple[Setting, ...] = (
         _positive_int,
     ),
     Setting(
+        "ENGAGE_RETAIN_REJECTED_DAYS",
+        90,
+        "`purge` deletes rejected and spam comments this many days after the decision.",
+        _positive_int,
+    ),
+    Setting(
+        "ENGAGE_RETAIN_IP_DAYS",
+        30,
+        "`purge` clears the hashed client address of comments older than this.",
+        _positive_int,
+    ),
+    Setting(
+        "ENGAGE_RETAIN_EMAIL_DAYS",
+        365,
+        "`purge` clears email addresses (and reply notices) of comments older than this.",
+        _positive_int,
+    ),
+    Setting(
         "ENGAGE_SECURE_COOKIES",
         True,
         "Send the staff session cookie only over HTTPS. Browsers treat http://127.0.0.1 as "

@@ -98,6 +98,15 @@ def approved_counts(urls: Iterable[str]) -> dict[str, int]:
     return {url: found.get(url, 0) for url in wanted}
 
 
+def recent_comments(status: str, page: str | None = None, limit: int = 50) -> list[Comment]:
+    """The newest comments in a state (for feeds), newest first."""
+    query = select(Comment).where(Comment.status == status)
+    if page:
+        query = query.where(Comment.page == page)
+    query = query.order_by(Comment.updated.desc(), Comment.id.desc()).limit(limit)
+    return list(db.session.scalars(query).all())
+
+
 def comments(status: str | None = None, page: str | None = None) -> Sequence[Comment]:
     """Comments for operators, oldest first, optionally by status and page."""
     query = select(Comment).order_by(Comment.created, Comment.id)
@@ -233,7 +242,13 @@ def set_needs_response(comment: Comment, value: bool) -> None:
 
 
 def add_official_reply(
-    parent: Comment, *, body: str, html: str, author: str, staff_id: int, tag: str | None,
+    parent: Comment,
+    *,
+    body: str,
+    html: str,
+    author: str,
+    staff_id: int,
+    tag: str | None,
     edit_token_hash: str,
 ) -> Comment:
     """The organisation's reply under `parent`, published at once; the question is answered."""
