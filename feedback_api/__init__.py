@@ -44,7 +44,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         proxies = app.config["ENGAGE_TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
 
-    from . import api, auth, cli, comments, feeds, moderation, site
+    from . import api, auth, cli, comments, feeds, moderation, notifications, site
 
     auth.init_app(app)
     app.register_blueprint(comments.bp)
@@ -55,6 +55,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     # The public API is used by pages and scripts that hold no staff session: nothing to forge.
     auth.csrf.exempt(comments.bp)
     cli.register(app)
+    notifications.init_app(app)
     if app.config["ENGAGE_SITE_DIR"]:
         app.register_blueprint(site.blueprint(Path(app.config["ENGAGE_SITE_DIR"])))
     return app

@@ -12,10 +12,10 @@ import json
 import sys
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import AppGroup
 
-from . import storage
+from . import signals, storage
 from .comments import iso
 from .models import STATUSES, Comment
 
@@ -92,6 +92,8 @@ def approve_command(comment_id: int) -> None:
         click.echo(f"#{comment_id} was already approved.")
         return
     storage.set_status(comment, "approved")
+    signals.comment_approved.send(current_app._get_current_object(), comment=comment, staff=None)
+    current_app.extensions["engage_mailer"].flush()
     click.echo(f"#{comment_id} approved: it now shows on {comment.page}")
 
 

@@ -43,6 +43,12 @@ def _flag(value: str) -> bool:
     return value.strip().lower() in ("1", "true", "yes", "on")
 
 
+def _digest(value: str) -> str:
+    if value not in ("immediate", "hourly", "daily", "off"):
+        raise ValueError("use immediate, hourly, daily or off")
+    return value
+
+
 def _word_list(value: str) -> tuple[str, ...]:
     return tuple(word.strip() for word in value.split(",") if word.strip())
 
@@ -140,6 +146,23 @@ SETTINGS: tuple[Setting, ...] = (
         365,
         "`purge` clears email addresses (and reply notices) of comments older than this.",
         _positive_int,
+    ),
+    Setting(
+        "ENGAGE_DIGEST",
+        "immediate",
+        "When moderators are emailed about new comments: immediate, hourly or daily (sent by "
+        "`flask --app feedback_api notify digest` from cron), or off.",
+        _digest,
+    ),
+    Setting("ENGAGE_SMTP_HOST", "", "SMTP server for notices; empty sends no email."),
+    Setting("ENGAGE_SMTP_PORT", 25, "SMTP port (587 with STARTTLS is usual).", _positive_int),
+    Setting("ENGAGE_SMTP_USER", "", "SMTP user name, if the server needs one."),
+    Setting("ENGAGE_SMTP_PASSWORD", "", "SMTP password, from the environment only."),
+    Setting("ENGAGE_SMTP_STARTTLS", False, "Upgrade the SMTP connection with STARTTLS.", _flag),
+    Setting(
+        "ENGAGE_MAIL_FROM",
+        "engage@localhost",
+        "The From address of notices, e.g. 'Riverside ICB <engage@example.nhs.uk>'.",
     ),
     Setting(
         "ENGAGE_SECURE_COOKIES",
