@@ -148,6 +148,13 @@ SETTINGS: tuple[Setting, ...] = (
         _positive_int,
     ),
     Setting(
+        "ENGAGE_RESPONSE_TARGET_DAYS",
+        2.0,
+        "Working days (Monday to Friday) within which comments should be moderated and "
+        "questions answered; the dashboard counts those waiting longer.",
+        float,
+    ),
+    Setting(
         "ENGAGE_DIGEST",
         "immediate",
         "When moderators are emailed about new comments: immediate, hourly or daily (sent by "
