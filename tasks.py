@@ -6,6 +6,7 @@ test and bench. Pelican runs in-process through its own `main`, exactly as the `
 
 from __future__ import annotations
 
+import json
 import os
 import shlex
 import shutil
@@ -42,10 +43,32 @@ def clean(c: Context) -> None:
         shutil.rmtree(ROOT / folder, ignore_errors=True)
 
 
+def comments_export() -> str:
+    """Export approved comments for the build to bake into pages, when there is a database.
+
+    Returns the `-e` argument for Pelican, or "" on a fresh machine (no site or comments yet).
+    """
+    output = ROOT / CONFIG["output"]
+    has_database = os.environ.get("DATABASE_URL") or (ROOT / "instance" / "engage.db").exists()
+    if not has_database or not (output / "engagement.json").exists():
+        return ""
+    from feedback_api import create_app
+
+    api_environment()
+    target = ROOT / ".cache" / "comments.json"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    result = create_app().test_cli_runner().invoke(args=["comments", "export-site", str(target)])
+    if result.exit_code != 0:
+        raise Exit(f"Exporting approved comments failed: {result.output}", code=1)
+    return f"-e ENGAGE_COMMENTS_EXPORT='{json.dumps(str(target))}'"
+
+
 @task
 def build(c: Context) -> None:
-    """Build the site with the development settings into output/."""
-    pelican(f"{CONFIG['content']} -s {CONFIG['settings_dev']} -o {CONFIG['output']}")
+    """Build the site with the development settings into output/, with approved comments."""
+    pelican(
+        f"{CONFIG['content']} -s {CONFIG['settings_dev']} -o {CONFIG['output']} {comments_export()}"
+    )
 
 
 @task(pre=[clean], post=[build])
@@ -92,7 +115,10 @@ def serve(c: Context, host: str = "127.0.0.1", port: int = 8000) -> None:
 @task
 def preview(c: Context) -> None:
     """Build with the production settings (publishconf.py), to check before publishing."""
-    pelican(f"{CONFIG['content']} -s {CONFIG['settings_publish']} -o {CONFIG['output']}")
+    pelican(
+        f"{CONFIG['content']} -s {CONFIG['settings_publish']} -o {CONFIG['output']} "
+        f"{comments_export()}"
+    )
 
 
 @task(help={"dry_run": "show what rsync would change, change nothing"})

@@ -10,6 +10,7 @@ import csv
 import io
 import json
 import sys
+from pathlib import Path
 
 import click
 from flask import Flask, current_app
@@ -106,6 +107,24 @@ def reject_command(comment_id: int, reason: str) -> None:
         raise click.ClickException("Give a reason: --reason 'personal details'.")
     storage.set_status(_find(comment_id), "rejected", reason.strip())
     click.echo(f"#{comment_id} rejected: {reason.strip()}")
+
+
+@comments_cli.command("export-site")
+@click.argument("path", type=click.Path(dir_okay=False, writable=True))
+def export_site_command(path: str) -> None:
+    """Write every page's approved comments for the site build to bake into its pages."""
+    from .comments import public_list
+
+    pages = {
+        url: public_list(url, list(storage.approved_comments(url)))
+        for url in storage.pages_with_approved_comments()
+    }
+    document = {"version": 1, "pages": pages}
+    target = Path(path)
+    partial = target.with_suffix(".tmp")
+    partial.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
+    partial.replace(target)
+    click.echo(f"Approved comments on {len(pages)} page(s) written to {target}.")
 
 
 @comments_cli.command("export")

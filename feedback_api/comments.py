@@ -17,7 +17,7 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, Response, current_app, redirect, request, url_for
 
-from . import storage
+from . import signals, storage
 from .errors import FeedbackError
 from .limits import limiter
 from .models import Comment, utcnow
@@ -77,6 +77,8 @@ def post_comment() -> Any:
         parent_id=comment.parent,
         ip_hash=client_hash(),
     )
+    if stored.status == "pending":
+        signals.comment_received.send(current_app._get_current_object(), comment=stored)
     if submission.is_form:
         query = urlencode({"page": comment.page})
         return redirect(f"{url_for('comments.received')}?{query}", code=303)
@@ -187,7 +189,11 @@ def _cacheable(response: Response, etag: str) -> Response:
     return response
 
 
-def _list_body(page: str, comments: list[Comment]) -> bytes:
+def public_list(page: str, comments: list[Comment]) -> dict[str, Any]:
+    """A page's approved comments as the public sees them: replies nested, oldest first.
+
+    The same document is served by GET /api/comments and baked into the static pages.
+    """
     items: dict[int, dict[str, Any]] = {}
     top: list[dict[str, Any]] = []
     for comment in comments:
@@ -197,12 +203,17 @@ def _list_body(page: str, comments: list[Comment]) -> bytes:
             "created": iso(comment.created),
             "html": comment.html,
             "official": comment.official,
+            "tag": comment.reply_tag,
             "replies": [],
         }
         items[comment.id] = item
         parent = items.get(comment.parent_id) if comment.parent_id else None
         (parent["replies"] if parent else top).append(item)
-    document = {"page": page, "count": len(comments), "comments": top}
+    return {"page": page, "count": len(comments), "comments": top}
+
+
+def _list_body(page: str, comments: list[Comment]) -> bytes:
+    document = public_list(page, comments)
     return json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 

@@ -88,6 +88,12 @@ def approved_comments(url: str) -> Sequence[Comment]:
     return db.session.scalars(query).all()
 
 
+def pages_with_approved_comments() -> list[str]:
+    """Every page that has at least one approved comment."""
+    query = select(Page.url).where(Page.approved_count > 0).order_by(Page.url)
+    return list(db.session.scalars(query).all())
+
+
 def approved_counts(urls: Iterable[str]) -> dict[str, int]:
     """Approved comments per page, from the page rows: cheap however many comments exist."""
     wanted = list(dict.fromkeys(urls))

@@ -13,7 +13,7 @@ from typing import Any
 
 from pelican.generators import ArticlesGenerator, PagesGenerator
 
-from . import consultations, ground_rules, manifest, questionnaires
+from . import baked_comments, consultations, ground_rules, manifest, questionnaires
 from .assets import ThemeAssets
 from .fields import parse_day
 from .problems import PROBLEMS, line_of_field
@@ -32,6 +32,7 @@ class EngagementBuild:
         self.questionnaires: dict[str, dict] = {}
         self.ground_rules: list[dict[str, str]] = []
         self.manifest: dict[str, Any] | None = None
+        self.comments: dict[str, dict[str, Any]] = {}
 
     def start(self) -> None:
         """Read the data files and begin compiling the styles while Pelican reads content."""
@@ -43,6 +44,7 @@ class EngagementBuild:
         self.ground_rules, faults = ground_rules.load(rules_path)
         for line, field, message in faults:
             PROBLEMS.add(self._shown(rules_path), field or None, message, line)
+        self.comments = baked_comments.load(self.settings["ENGAGE_COMMENTS_EXPORT"])
         self.assets.start()
 
     def complete(self, generators: list[Any]) -> None:
@@ -85,6 +87,7 @@ class EngagementBuild:
     ) -> None:
         is_consultation = str(getattr(article, "category", "")) == CONSULTATION_CATEGORY
         _complete_common(article, kind="consultation" if is_consultation else "article")
+        article.approved_comments = self.comments.get(article.url_path)
         article.comments_open = str(getattr(article, "comments", "open")).lower() != "closed"
         if not is_consultation:
             return

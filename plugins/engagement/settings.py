@@ -105,6 +105,13 @@ SETTINGS: tuple[Setting, ...] = (
         bool,
     ),
     Setting(
+        "ENGAGE_COMMENTS_EXPORT",
+        "",
+        "A file of approved comments written by `flask --app feedback_api comments export-site "
+        "FILE`, baked into the pages (`invoke build` makes it when there is a database).",
+        str,
+    ),
+    Setting(
         "ENGAGE_PUBLISH_TARGET",
         "",
         "Where `invoke publish` copies the built site with rsync (e.g. user@host:/var/www/engage).",
