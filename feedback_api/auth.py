@@ -111,6 +111,10 @@ def _safe_next(target: str | None) -> str:
     return url_for("moderation.queue")
 
 
+def _admin_totp_required() -> bool:
+    return current_app.config["ENGAGE_ADMIN_TOTP"]
+
+
 def _sign_in_limit() -> str:
     return current_app.config["ENGAGE_RATELIMIT_SIGN_IN"]
 
@@ -133,6 +137,14 @@ def sign_in() -> Any:
                 target=accounts.normalise_email(form.email.data),
                 user=None,
                 commit=True,
+            )
+        elif user.role == "admin" and not user.totp_secret and _admin_totp_required():
+            error = (
+                "Administrators must use an authenticator app here. Ask another administrator "
+                "to run: flask --app feedback_api users totp " + user.email
+            )
+            audit.record(
+                "sign-in refused: no second factor", target=user.email, user=user, commit=True
             )
         elif user.totp_secret:
             session.clear()

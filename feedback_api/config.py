@@ -179,6 +179,13 @@ SETTINGS: tuple[Setting, ...] = (
         _flag,
     ),
     Setting(
+        "ENGAGE_ADMIN_TOTP",
+        False,
+        "Administrators must use an authenticator app (`flask --app feedback_api users totp "
+        "EMAIL`) to sign in; an administrator without one is refused with that instruction.",
+        _flag,
+    ),
+    Setting(
         "ENGAGE_IDLE_MINUTES",
         30,
         "A staff session ends after this many minutes without a request.",

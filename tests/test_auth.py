@@ -235,3 +235,50 @@ def test_users_command_line(staff_app) -> None:
     with staff_app.app_context():
         assert accounts.find("new@example.nhs.uk").disabled
         assert accounts.find("admin@example.nhs.uk").password_hash.startswith("$argon2id$")
+
+
+def test_admins_can_be_required_to_use_an_authenticator(make_app) -> None:
+    app = make_app(ENGAGE_SECURE_COOKIES=False, ENGAGE_ADMIN_TOTP=True)
+    with app.app_context():
+        accounts.create("admin@example.nhs.uk", "admin", PASSWORD)
+        accounts.create("mod@example.nhs.uk", "moderator", PASSWORD)
+    client = app.test_client()
+    refused = sign_in(client, "admin@example.nhs.uk")
+    assert refused.status_code == 400
+    assert "users totp admin@example.nhs.uk" in refused.get_data(as_text=True)
+    assert sign_in(app.test_client(), "mod@example.nhs.uk").status_code == 302
+    with app.app_context():
+        accounts.new_totp_secret(accounts.find("admin@example.nhs.uk"))
+    assert (
+        sign_in(client, "admin@example.nhs.uk")
+        .headers["Location"]
+        .startswith("/admin/sign-in/code")
+    )
+
+
+@pytest.mark.browser
+def test_sign_in_page_is_accessible_and_works_by_keyboard(make_app, page) -> None:
+    from axe_playwright_python.sync_playwright import Axe
+
+    from conftest import serving
+
+    app = make_app(ENGAGE_SECURE_COOKIES=False)
+    with app.app_context():
+        accounts.create("mod@example.nhs.uk", "moderator", PASSWORD)
+    with serving(app) as url:
+        page.goto(f"{url}/admin/")
+        assert "/admin/sign-in" in page.url
+        options = {
+            "runOnly": {
+                "type": "tag",
+                "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"],
+            }
+        }
+        assert Axe().run(page, options=options).violations_count == 0
+        page.focus("#email")
+        page.keyboard.type("mod@example.nhs.uk")
+        page.keyboard.press("Tab")
+        page.keyboard.type(PASSWORD)
+        page.keyboard.press("Enter")
+        page.wait_for_url(f"{url}/admin/")
+        assert Axe().run(page, options=options).violations_count == 0
