@@ -206,10 +206,14 @@ def public_list(page: str, comments: list[Comment]) -> dict[str, Any]:
             "tag": comment.reply_tag,
             "replies": [],
         }
+        if comment.parent_id is None:
+            top.append(item)
+        elif comment.parent_id in items:
+            items[comment.parent_id]["replies"].append(item)
+        else:
+            continue  # a reply whose comment is no longer published would make no sense alone
         items[comment.id] = item
-        parent = items.get(comment.parent_id) if comment.parent_id else None
-        (parent["replies"] if parent else top).append(item)
-    return {"page": page, "count": len(comments), "comments": top}
+    return {"page": page, "count": len(items), "comments": top}
 
 
 def _list_body(page: str, comments: list[Comment]) -> bytes:

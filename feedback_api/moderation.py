@@ -8,19 +8,17 @@ marked: user text never passes through `|safe` here.
 
 from __future__ import annotations
 
-import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
 from flask import Blueprint, Response, current_app, flash, g, redirect, request, url_for
-from markupsafe import Markup, escape
 
-from . import accounts, audit, storage
+from . import accounts, audit, signals, storage
 from .auth import staff_required
 from .comments import iso, screened
 from .errors import FeedbackError
-from .manifest import SITE_ZONE
 from .models import REPLY_TAGS, STATUSES, Comment
+from .moderation_view import KIND_NAMES, STATUS_NAMES, describe, exact
 from .render import render_comment
 from .screening import KINDS
 from .submissions import body_problem
@@ -29,102 +27,9 @@ from .tokens import new_edit_token
 
 bp = Blueprint("moderation", __name__, url_prefix="/admin")
 
-KIND_NAMES = {
-    "nhs_number": "NHS number",
-    "phone": "phone number",
-    "email": "email address",
-    "postcode": "postcode",
-    "address": "address",
-    "date_of_birth": "date of birth",
-    "links": "links",
-    "word": "watched word",
-}
-STATUS_NAMES = {
-    "pending": "Waiting",
-    "approved": "Published",
-    "rejected": "Rejected",
-    "spam": "Spam",
-    "needs-response": "Needs a response",
-}
 BULK_ACTIONS = ("approve", "reject", "spam")
 AUDIT_PAGE_SIZE = 500
 AUDIT_EXPORT_LIMIT = 1_000_000
-
-
-# --- Presenting a comment -----------------------------------------------------------------------
-
-
-def highlighted(body: str, reasons: list[dict]) -> Markup:
-    """The text with each held span in <mark>, built from escaped pieces.
-
-    Offsets come from the database: they are clamped to the text, and a span overlapping one
-    already marked (or empty) is skipped rather than trusted.
-    """
-    pieces: list[str] = []
-    cursor = 0
-    spans = []
-    for reason in reasons or []:
-        try:
-            start, end = int(reason["start"]), int(reason["end"])
-        except (KeyError, TypeError, ValueError):
-            continue
-        spans.append((max(0, min(start, len(body))), max(0, min(end, len(body))), reason))
-    for start, end, reason in sorted(spans, key=lambda span: (span[0], span[1])):
-        if start < cursor or end <= start:
-            continue
-        name = KIND_NAMES.get(str(reason.get("kind")), "held text")
-        pieces.append(str(escape(body[cursor:start])))
-        pieces.append(
-            f'<mark class="engage-held"><span class="nhsuk-u-visually-hidden">{escape(name)}: '
-            f"</span>{escape(body[start:end])}</mark>"
-        )
-        cursor = end
-    pieces.append(str(escape(body[cursor:])))
-    return Markup("".join(pieces))
-
-
-def reason_names(reasons: list[dict]) -> list[str]:
-    """The distinct reasons a comment was held, in words, in the order they first appear."""
-    return list(dict.fromkeys(KIND_NAMES.get(str(r.get("kind")), "other") for r in reasons or []))
-
-
-def age(moment: datetime.datetime, now: datetime.datetime | None = None) -> str:
-    """'3 hours ago', to the largest whole unit."""
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=datetime.UTC)
-    seconds = int(((now or datetime.datetime.now(datetime.UTC)) - moment).total_seconds())
-    for unit, size in (("day", 86400), ("hour", 3600), ("minute", 60)):
-        if seconds >= size:
-            count = seconds // size
-            return f"{count} {unit}{'s' if count != 1 else ''} ago"
-    return "just now"
-
-
-def exact(moment: datetime.datetime) -> str:
-    """'5 March 2026 at 2:05pm', in the site's time zone."""
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=datetime.UTC)
-    local = moment.astimezone(SITE_ZONE)
-    return f"{local.day} {local:%B %Y} at {local.hour % 12 or 12}:{local:%M}{local:%p}".replace(
-        "AM", "am"
-    ).replace("PM", "pm")
-
-
-def describe(comment: Comment) -> dict[str, Any]:
-    """What the templates show of a comment."""
-    manifest = current_app.extensions["engage_manifest"].get()
-    entry = manifest.page(comment.page) or {}
-    return {
-        "comment": comment,
-        "page_title": entry.get("title", comment.page),
-        "page_url": comment.page,
-        "age": age(comment.created),
-        "exact": exact(comment.created),
-        "iso": iso(comment.created),
-        "text": highlighted(comment.body, comment.held_reasons),
-        "reasons": reason_names(comment.held_reasons),
-        "status_name": STATUS_NAMES.get(comment.status, comment.status),
-    }
 
 
 def ground_rules() -> list[dict]:
@@ -256,6 +161,13 @@ def _audited(action: str, item: Comment, change: Any, detail: str = "") -> None:
     )
 
 
+def _published(*items: Comment) -> None:
+    """Tell subscribers (the writers' notices) about comments just published; after the commit."""
+    app = current_app._get_current_object()
+    for item in items:
+        signals.comment_approved.send(app, comment=item, staff=g.user)
+
+
 def _rule(rule_id: str) -> dict | None:
     return next((rule for rule in ground_rules() if rule["id"] == rule_id), None)
 
@@ -268,8 +180,11 @@ def _label(item: Comment) -> str:
 @staff_required()
 def approve(comment_id: int) -> Response:
     item = _comment(comment_id)
+    was_published = item.status == "approved"
     _audited("approve", item, lambda: storage.set_status(item, "approved", commit=False))
     storage.commit()
+    if not was_published:
+        _published(item)
     return _done(f"Approved {_label(item)}. It is now published.")
 
 
@@ -314,6 +229,7 @@ def redact(comment_id: int) -> Response:
 
     _audited("redact and approve", item, change)
     storage.commit()
+    _published(item)
     return _done(f"Redacted and approved {_label(item)}. It is now published.")
 
 
@@ -365,11 +281,13 @@ def reply(comment_id: int) -> Response:
         target=f"comment {parent.id}",
         user=g.user,
         before=before,
-        after={**audit.comment_state(parent), "reply": official.id, "reply_body": body,
-               "tag": tag},
+        after={**audit.comment_state(parent), "reply": official.id, "reply_body": body, "tag": tag},
         detail=f"reply {official.id}",
     )
     storage.commit()
+    signals.official_reply_posted.send(
+        current_app._get_current_object(), reply=official, parent=parent
+    )
     return _done(f"Replied to {_label(parent)} as {site['name']}.")
 
 
@@ -393,6 +311,7 @@ def bulk() -> Response:
         return redirect(_back(), code=303)
     status = {"approve": "approved", "reject": "rejected", "spam": "spam"}[action]
     reason = rule["id"] if action == "reject" and rule else None
+    newly_published = [i for i in items if status == "approved" and i.status != "approved"]
     for item in items:
         _audited(
             action,
@@ -401,6 +320,7 @@ def bulk() -> Response:
             detail="bulk" + (f": {rule['title']}" if reason and rule else ""),
         )
     storage.commit()
+    _published(*newly_published)
     done = {"approve": "Approved", "reject": "Rejected", "spam": "Marked as spam"}[action]
     count = f"{len(items)} comment{'s' if len(items) != 1 else ''}"
     suffix = f": {rule['title']}" if reason and rule else ""
@@ -442,6 +362,7 @@ def audit_log() -> Any:
         entries=rows,
         action=action,
         actions=storage.audit_actions(),
+        limit=AUDIT_PAGE_SIZE,
     )
 
 

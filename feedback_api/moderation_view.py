@@ -1,0 +1,105 @@
+"""How the workspace shows a comment: its text with the held spans marked, the reasons in words,
+its age. Built from escaped pieces, so user text never reaches a template as trusted markup."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from flask import current_app
+from markupsafe import Markup, escape
+
+from .comments import iso
+from .manifest import SITE_ZONE
+from .models import Comment
+
+KIND_NAMES = {
+    "nhs_number": "NHS number",
+    "phone": "phone number",
+    "email": "email address",
+    "postcode": "postcode",
+    "address": "address",
+    "date_of_birth": "date of birth",
+    "links": "links",
+    "word": "watched word",
+}
+STATUS_NAMES = {
+    "pending": "Waiting",
+    "approved": "Published",
+    "rejected": "Rejected",
+    "spam": "Spam",
+    "needs-response": "Needs a response",
+}
+
+
+def highlighted(body: str, reasons: list[dict]) -> Markup:
+    """The text with each held span in <mark>, built from escaped pieces.
+
+    Offsets come from the database: they are clamped to the text, and a span overlapping one
+    already marked (or empty) is skipped rather than trusted.
+    """
+    pieces: list[str] = []
+    cursor = 0
+    spans = []
+    for reason in reasons or []:
+        try:
+            start, end = int(reason["start"]), int(reason["end"])
+        except (KeyError, TypeError, ValueError):
+            continue
+        spans.append((max(0, min(start, len(body))), max(0, min(end, len(body))), reason))
+    for start, end, reason in sorted(spans, key=lambda span: (span[0], span[1])):
+        if start < cursor or end <= start:
+            continue
+        name = KIND_NAMES.get(str(reason.get("kind")), "held text")
+        pieces.append(str(escape(body[cursor:start])))
+        pieces.append(
+            f'<mark class="engage-held"><span class="nhsuk-u-visually-hidden">{escape(name)}: '
+            f"</span>{escape(body[start:end])}</mark>"
+        )
+        cursor = end
+    pieces.append(str(escape(body[cursor:])))
+    return Markup("".join(pieces))
+
+
+def reason_names(reasons: list[dict]) -> list[str]:
+    """The distinct reasons a comment was held, in words, in the order they first appear."""
+    return list(dict.fromkeys(KIND_NAMES.get(str(r.get("kind")), "other") for r in reasons or []))
+
+
+def age(moment: datetime.datetime, now: datetime.datetime | None = None) -> str:
+    """'3 hours ago', to the largest whole unit."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=datetime.UTC)
+    seconds = int(((now or datetime.datetime.now(datetime.UTC)) - moment).total_seconds())
+    for unit, size in (("day", 86400), ("hour", 3600), ("minute", 60)):
+        if seconds >= size:
+            count = seconds // size
+            return f"{count} {unit}{'s' if count != 1 else ''} ago"
+    return "just now"
+
+
+def exact(moment: datetime.datetime) -> str:
+    """'5 March 2026 at 2:05pm', in the site's time zone."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=datetime.UTC)
+    local = moment.astimezone(SITE_ZONE)
+    return f"{local.day} {local:%B %Y} at {local.hour % 12 or 12}:{local:%M}{local:%p}".replace(
+        "AM", "am"
+    ).replace("PM", "pm")
+
+
+def describe(comment: Comment) -> dict[str, Any]:
+    """What the templates show of a comment."""
+    manifest = current_app.extensions["engage_manifest"].get()
+    entry = manifest.page(comment.page) or {}
+    return {
+        "comment": comment,
+        "page_title": entry.get("title", comment.page),
+        "page_url": comment.page,
+        "age": age(comment.created),
+        "exact": exact(comment.created),
+        "iso": iso(comment.created),
+        "text": highlighted(comment.body, comment.held_reasons),
+        "reasons": reason_names(comment.held_reasons),
+        "status_name": STATUS_NAMES.get(comment.status, comment.status),
+    }
