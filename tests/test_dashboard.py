@@ -1,0 +1,122 @@
+"""The responsiveness dashboard and the people's-data pages, through a signed-in browser client."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from feedback_api import accounts, storage
+from feedback_api.models import AuditEntry, Comment, db
+
+PASSWORD = "correct horse battery staple"
+PAGE = "/blog/winter-vaccines/"
+TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+@pytest.fixture
+def signed_in(make_app):
+    app = make_app(ENGAGE_SECURE_COOKIES=False)
+
+    def client_for(role: str):
+        email = f"{role}@example.nhs.uk"
+        with app.app_context():
+            if accounts.find(email) is None:
+                accounts.create(email, role, PASSWORD)
+        client = app.test_client()
+        token = TOKEN.search(client.get("/admin/sign-in").get_data(as_text=True)).group(1)
+        client.post(
+            "/admin/sign-in", data={"email": email, "password": PASSWORD, "csrf_token": token}
+        )
+        page = client.get("/admin/dashboard").get_data(as_text=True)
+        client.token = TOKEN.search(page).group(1)  # a new session has a new token
+        return client
+
+    client_for.app = app
+    return client_for
+
+
+def test_dashboard_shows_the_figures(signed_in) -> None:
+    moderator = signed_in("moderator")
+    app = signed_in.app
+    posted = moderator.post("/api/comments", json={"page": PAGE, "body": "Hello"}).json["id"]
+    with app.app_context():
+        storage.set_status(storage.get_comment(posted), "approved")
+    page = moderator.get("/admin/dashboard")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert "How quickly we respond" in html and "within 2 working days" in html
+    assert "Winter vaccines" in html and "1 moderated" in html
+
+
+def test_people_find_export_and_erase(signed_in) -> None:
+    admin = signed_in("admin")
+    app = signed_in.app
+    admin.post("/api/comments", json={"page": PAGE, "body": "Mine", "email": "sam@example.com"})
+    admin.post("/api/comments", json={"page": PAGE, "body": "Theirs", "email": "kim@example.com"})
+    found = admin.get("/admin/people?email=SAM@example.com").get_data(as_text=True)
+    assert "1 comment submitted with SAM@example.com" in found and "Mine" in found
+    assert "Theirs" not in found
+    export = admin.get("/admin/people/export.json?email=sam@example.com")
+    assert json.loads(export.data)["comments"][0]["body"] == "Mine"
+    assert "attachment" in export.headers["Content-Disposition"]
+    unconfirmed = admin.post(
+        "/admin/people/erase", data={"email": "sam@example.com", "csrf_token": admin.token}
+    )
+    assert unconfirmed.status_code == 303
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count()).select_from(Comment)) == 2
+    erased = admin.post(
+        "/admin/people/erase",
+        data={"email": "sam@example.com", "confirm": "yes", "csrf_token": admin.token},
+        follow_redirects=True,
+    )
+    assert "Erased 1 comment(s)" in erased.get_data(as_text=True)
+    with app.app_context():
+        assert [c.body for c in db.session.scalars(db.select(Comment))] == ["Theirs"]
+        actions = [e.action for e in db.session.scalars(db.select(AuditEntry))]
+        assert "personal data exported" in actions and "personal data erased" in actions
+
+
+def test_people_pages_are_for_administrators(signed_in) -> None:
+    moderator = signed_in("moderator")
+    assert moderator.get("/admin/people").status_code == 403
+    assert moderator.get("/admin/people/export.json?email=x@example.com").status_code == 403
+    refused = moderator.post(
+        "/admin/people/erase", data={"email": "x", "confirm": "yes", "csrf_token": moderator.token}
+    )
+    assert refused.status_code == 403
+
+
+@pytest.mark.browser
+def test_dashboard_and_people_pages_are_accessible(signed_in, page) -> None:
+    from axe_playwright_python.sync_playwright import Axe
+
+    from conftest import serving
+
+    admin = signed_in("admin")
+    admin.post("/api/comments", json={"page": PAGE, "body": "Mine", "email": "sam@example.com"})
+    options = {
+        "runOnly": {
+            "type": "tag",
+            "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"],
+        }
+    }
+    with serving(signed_in.app) as url:
+        page.goto(f"{url}/admin/sign-in")
+        page.fill("#email", "admin@example.nhs.uk")
+        page.fill("#password", PASSWORD)
+        page.click("button[type=submit]")
+        page.wait_for_url(f"{url}/admin/")
+        for path in ("/admin/dashboard", "/admin/people?email=sam@example.com"):
+            page.goto(url + path)
+            result = Axe().run(page, options=options)
+            assert result.violations_count == 0, [v["id"] for v in result.response["violations"]]
+        page.set_viewport_size({"width": 320, "height": 640})
+        page.goto(url + "/admin/dashboard")
+        overflow = page.evaluate(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        assert overflow <= 0
+    assert page.foreign_requests == []
