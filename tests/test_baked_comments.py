@@ -7,7 +7,6 @@ import json
 
 from conftest import ROOT, run_pelican
 from feedback_api import storage
-from feedback_api.models import Comment, db
 
 PAGE = "/blog/winter-vaccines/"
 
@@ -19,19 +18,16 @@ def test_approved_comments_are_in_the_built_page(app, client, runner, tmp_path) 
     client.post("/api/comments", json={"page": PAGE, "body": "Still pending"})
     with app.app_context():
         storage.set_status(storage.get_comment(first), "approved")
-        reply = Comment(
-            page=PAGE,
-            parent_id=first,
+        storage.add_official_reply(
+            storage.get_comment(first),
             body="Thank you.",
             html="<p>Thank you.</p>",
-            status="approved",
-            held_reasons=[],
-            edit_token_hash="-",
-            official=True,
             author="NHS Riverside and Vale ICB",
+            staff_id=None,
+            tag=None,
+            edit_token_hash="-",
         )
-        db.session.add(reply)
-        db.session.commit()
+        storage.commit()
     export = tmp_path / "comments.json"
     result = runner.invoke(args=["comments", "export-site", str(export)])
     assert result.exit_code == 0 and "1 page(s)" in result.output

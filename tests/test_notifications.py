@@ -11,7 +11,6 @@ import pytest
 from aiosmtpd.controller import Controller
 
 from feedback_api import accounts, signals, storage
-from feedback_api.models import Comment, db
 
 PAGE = "/blog/winter-vaccines/"
 
@@ -104,18 +103,16 @@ def test_writer_who_asked_hears_when_published_and_answered(mail_app, inbox) -> 
     runner.invoke(args=["comments", "approve", str(silent)])
     with app.app_context():
         parent = storage.get_comment(asked)
-        reply = Comment(
-            page=PAGE,
-            parent_id=asked,
+        reply = storage.add_official_reply(
+            parent,
             body="In March.",
             html="<p>In March.</p>",
-            status="approved",
-            held_reasons=[],
+            author="ICB",
+            staff_id=None,
+            tag=None,
             edit_token_hash="-",
-            official=True,
         )
-        db.session.add(reply)
-        db.session.commit()
+        storage.commit()
         signals.official_reply_posted.send(app, reply=reply, parent=parent)
     messages = delivered(app, inbox)
     assert [(m["To"], m["Subject"]) for m in messages] == [
