@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -236,6 +237,48 @@ def client(app: object) -> object:
 @pytest.fixture
 def runner(app: object) -> object:
     return app.test_cli_runner()
+
+
+# --- Staff ---------------------------------------------------------------------------------------
+
+PASSWORD = "correct horse battery staple"
+TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+def csrf_token(client: object, path: str = "/admin/sign-in") -> str:
+    """The CSRF token of the client's session, from a page that carries a form."""
+    return TOKEN.search(client.get(path).get_data(as_text=True)).group(1)
+
+
+@pytest.fixture
+def staff_app(make_app: Callable[..., object]) -> object:
+    """An app whose session cookie also travels over plain http, for the test client and
+    the loopback server."""
+    return make_app(ENGAGE_SECURE_COOKIES=False)
+
+
+@pytest.fixture
+def staff(staff_app: object) -> Callable[[str], object]:
+    """`staff("moderator")` or `staff("admin")`: a test client signed in through the real form,
+    with the new session's CSRF token as `.token`."""
+
+    def sign_in(role: str = "moderator") -> object:
+        from feedback_api import accounts
+
+        email = f"{role}@example.nhs.uk"
+        with staff_app.app_context():
+            if accounts.find(email) is None:
+                accounts.create(email, role, PASSWORD)
+        client = staff_app.test_client()
+        answer = client.post(
+            "/admin/sign-in",
+            data={"email": email, "password": PASSWORD, "csrf_token": csrf_token(client)},
+        )
+        assert answer.status_code == 302, answer.get_data(as_text=True)
+        client.token = csrf_token(client, "/admin/")
+        return client
+
+    return sign_in
 
 
 @pytest.fixture

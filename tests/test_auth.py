@@ -3,29 +3,22 @@ lock-out, idle timeout, the TOTP step, and a walk over every /admin route."""
 
 from __future__ import annotations
 
-import re
-
 import pyotp
 import pytest
 
+from conftest import PASSWORD, TOKEN, csrf_token
 from feedback_api import accounts
 from feedback_api.models import AuditEntry, db
-
-PASSWORD = "correct horse battery staple"
-CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
 @pytest.fixture
 def staff_app(make_app):
+    """Plain-http cookies, and a moderator and an administrator already made."""
     app = make_app(ENGAGE_SECURE_COOKIES=False)
     with app.app_context():
         accounts.create("mod@example.nhs.uk", "moderator", PASSWORD)
         accounts.create("admin@example.nhs.uk", "admin", PASSWORD)
     return app
-
-
-def csrf_token(client, path: str = "/admin/sign-in") -> str:
-    return CSRF.search(client.get(path).get_data(as_text=True)).group(1)
 
 
 def sign_in(client, email: str, password: str = PASSWORD, **extra: str):
@@ -142,7 +135,7 @@ def test_session_cookie_is_secure_httponly_strict(make_app) -> None:
     with app.app_context():
         accounts.create("mod@example.nhs.uk", "moderator", PASSWORD)
     client = app.test_client()
-    token = CSRF.search(
+    token = TOKEN.search(
         client.get("/admin/sign-in", base_url="https://localhost").get_data(as_text=True)
     )
     answer = client.post(

@@ -3,43 +3,19 @@
 from __future__ import annotations
 
 import json
-import re
 
 import pytest
 
-from feedback_api import accounts, storage
+from conftest import PASSWORD
+from feedback_api import storage
 from feedback_api.models import AuditEntry, Comment, db
 
-PASSWORD = "correct horse battery staple"
 PAGE = "/blog/winter-vaccines/"
-TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
-@pytest.fixture
-def signed_in(make_app):
-    app = make_app(ENGAGE_SECURE_COOKIES=False)
-
-    def client_for(role: str):
-        email = f"{role}@example.nhs.uk"
-        with app.app_context():
-            if accounts.find(email) is None:
-                accounts.create(email, role, PASSWORD)
-        client = app.test_client()
-        token = TOKEN.search(client.get("/admin/sign-in").get_data(as_text=True)).group(1)
-        client.post(
-            "/admin/sign-in", data={"email": email, "password": PASSWORD, "csrf_token": token}
-        )
-        page = client.get("/admin/dashboard").get_data(as_text=True)
-        client.token = TOKEN.search(page).group(1)  # a new session has a new token
-        return client
-
-    client_for.app = app
-    return client_for
-
-
-def test_dashboard_shows_the_figures(signed_in) -> None:
-    moderator = signed_in("moderator")
-    app = signed_in.app
+def test_dashboard_shows_the_figures(staff_app, staff) -> None:
+    moderator = staff("moderator")
+    app = staff_app
     posted = moderator.post("/api/comments", json={"page": PAGE, "body": "Hello"}).json["id"]
     with app.app_context():
         storage.set_status(storage.get_comment(posted), "approved")
@@ -50,9 +26,9 @@ def test_dashboard_shows_the_figures(signed_in) -> None:
     assert "Winter vaccines" in html and "1 moderated" in html
 
 
-def test_people_find_export_and_erase(signed_in) -> None:
-    admin = signed_in("admin")
-    app = signed_in.app
+def test_people_find_export_and_erase(staff_app, staff) -> None:
+    admin = staff("admin")
+    app = staff_app
     admin.post("/api/comments", json={"page": PAGE, "body": "Mine", "email": "sam@example.com"})
     admin.post("/api/comments", json={"page": PAGE, "body": "Theirs", "email": "kim@example.com"})
     found = admin.get("/admin/people?email=SAM@example.com").get_data(as_text=True)
@@ -79,8 +55,8 @@ def test_people_find_export_and_erase(signed_in) -> None:
         assert "personal data exported" in actions and "personal data erased" in actions
 
 
-def test_people_pages_are_for_administrators(signed_in) -> None:
-    moderator = signed_in("moderator")
+def test_people_pages_are_for_administrators(staff) -> None:
+    moderator = staff("moderator")
     assert moderator.get("/admin/people").status_code == 403
     assert moderator.get("/admin/people/export.json?email=x@example.com").status_code == 403
     refused = moderator.post(
@@ -90,12 +66,12 @@ def test_people_pages_are_for_administrators(signed_in) -> None:
 
 
 @pytest.mark.browser
-def test_dashboard_and_people_pages_are_accessible(signed_in, page) -> None:
+def test_dashboard_and_people_pages_are_accessible(staff_app, staff, page) -> None:
     from axe_playwright_python.sync_playwright import Axe
 
     from conftest import serving
 
-    admin = signed_in("admin")
+    admin = staff("admin")
     admin.post("/api/comments", json={"page": PAGE, "body": "Mine", "email": "sam@example.com"})
     options = {
         "runOnly": {
@@ -103,7 +79,7 @@ def test_dashboard_and_people_pages_are_accessible(signed_in, page) -> None:
             "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"],
         }
     }
-    with serving(signed_in.app) as url:
+    with serving(staff_app) as url:
         page.goto(f"{url}/admin/sign-in")
         page.fill("#email", "admin@example.nhs.uk")
         page.fill("#password", PASSWORD)

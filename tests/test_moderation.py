@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import datetime
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 
 import pytest
 
+from conftest import PASSWORD
 from feedback_api import accounts, storage
 from feedback_api.comments import screened
 from feedback_api.models import AuditEntry, Comment, db
@@ -17,44 +18,10 @@ from feedback_api.moderation_view import highlighted
 
 PAGE = "/blog/winter-vaccines/"
 OTHER = "/blog/when-to-use-nhs-111/"
-PASSWORD = "correct horse battery staple"
 NHS_NUMBER = "943 476 5919"  # a valid check digit
-TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
 # --- Helpers -----------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def staff_app(make_app: Callable[..., object]) -> object:
-    """An app whose session cookie also travels over plain http, for the test client and
-    the loopback server."""
-    return make_app(ENGAGE_SECURE_COOKIES=False)
-
-
-def csrf_token(client, path: str = "/admin/sign-in") -> str:
-    return TOKEN.search(client.get(path).get_data(as_text=True)).group(1)
-
-
-@pytest.fixture
-def staff(staff_app) -> Callable[[str], object]:
-    """`staff("moderator")` or `staff("admin")`: a test client signed in through the real form."""
-
-    def sign_in(role: str = "moderator") -> object:
-        email = f"{role}@example.nhs.uk"
-        with staff_app.app_context():
-            if accounts.find(email) is None:
-                accounts.create(email, role, PASSWORD)
-        client = staff_app.test_client()
-        answer = client.post(
-            "/admin/sign-in",
-            data={"email": email, "password": PASSWORD, "csrf_token": csrf_token(client)},
-        )
-        assert answer.status_code == 302, answer.get_data(as_text=True)
-        client.token = csrf_token(client, "/admin/")
-        return client
-
-    return sign_in
 
 
 def seed(
