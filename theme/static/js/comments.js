@@ -62,6 +62,7 @@ function renderList (comments, ids, reply) {
       (c.official ? ' engage-comment--official' : ''), 0, { id: 'comment-' + c.id })
     var meta = add(li, 'p', 'engage-comment__meta')
     if (c.official) add(meta, 'strong', 'nhsuk-tag nhsuk-tag--blue', 'Official reply')
+    if (c.tag) add(meta, 'strong', 'nhsuk-tag nhsuk-tag--white engage-comment__tag', c.tag)
     add(meta, 'strong', 'engage-comment__author', c.author || 'Anonymous')
     add(meta, 'time', 0, new Date(c.created).toLocaleDateString('en-GB',
       { day: 'numeric', month: 'long', year: 'numeric' }), { datetime: c.created })
