@@ -76,6 +76,7 @@ def post_comment() -> Any:
         notify=comment.notify,
         parent_id=comment.parent,
         ip_hash=client_hash(),
+        needs_response=comment.question,
     )
     if stored.status == "pending":
         signals.comment_received.send(current_app._get_current_object(), comment=stored)

@@ -37,6 +37,7 @@ def add_comment(
     notify: bool = False,
     parent_id: int | None = None,
     ip_hash: str | None = None,
+    needs_response: bool = False,
 ) -> Comment:
     """Store a new comment and commit: the caller answers the reader only after this returns."""
     ensure_page(page)
@@ -52,6 +53,7 @@ def add_comment(
         notify=notify,
         parent_id=parent_id,
         ip_hash=ip_hash,
+        needs_response=needs_response,
     )
     db.session.add(comment)
     db.session.commit()

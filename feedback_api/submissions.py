@@ -87,6 +87,7 @@ class CommentInput:
     author: str | None
     email: str | None
     notify: bool
+    question: bool
     parent: int | None
     honeypot: bool
 
@@ -133,6 +134,7 @@ def comment_input(fields: dict[str, Any]) -> tuple[CommentInput | None, dict[str
             author=author or None,
             email=email or None,
             notify=notify,
+            question=flag(fields, "question"),
             parent=parent_id,
             honeypot=bool(values["website"]),
         ),

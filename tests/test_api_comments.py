@@ -342,3 +342,10 @@ def test_forwarded_for_is_trusted_only_behind_declared_proxies(make_app, proxies
     assert second.status_code == (202 if separate else 429)
     hashes = {c.ip_hash for c in stored(app)}
     assert len(hashes) == (2 if separate else 1)
+
+
+def test_a_reader_can_ask_for_an_answer(app, client) -> None:
+    client.post("/api/comments", json={"page": PAGE, "body": "When?", "question": True})
+    client.post("/api/comments", data={"page": PAGE, "body": "Why?", "question": "1"})
+    client.post("/api/comments", json={"page": PAGE, "body": "Thanks"})
+    assert [c.needs_response for c in stored(app)] == [True, True, False]

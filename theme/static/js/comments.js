@@ -172,7 +172,7 @@ function showErrors (form, fields) {
     msg.append(' ' + fields[name])
     group.classList.add('nhsuk-form-group--error')
     input.before(msg)
-    input.classList.add(input.classList[0] + '--error') // nhsuk-textarea--error, nhsuk-input--error
+    input.classList.add(input.classList[0] + '--error')
     input.setAttribute('aria-describedby', msg.id + ' ' + (input.getAttribute('aria-describedby') || ''))
   })
   form.prepend(summary)
@@ -187,7 +187,7 @@ function enhanceForm (form) {
   form.addEventListener('submit', function (e) {
     e.preventDefault()
     if (busy) return
-    var data = { page: page, body: f.body.value, notify: f.notify.checked }
+    var data = { page: page, body: f.body.value, notify: f.notify.checked, question: !!(f.question && f.question.checked) }
     ;['author', 'email', 'website', 'parent'].forEach(function (n) { if (f[n] && f[n].value) data[n] = f[n].value })
     if (data.parent) data.parent = +data.parent
     busy = submit.disabled = true
