@@ -490,3 +490,36 @@ def test_staff_pages_have_no_wcag_violations(page, staff_app, staff_url) -> None
             results.response["violations"]
         )
     assert page.foreign_requests == []
+
+
+@pytest.mark.browser
+def test_queue_works_by_keyboard_alone(staff_app, page) -> None:
+    """Sign in, reach an item's Approve button with Tab, press Enter: approved, focus visible."""
+    from conftest import serving
+
+    comment_id = seed(staff_app, "Please publish me")
+    with staff_app.app_context():
+        accounts.create("keys@example.nhs.uk", "moderator", PASSWORD)
+    with serving(staff_app) as url:
+        page.goto(f"{url}/admin/sign-in")
+        page.focus("#email")
+        page.keyboard.type("keys@example.nhs.uk")
+        page.keyboard.press("Tab")
+        page.keyboard.type(PASSWORD)
+        page.keyboard.press("Enter")
+        page.wait_for_url(f"{url}/admin/")
+        wanted = f"Approve comment {comment_id}"
+        for _ in range(150):
+            page.keyboard.press("Tab")
+            if page.evaluate("document.activeElement.textContent.trim()") == wanted:
+                break
+        else:
+            raise AssertionError("Tab never reached the Approve button")
+        outline = page.evaluate(
+            "(() => { const s = getComputedStyle(document.activeElement);"
+            " return s.outlineStyle + s.boxShadow + s.backgroundColor; })()"
+        )
+        assert outline != "nonenonergba(0, 0, 0, 0)"
+        page.keyboard.press("Enter")
+        page.wait_for_selector(".nhsuk-notification-banner")
+    assert get(staff_app, comment_id).status == "approved"
