@@ -44,7 +44,18 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         proxies = app.config["ENGAGE_TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
 
-    from . import api, auth, cli, comments, dashboard, feeds, moderation, notifications, site
+    from . import (
+        api,
+        auth,
+        cli,
+        comments,
+        dashboard,
+        feeds,
+        moderation,
+        notifications,
+        responses,
+        site,
+    )
 
     auth.init_app(app)
     app.register_blueprint(comments.bp)
@@ -53,8 +64,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(moderation.bp)
     app.register_blueprint(feeds.bp)
     app.register_blueprint(dashboard.bp)
+    app.register_blueprint(responses.bp)
     # The public API is used by pages and scripts that hold no staff session: nothing to forge.
     auth.csrf.exempt(comments.bp)
+    auth.csrf.exempt(responses.bp)
     cli.register(app)
     notifications.init_app(app)
     if app.config["ENGAGE_SITE_DIR"]:

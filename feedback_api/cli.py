@@ -31,6 +31,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(people_cli)
     app.cli.add_command(purge_command)
+    app.cli.add_command(reports_cli)
 
 
 def as_record(comment: Comment) -> dict:
@@ -158,3 +159,33 @@ def export_command(fmt: str, status: str | None) -> None:
         )
         writer.writerow(record)
     sys.stdout.write(out.getvalue())
+
+
+reports_cli = AppGroup("reports", help="Figures from questionnaire responses.")
+
+
+@reports_cli.command("summary")
+@click.argument("questionnaire_id")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
+def summary_command(questionnaire_id: str, as_json: bool) -> None:
+    """Responses in total and, per question, counts and percentages (FFT scores too)."""
+    from . import reports
+
+    manifest = current_app.extensions["engage_manifest"].get()
+    definition = manifest.questionnaires.get(questionnaire_id)
+    if definition is None:
+        known = ", ".join(sorted(manifest.questionnaires)) or "none"
+        raise click.ClickException(
+            f"There is no questionnaire {questionnaire_id!r} (known: {known})."
+        )
+    figures = reports.summary(definition, reports.responses_to(questionnaire_id))
+    if as_json:
+        click.echo(json.dumps(figures, indent=2, ensure_ascii=False))
+        return
+    click.echo(f"{definition['title']}: {figures['responses']} response(s)")
+    for qid, entry in figures["questions"].items():
+        click.echo(f"\n{entry['label']} ({qid}): {entry['answered']} answered")
+        if entry["type"] == "fft":
+            click.echo(f"  positive {entry['positive_pct']}%, negative {entry['negative_pct']}%")
+        for value, count in entry["counts"].items():
+            click.echo(f"  {value}: {count} ({entry['percentages'][value]}%)")

@@ -98,6 +98,12 @@ SETTINGS: tuple[Setting, ...] = (
         _rate_limit,
     ),
     Setting(
+        "ENGAGE_RATELIMIT_RESPONSES",
+        "10/hour",
+        "Questionnaire responses allowed per client, in Flask-Limiter's syntax.",
+        _rate_limit,
+    ),
+    Setting(
         "ENGAGE_RATELIMIT_STORAGE",
         "memory://",
         "Where rate-limit counters live: memory:// (one process) or redis://host:6379 (shared "

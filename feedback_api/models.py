@@ -105,3 +105,21 @@ class AuditEntry(db.Model):
     before: Mapped[dict | None] = mapped_column(JSON)
     after: Mapped[dict | None] = mapped_column(JSON)
     detail: Mapped[str] = mapped_column(Text, default="")
+
+
+class Response(db.Model):
+    """One person's answers to a questionnaire. Never public; read by staff in reports."""
+
+    __tablename__ = "responses"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    questionnaire: Mapped[str] = mapped_column(String(100), index=True)
+    reference: Mapped[str] = mapped_column(String(20), unique=True)
+    answers: Mapped[dict] = mapped_column(JSON)
+    # Personal data found in free-text answers, by question id: [{kind, match, start, end}].
+    held_reasons: Mapped[dict] = mapped_column(JSON, default=dict)
+    spam: Mapped[bool] = mapped_column(default=False)
+    created: Mapped[datetime.datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, index=True
+    )
+    ip_hash: Mapped[str | None] = mapped_column(String(64))

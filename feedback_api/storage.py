@@ -14,7 +14,7 @@ from sqlalchemy import String, cast, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from .models import AuditEntry, Comment, Page, db, utcnow
+from .models import AuditEntry, Comment, Page, Response, db, utcnow
 
 
 def ensure_page(url: str) -> None:
@@ -58,6 +58,37 @@ def add_comment(
     db.session.add(comment)
     db.session.commit()
     return comment
+
+
+def add_response(
+    *,
+    questionnaire: str,
+    reference: str,
+    answers: dict,
+    held_reasons: dict,
+    spam: bool,
+    ip_hash: str | None,
+) -> Response:
+    """Store one person's answers and commit: the caller acknowledges only after this."""
+    response = Response(
+        questionnaire=questionnaire,
+        reference=reference,
+        answers=answers,
+        held_reasons=held_reasons,
+        spam=spam,
+        ip_hash=ip_hash,
+    )
+    db.session.add(response)
+    db.session.commit()
+    return response
+
+
+def response_exists(reference: str) -> bool:
+    return (
+        bool(reference)
+        and db.session.scalar(select(Response.id).where(Response.reference == reference))
+        is not None
+    )
 
 
 def get_comment(comment_id: int) -> Comment | None:

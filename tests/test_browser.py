@@ -93,11 +93,15 @@ def test_questionnaire_by_keyboard(page, site_url: str, manifest: dict) -> None:
     page.goto(site_url + "/consultations/urgent-care-vale-cross/")
     form = page.locator("form[action$='/responses']")
     for question in survey["questions"]:
-        if question["type"] in ("single", "fft", "multiple"):
+        if question["type"] in ("single", "fft", "multiple", "scale", "equality"):
             selector = f"form[action$='/responses'] input[name='{question['id']}']"
             tab_until(page, selector)
             page.keyboard.press("Space")
             assert form.locator(f"input[name='{question['id']}']:checked").count() == 1
+        elif question["type"] == "date":  # revealed by the answer it depends on
+            for part, typed in (("day", "3"), ("month", "11"), ("year", "2026")):
+                tab_until(page, f"form[action$='/responses'] [name='{question['id']}-{part}']")
+                page.keyboard.type(typed)
         else:
             tab_until(page, f"form[action$='/responses'] [name='{question['id']}']")
             page.keyboard.type("RV3" if question["type"] == "text" else "Longer opening hours.")

@@ -103,6 +103,31 @@ CASES = {
         },
         ["survey.yaml:7: question 'a'.options[1].value: YAML read this as true/false"],
     ),
+    "condition on a later question": (
+        {
+            "questionnaires/survey.yaml": (
+                "title: S\nquestions:\n  - id: why\n    type: text\n    label: Why?\n"
+                "    show_if:\n      question: used\n      value: never\n"
+                "  - id: used\n    type: single\n    label: Used?\n    options: [Often, Never]\n"
+            )
+        },
+        [
+            "content/questionnaires/survey.yaml:7: question 'why'.show_if.question: 'used' comes "
+            "after this question: move this question below it."
+        ],
+    ),
+    "equality required": (
+        {
+            "questionnaires/survey.yaml": (
+                "title: S\npages:\n  - title: About you\n    questions:\n"
+                "      - type: equality\n        required: true\n"
+            )
+        },
+        [
+            "content/questionnaires/survey.yaml:5: question 'equality'.required: equality "
+            "monitoring questions are never required"
+        ],
+    ),
     "script in the text": (
         {"posts/s.md": POST.replace("\nX\n", "\n<script>alert(1)</script>\n")},
         ["content/posts/s.md: Text: <script>: scripts cannot be added to content."],

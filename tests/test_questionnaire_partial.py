@@ -48,3 +48,22 @@ def test_a_fresh_form_has_no_error_summary(manifest: dict, tmp_path) -> None:
     assert "nhsuk-error-summary" not in html
     assert "checked" not in html
     assert 'name="questionnaire" value="millbrook-maternity"' in html
+
+
+def test_new_types_keep_answers_and_errors(manifest: dict, tmp_path) -> None:
+    survey = manifest["questionnaires"]["urgent-care-vale-cross"]
+    answers = {
+        "services_used": ["minor_injuries", "other"],
+        "services_used_other": "A walk-in centre",
+        "last_visit": {"day": "2", "month": "10", "year": "2026"},
+        "confidence": "2",
+        "equality_sex": "prefer_not_to_say",
+    }
+    errors = {"last_visit": "The date must be today or in the past"}
+    html = render(survey, answers, errors, tmp_path)
+    assert 'href="#q-last_visit-day"' in html
+    assert 'value="A walk-in centre"' in html
+    assert 'value="2026"' in html and 'value="2" checked' in html
+    assert 'value="prefer_not_to_say" checked' in html
+    assert 'id="conditional-q-services_used"' in html, "the date opens under its answer"
+    assert "Read our privacy notice" in html

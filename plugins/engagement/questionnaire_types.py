@@ -1,0 +1,540 @@
+"""Question types: what each accepts in YAML, the faults it can have, and its normalised form.
+
+`questionnaires` reads a file and walks its questions (or pages of questions); this module checks
+and normalises one question at a time, remembering the questions before it so that `show_if`
+conditions can be checked against them.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+TYPES = ("single", "multiple", "scale", "fft", "text", "long_text", "date", "equality")
+CHOICE_TYPES = ("single", "multiple", "scale", "fft")  # a condition may depend on these
+TEXT_TYPES = ("text", "long_text")
+DEFAULT_MAX_LENGTH = {"text": 200, "long_text": 2000}
+COMMON_KEYS = ("id", "type", "label", "hint", "required", "show_if")
+# Fields each type takes besides the common ones.
+TYPE_KEYS = {
+    "single": ("options",),
+    "multiple": ("options", "other"),
+    "scale": ("min", "max", "min_label", "max_label"),
+    "fft": (),
+    "text": ("max_length",),
+    "long_text": ("max_length",),
+    "date": ("past_only",),
+    "equality": ("include",),
+}
+QUESTION_KEYS = tuple(dict.fromkeys(COMMON_KEYS + sum(TYPE_KEYS.values(), ())))
+# Names editors bring from HTML and other survey tools, and the type each means here.
+TYPE_ALIASES = {
+    "radio": "single",
+    "radios": "single",
+    "checkbox": "multiple",
+    "checkboxes": "multiple",
+    "input": "text",
+    "textarea": "long_text",
+    "friends_and_family": "fft",
+    "rating": "scale",
+    "likert": "scale",
+    "date_input": "date",
+    "demographics": "equality",
+    "equality_monitoring": "equality",
+}
+QUESTION_ID = re.compile(r"^[a-z][a-z0-9_]*$")
+OPTION_VALUE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
+
+# The NHS Friends and Family Test question, wording and answers as NHS England has set them
+# since 2020. Only the service name may be filled in.
+FFT_LABEL = "Overall, how was your experience of {service}?"
+FFT_DEFAULT_SERVICE = "our service"
+FFT_OPTIONS = (
+    ("very_good", "Very good"),
+    ("good", "Good"),
+    ("neither", "Neither good nor poor"),
+    ("poor", "Poor"),
+    ("very_poor", "Very poor"),
+    ("dont_know", "Don't know"),
+)
+
+# "Other, please say" on a multiple-choice question: one more answer, and a text box for it.
+OTHER_VALUE = "other"
+OTHER_LABEL = "Other"
+OTHER_TEXT_MAX_LENGTH = 200  # the `<id>_other` free text, as a short text question
+
+SCALE_DEFAULT = (1, 5)
+SCALE_MOST_POINTS = 11
+
+# Equality monitoring, worded as the ONS 2021 census asks (age in NHS survey bands). Every part
+# offers "Prefer not to say" and is never required.
+PREFER_NOT = ("prefer_not_to_say", "Prefer not to say")
+YES_NO = (("yes", "Yes"), ("no", "No"))
+EQUALITY_PARTS: dict[str, tuple[str, str | None, tuple[tuple[str, str], ...]]] = {
+    "age": (
+        "What is your age?",
+        None,
+        (
+            ("under_16", "Under 16"),
+            ("16-24", "16 to 24"),
+            ("25-34", "25 to 34"),
+            ("35-44", "35 to 44"),
+            ("45-54", "45 to 54"),
+            ("55-64", "55 to 64"),
+            ("65-74", "65 to 74"),
+            ("75_plus", "75 or over"),
+        ),
+    ),
+    "sex": ("What is your sex?", None, (("female", "Female"), ("male", "Male"))),
+    "ethnicity": (
+        "What is your ethnic group?",
+        None,
+        (
+            ("asian", "Asian, Asian British or Asian Welsh"),
+            ("black", "Black, Black British, Black Welsh, Caribbean or African"),
+            ("mixed", "Mixed or multiple ethnic groups"),
+            ("white", "White"),
+            ("other", "Other ethnic group"),
+        ),
+    ),
+    "disability": (
+        "Do you have any physical or mental health conditions or illnesses lasting or "
+        "expected to last 12 months or more?",
+        None,
+        YES_NO,
+    ),
+    "carer": (
+        "Do you look after, or give any help or support to, anyone because they have long-term "
+        "physical or mental health conditions or illnesses, or problems related to old age?",
+        "Do not count anything you do as part of your paid work.",
+        YES_NO,
+    ),
+}
+EQUALITY_DEFAULT_ID = "equality"
+
+Fault = tuple[int | None, str, str]  # line, field path, message
+
+
+@dataclass
+class Earlier:
+    """What a later question's condition needs to know about an earlier one."""
+
+    kind: str
+    values: tuple[str, ...]
+    conditional: bool
+
+
+@dataclass
+class Walk:
+    """The questions checked so far in one file."""
+
+    all_ids: set[str] = field(default_factory=set)  # every id in the file, for "comes later"
+    names: dict[str, str] = field(default_factory=dict)  # form field name -> who uses it
+    earlier: dict[str, Earlier] = field(default_factory=dict)
+
+
+def expanded_ids(question: Any) -> list[str]:
+    """The ids a question will have once normalised (several for an equality block)."""
+    if not isinstance(question, dict):
+        return []
+    if question.get("type") == "equality":
+        prefix = question.get("id", EQUALITY_DEFAULT_ID)
+        include = question.get("include", list(EQUALITY_PARTS))
+        if isinstance(prefix, str) and isinstance(include, list):
+            return [f"{prefix}_{part}" for part in include if part in EQUALITY_PARTS]
+        return []
+    return [question["id"]] if isinstance(question.get("id"), str) else []
+
+
+def check_question(number: int, where: str, question: Any, walk: Walk) -> Iterator[Fault]:
+    """Every fault in one question; `where` names it when it has no usable id."""
+    if not isinstance(question, dict):
+        yield (None, where, "each question should be a set of fields starting with '- id: ...'.")
+        return
+    line = getattr(question, "line", None)
+    kind = question.get("type")
+    qid = question.get("id")
+    if isinstance(qid, str):
+        where = f"question '{qid}'"
+    elif kind == "equality":
+        where = f"question '{EQUALITY_DEFAULT_ID}'"
+    yield from unknown_keys(question, QUESTION_KEYS, where + ".", line)
+    if (kind != "equality" or "id" in question) and (
+        not isinstance(qid, str) or not QUESTION_ID.match(qid)
+    ):
+        yield (line, f"{where}.id", "needs an id of lowercase letters, digits and _ (e.g. travel).")
+    if kind not in TYPES:
+        close = difflib.get_close_matches(str(kind), TYPES, n=1)
+        suggestion = TYPE_ALIASES.get(str(kind).lower()) or (close[0] if close else None)
+        fix = f"did you mean '{suggestion}'? " if suggestion else ""
+        yield (
+            line,
+            f"{where}.type",
+            f"'{kind}' is not a question type: {fix}use one of {', '.join(TYPES)}.",
+        )
+        _claim(walk, number, expanded_ids(question))
+        return
+    yield from _misplaced_keys(question, kind, where, line)
+    if "required" in question and not isinstance(question["required"], bool):
+        yield (line, f"{where}.required", "should be true or false.")
+    if "hint" in question and not isinstance(question["hint"], str):
+        yield (line, f"{where}.hint", "should be text: put it in quotes.")
+    if kind == "equality":
+        yield from _check_equality(question, where, line)
+    elif kind != "fft" and (
+        not isinstance(question.get("label"), str) or not question["label"].strip()
+    ):
+        yield (
+            line,
+            f"{where}.label",
+            "is missing: add 'label: ...', the question as people read it.",
+        )
+    values: tuple[str, ...] = ()
+    if kind in ("single", "multiple"):
+        found = list(_check_options(question.get("options"), f"{where}.options", line))
+        yield from found
+        values = tuple(_option(o)[0] for o in question.get("options") or ())
+        if kind == "multiple":
+            yield from _check_other(question, where, line, values)
+            if question.get("other") is True:
+                values += (OTHER_VALUE,)
+    elif kind in TEXT_TYPES:
+        limit = question.get("max_length")
+        if limit is not None and (
+            isinstance(limit, bool) or not isinstance(limit, int) or limit < 1
+        ):
+            yield (line, f"{where}.max_length", "should be a whole number of characters, e.g. 500.")
+    elif kind == "scale":
+        found = list(_check_scale(question, where, line))
+        yield from found
+        if not found:
+            values = tuple(option["value"] for option in _scale_options(question))
+    elif kind == "fft":
+        values = tuple(value for value, _ in FFT_OPTIONS)
+    elif kind == "date" and not isinstance(question.get("past_only", False), bool):
+        yield (line, f"{where}.past_only", "should be true or false.")
+    if "show_if" in question:
+        yield from _check_show_if(question["show_if"], qid, where, line, walk)
+    yield from _check_names(question, kind, where, line, number, walk)
+    for name in expanded_ids(question):
+        walk.earlier.setdefault(
+            name, Earlier(kind, values if kind != "equality" else (), "show_if" in question)
+        )
+
+
+def _claim(walk: Walk, number: int, names: list[str]) -> None:
+    for name in names:
+        walk.names.setdefault(name, f"question {number}")
+
+
+def _check_names(
+    question: dict, kind: str, where: str, line: int | None, number: int, walk: Walk
+) -> Iterator[Fault]:
+    """Ids (and the `<id>_other` box) must be unique form field names."""
+    names = expanded_ids(question)
+    if kind == "multiple" and question.get("other") is True and names:
+        names.append(f"{names[0]}_other")
+    for name in names:
+        if name in walk.names:
+            first = walk.names[name]
+            if name == question.get("id") and kind != "equality":
+                yield (line, f"{where}.id", f"is used twice (first at {first}): ids must differ.")
+            elif kind == "equality":
+                yield (
+                    line,
+                    f"{where}.id",
+                    f"this block asks '{name}', an id already used (first at {first}): give the "
+                    "block another id, e.g. id: about_you.",
+                )
+            else:
+                yield (
+                    line,
+                    f"{where}.other",
+                    f"the 'Other, please say' box is named '{name}', which {first} already "
+                    "uses: rename one of them.",
+                )
+        elif name.endswith("_other") and name != question.get("id"):
+            walk.names[name] = f"the 'Other, please say' box of question {number}"
+        else:
+            walk.names[name] = f"question {number}"
+
+
+def _misplaced_keys(question: dict, kind: str, where: str, line: int | None) -> Iterator[Fault]:
+    fixed = {"fft": ("label",), "equality": ("label", "hint", "show_if")}.get(kind, ())
+    allowed = tuple(key for key in COMMON_KEYS if key not in fixed) + TYPE_KEYS[kind]
+    for key in question:
+        if key in allowed or key not in QUESTION_KEYS:
+            continue
+        if kind == "fft" and key in ("label", "options", "max_length"):
+            message = "the Friends and Family Test wording is fixed: remove it."
+        elif kind == "equality" and key in ("label", "options", "hint"):
+            message = "the equality monitoring questions have fixed wording: remove it."
+        elif kind == "equality" and key == "show_if":
+            message = "equality monitoring questions cannot be conditional: remove it."
+        elif key == "options" and kind == "scale":
+            message = "a scale's answers come from min and max: remove options."
+        elif key == "options":
+            message = f"a {kind} question has no options: remove them."
+        elif key == "max_length":
+            message = f"a {kind} question has no max_length: remove it."
+        else:
+            owners = [name for name, keys in TYPE_KEYS.items() if key in keys]
+            message = f"only {' and '.join(owners)} questions take {key}: remove it."
+        yield (line, f"{where}.{key}", message)
+
+
+def _check_options(options: Any, where: str, line: int | None) -> Iterator[Fault]:
+    if not isinstance(options, list) or len(options) < 2:
+        yield (line, where, "needs at least two answers to choose from.")
+        return
+    values: set[str] = set()
+    for number, option in enumerate(options, start=1):
+        value, label = _option(option)
+        option_line = getattr(option, "line", line)
+        if isinstance(option, dict) and isinstance(option.get("value"), bool):
+            yield (
+                option_line,
+                f"{where}[{number}].value",
+                'YAML read this as true/false: put the value in quotes, e.g. value: "yes".',
+            )
+            continue
+        if label is None:
+            yield (
+                option_line,
+                f"{where}[{number}]",
+                "each answer needs a label: put it in quotes.",
+            )
+            continue
+        if not OPTION_VALUE.match(value):
+            yield (
+                option_line,
+                f"{where}[{number}].value",
+                f"'{value}' should be letters, digits, - or _.",
+            )
+        elif value in values:
+            yield (
+                option_line,
+                f"{where}[{number}].value",
+                f"'{value}' is used twice: values must differ.",
+            )
+        values.add(value)
+
+
+def _check_other(
+    question: dict, where: str, line: int | None, values: tuple[str, ...]
+) -> Iterator[Fault]:
+    if "other" not in question:
+        return
+    if not isinstance(question["other"], bool):
+        yield (line, f"{where}.other", "should be true or false.")
+    elif question["other"] and OTHER_VALUE in values:
+        yield (
+            line,
+            f"{where}.other",
+            "adds an answer 'other' with a box to say what, but the options already have "
+            "one: remove that option or 'other: true'.",
+        )
+
+
+def _check_scale(question: dict, where: str, line: int | None) -> Iterator[Fault]:
+    ends = {}
+    for key, default in zip(("min", "max"), SCALE_DEFAULT, strict=True):
+        value = question.get(key, default)
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            yield (line, f"{where}.{key}", "should be a whole number, 0 or more, e.g. 1.")
+        else:
+            ends[key] = value
+    if len(ends) == 2:
+        low, high = ends["min"], ends["max"]
+        if high <= low:
+            yield (line, f"{where}.max", f"should be more than min ({low}), e.g. max: {low + 4}.")
+        elif high - low + 1 > SCALE_MOST_POINTS:
+            yield (
+                line,
+                f"{where}.max",
+                f"the scale has {high - low + 1} points; use at most {SCALE_MOST_POINTS} "
+                "(e.g. 0 to 10).",
+            )
+    for key in ("min_label", "max_label"):
+        if key in question and (not isinstance(question[key], str) or not question[key].strip()):
+            yield (line, f"{where}.{key}", "should be text: put it in quotes, e.g. 'Very poor'.")
+
+
+def _check_equality(question: dict, where: str, line: int | None) -> Iterator[Fault]:
+    if question.get("required") is True:
+        yield (
+            line,
+            f"{where}.required",
+            "equality monitoring questions are never required: remove 'required: true'.",
+        )
+    if "include" not in question:
+        return
+    include = question["include"]
+    parts = ", ".join(EQUALITY_PARTS)
+    if not isinstance(include, list) or not include:
+        yield (line, f"{where}.include", f"should list the parts to ask, from {parts}.")
+        return
+    for number, part in enumerate(include, start=1):
+        if part not in EQUALITY_PARTS:
+            close = difflib.get_close_matches(str(part), EQUALITY_PARTS, n=1)
+            fix = f"did you mean '{close[0]}'? " if close else ""
+            yield (
+                line,
+                f"{where}.include[{number}]",
+                f"'{part}' is not a part of equality monitoring: {fix}use {parts}.",
+            )
+        elif include.index(part) != number - 1:
+            yield (line, f"{where}.include[{number}]", f"'{part}' is listed twice: remove one.")
+
+
+def _check_show_if(
+    condition: Any, qid: Any, where: str, line: int | None, walk: Walk
+) -> Iterator[Fault]:
+    here = f"{where}.show_if"
+    line = getattr(condition, "line", line)
+    shape = "write 'show_if: {question: <an earlier question id>, value: <one of its answers>}'."
+    if not isinstance(condition, dict) or set(condition) != {"question", "value"}:
+        yield (line, here, f"needs a question and a value: {shape}")
+        return
+    target, value = condition["question"], condition["value"]
+    if target == qid:
+        yield (line, f"{here}.question", "a question cannot depend on its own answer.")
+        return
+    before = walk.earlier.get(str(target))
+    if before is None:
+        if target in walk.all_ids:
+            yield (
+                line,
+                f"{here}.question",
+                f"'{target}' comes after this question: move this question below it.",
+            )
+        else:
+            close = difflib.get_close_matches(str(target), walk.earlier, n=1)
+            fix = f"did you mean '{close[0]}'?" if close else "use the id of a question above."
+            yield (line, f"{here}.question", f"there is no question '{target}' before this: {fix}")
+        return
+    if before.kind not in CHOICE_TYPES:
+        yield (
+            line,
+            f"{here}.question",
+            f"'{target}' is a {before.kind} question: a condition needs a single, multiple, "
+            "scale or fft question to depend on.",
+        )
+        return
+    if before.conditional:
+        yield (
+            line,
+            f"{here}.question",
+            f"'{target}' is itself shown only on a condition, and conditions go one level deep: "
+            "depend on the question it depends on, or remove one condition.",
+        )
+        return
+    if isinstance(value, bool):
+        yield (
+            line,
+            f"{here}.value",
+            'YAML read this as true/false: put the value in quotes, e.g. value: "yes".',
+        )
+    elif not isinstance(value, str | int) or str(value) not in before.values:
+        yield (
+            line,
+            f"{here}.value",
+            f"'{value}' is not an answer to '{target}': use one of {', '.join(before.values)}.",
+        )
+
+
+def _option(option: Any) -> tuple[str, str | None]:
+    """An answer written as plain text, or as `value:` + `label:`."""
+    if isinstance(option, str):
+        return re.sub(r"[^a-z0-9]+", "_", option.lower()).strip("_"), option
+    if isinstance(option, dict) and isinstance(option.get("label"), str):
+        return str(option.get("value", "")), option["label"]
+    return "", None
+
+
+def unknown_keys(
+    data: dict, known: tuple[str, ...], prefix: str, line: int | None
+) -> Iterator[Fault]:
+    for key in data:
+        if key not in known:
+            close = difflib.get_close_matches(str(key), known, n=1)
+            fix = f"did you mean '{close[0]}'?" if close else f"use {', '.join(known)}."
+            yield (line, f"{prefix}{key}", f"is not a field Engage knows: {fix}")
+
+
+def _scale_options(question: dict) -> list[dict]:
+    low, high = question.get("min", SCALE_DEFAULT[0]), question.get("max", SCALE_DEFAULT[1])
+    named = {low: question.get("min_label"), high: question.get("max_label")}
+    return [
+        {"value": str(n), "label": f"{n} - {named[n].strip()}" if named.get(n) else str(n)}
+        for n in range(low, high + 1)
+    ]
+
+
+def normalise_question(question: dict, service: str) -> list[dict]:
+    """The manifest form of one checked question: a list, as an equality block makes several."""
+    kind = question["type"]
+    if kind == "equality":
+        prefix = question.get("id", EQUALITY_DEFAULT_ID)
+        return [
+            _shape(
+                f"{prefix}_{part}",
+                kind,
+                EQUALITY_PARTS[part][0],
+                EQUALITY_PARTS[part][1],
+                False,
+                [*EQUALITY_PARTS[part][2], PREFER_NOT],
+            )
+            for part in question.get("include", EQUALITY_PARTS)
+        ]
+    if kind == "fft":
+        label, options = FFT_LABEL.format(service=service), list(FFT_OPTIONS)
+    elif kind == "scale":
+        label = question["label"].strip()
+        options = [(o["value"], o["label"]) for o in _scale_options(question)]
+    else:
+        label = question["label"].strip()
+        options = [_option(o) for o in question.get("options", [])]
+    if kind == "multiple" and question.get("other"):
+        options.append((OTHER_VALUE, OTHER_LABEL))
+    shaped = _shape(
+        question["id"],
+        kind,
+        label,
+        question.get("hint"),
+        bool(question.get("required", False)),
+        options,
+        question.get("max_length", DEFAULT_MAX_LENGTH.get(kind)),
+    )
+    if "show_if" in question:
+        condition = question["show_if"]
+        shaped["show_if"] = {"question": condition["question"], "value": str(condition["value"])}
+    if kind == "multiple":
+        shaped["other"] = bool(question.get("other", False))
+    if kind == "date":
+        shaped["past_only"] = bool(question.get("past_only", False))
+    return [shaped]
+
+
+def _shape(
+    qid: str,
+    kind: str,
+    label: str,
+    hint: str | None,
+    required: bool,
+    options: list[tuple[str, str]],
+    max_length: int | None = None,
+) -> dict:
+    return {
+        "id": qid,
+        "type": kind,
+        "label": label,
+        "hint": hint,
+        "required": required,
+        "options": [{"value": value, "label": text} for value, text in options],
+        "max_length": max_length,
+        "show_if": None,
+    }
