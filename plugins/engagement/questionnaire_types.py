@@ -13,6 +13,16 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from .wordings import (
+    EQUALITY_DEFAULT_ID,
+    EQUALITY_PARTS,
+    FFT_OPTIONS,
+    OTHER_VALUE,
+    SCALE_DEFAULT,
+    SCALE_MOST_POINTS,
+    scale_options,
+)
+
 TYPES = ("single", "multiple", "scale", "fft", "text", "long_text", "date", "equality")
 CHOICE_TYPES = ("single", "multiple", "scale", "fft")  # a condition may depend on these
 TEXT_TYPES = ("text", "long_text")
@@ -47,73 +57,6 @@ TYPE_ALIASES = {
 }
 QUESTION_ID = re.compile(r"^[a-z][a-z0-9_]*$")
 OPTION_VALUE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
-
-# The NHS Friends and Family Test question, wording and answers as NHS England has set them
-# since 2020. Only the service name may be filled in.
-FFT_LABEL = "Overall, how was your experience of {service}?"
-FFT_DEFAULT_SERVICE = "our service"
-FFT_OPTIONS = (
-    ("very_good", "Very good"),
-    ("good", "Good"),
-    ("neither", "Neither good nor poor"),
-    ("poor", "Poor"),
-    ("very_poor", "Very poor"),
-    ("dont_know", "Don't know"),
-)
-
-# "Other, please say" on a multiple-choice question: one more answer, and a text box for it.
-OTHER_VALUE = "other"
-OTHER_LABEL = "Other"
-OTHER_TEXT_MAX_LENGTH = 200  # the `<id>_other` free text, as a short text question
-
-SCALE_DEFAULT = (1, 5)
-SCALE_MOST_POINTS = 11
-
-# Equality monitoring, worded as the ONS 2021 census asks (age in NHS survey bands). Every part
-# offers "Prefer not to say" and is never required.
-PREFER_NOT = ("prefer_not_to_say", "Prefer not to say")
-YES_NO = (("yes", "Yes"), ("no", "No"))
-EQUALITY_PARTS: dict[str, tuple[str, str | None, tuple[tuple[str, str], ...]]] = {
-    "age": (
-        "What is your age?",
-        None,
-        (
-            ("under_16", "Under 16"),
-            ("16-24", "16 to 24"),
-            ("25-34", "25 to 34"),
-            ("35-44", "35 to 44"),
-            ("45-54", "45 to 54"),
-            ("55-64", "55 to 64"),
-            ("65-74", "65 to 74"),
-            ("75_plus", "75 or over"),
-        ),
-    ),
-    "sex": ("What is your sex?", None, (("female", "Female"), ("male", "Male"))),
-    "ethnicity": (
-        "What is your ethnic group?",
-        None,
-        (
-            ("asian", "Asian, Asian British or Asian Welsh"),
-            ("black", "Black, Black British, Black Welsh, Caribbean or African"),
-            ("mixed", "Mixed or multiple ethnic groups"),
-            ("white", "White"),
-            ("other", "Other ethnic group"),
-        ),
-    ),
-    "disability": (
-        "Do you have any physical or mental health conditions or illnesses lasting or "
-        "expected to last 12 months or more?",
-        None,
-        YES_NO,
-    ),
-    "carer": (
-        "Do you look after, or give any help or support to, anyone because they have long-term "
-        "physical or mental health conditions or illnesses, or problems related to old age?",
-        "Do not count anything you do as part of your paid work.",
-        YES_NO,
-    ),
-}
-EQUALITY_DEFAULT_ID = "equality"
 
 Fault = tuple[int | None, str, str]  # line, field path, message
 
@@ -196,7 +139,7 @@ def check_question(number: int, where: str, question: Any, walk: Walk) -> Iterat
     if kind in ("single", "multiple"):
         found = list(_check_options(question.get("options"), f"{where}.options", line))
         yield from found
-        values = tuple(_option(o)[0] for o in question.get("options") or ())
+        values = tuple(option_pair(o)[0] for o in question.get("options") or ())
         if kind == "multiple":
             yield from _check_other(question, where, line, values)
             if question.get("other") is True:
@@ -211,7 +154,7 @@ def check_question(number: int, where: str, question: Any, walk: Walk) -> Iterat
         found = list(_check_scale(question, where, line))
         yield from found
         if not found:
-            values = tuple(option["value"] for option in _scale_options(question))
+            values = tuple(option["value"] for option in scale_options(question))
     elif kind == "fft":
         values = tuple(value for value, _ in FFT_OPTIONS)
     elif kind == "date" and not isinstance(question.get("past_only", False), bool):
@@ -292,7 +235,7 @@ def _check_options(options: Any, where: str, line: int | None) -> Iterator[Fault
         return
     values: set[str] = set()
     for number, option in enumerate(options, start=1):
-        value, label = _option(option)
+        value, label = option_pair(option)
         option_line = getattr(option, "line", line)
         if isinstance(option, dict) and isinstance(option.get("value"), bool):
             yield (
@@ -446,7 +389,7 @@ def _check_show_if(
         )
 
 
-def _option(option: Any) -> tuple[str, str | None]:
+def option_pair(option: Any) -> tuple[str, str | None]:
     """An answer written as plain text, or as `value:` + `label:`."""
     if isinstance(option, str):
         return re.sub(r"[^a-z0-9]+", "_", option.lower()).strip("_"), option
@@ -463,78 +406,3 @@ def unknown_keys(
             close = difflib.get_close_matches(str(key), known, n=1)
             fix = f"did you mean '{close[0]}'?" if close else f"use {', '.join(known)}."
             yield (line, f"{prefix}{key}", f"is not a field Engage knows: {fix}")
-
-
-def _scale_options(question: dict) -> list[dict]:
-    low, high = question.get("min", SCALE_DEFAULT[0]), question.get("max", SCALE_DEFAULT[1])
-    named = {low: question.get("min_label"), high: question.get("max_label")}
-    return [
-        {"value": str(n), "label": f"{n} - {named[n].strip()}" if named.get(n) else str(n)}
-        for n in range(low, high + 1)
-    ]
-
-
-def normalise_question(question: dict, service: str) -> list[dict]:
-    """The manifest form of one checked question: a list, as an equality block makes several."""
-    kind = question["type"]
-    if kind == "equality":
-        prefix = question.get("id", EQUALITY_DEFAULT_ID)
-        return [
-            _shape(
-                f"{prefix}_{part}",
-                kind,
-                EQUALITY_PARTS[part][0],
-                EQUALITY_PARTS[part][1],
-                False,
-                [*EQUALITY_PARTS[part][2], PREFER_NOT],
-            )
-            for part in question.get("include", EQUALITY_PARTS)
-        ]
-    if kind == "fft":
-        label, options = FFT_LABEL.format(service=service), list(FFT_OPTIONS)
-    elif kind == "scale":
-        label = question["label"].strip()
-        options = [(o["value"], o["label"]) for o in _scale_options(question)]
-    else:
-        label = question["label"].strip()
-        options = [_option(o) for o in question.get("options", [])]
-    if kind == "multiple" and question.get("other"):
-        options.append((OTHER_VALUE, OTHER_LABEL))
-    shaped = _shape(
-        question["id"],
-        kind,
-        label,
-        question.get("hint"),
-        bool(question.get("required", False)),
-        options,
-        question.get("max_length", DEFAULT_MAX_LENGTH.get(kind)),
-    )
-    if "show_if" in question:
-        condition = question["show_if"]
-        shaped["show_if"] = {"question": condition["question"], "value": str(condition["value"])}
-    if kind == "multiple":
-        shaped["other"] = bool(question.get("other", False))
-    if kind == "date":
-        shaped["past_only"] = bool(question.get("past_only", False))
-    return [shaped]
-
-
-def _shape(
-    qid: str,
-    kind: str,
-    label: str,
-    hint: str | None,
-    required: bool,
-    options: list[tuple[str, str]],
-    max_length: int | None = None,
-) -> dict:
-    return {
-        "id": qid,
-        "type": kind,
-        "label": label,
-        "hint": hint,
-        "required": required,
-        "options": [{"value": value, "label": text} for value, text in options],
-        "max_length": max_length,
-        "show_if": None,
-    }

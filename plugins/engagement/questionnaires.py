@@ -13,16 +13,16 @@ from pathlib import Path
 from typing import Any
 
 from . import yamlfile
+from .question_shapes import normalise_question
 from .questionnaire_types import (
-    FFT_DEFAULT_SERVICE,
     TYPES,
     Fault,
     Walk,
     check_question,
     expanded_ids,
-    normalise_question,
     unknown_keys,
 )
+from .wordings import FFT_DEFAULT_SERVICE
 
 __all__ = ["TYPES", "check", "load_all", "normalise"]
 
