@@ -1,7 +1,8 @@
 """Tasks for building, serving, publishing, testing and benchmarking the site (`invoke --list`).
 
 The Pelican-quickstart set (clean, build, rebuild, regenerate, serve, preview, publish) plus
-test and bench. Pelican runs in-process through its own `main`, exactly as the `pelican` command.
+crosspost, test and bench. Pelican runs in-process through its own `main`, exactly as the
+`pelican` command.
 """
 
 from __future__ import annotations
@@ -144,6 +145,47 @@ def publish(c: Context, dry_run: bool = False) -> None:
     )
 
 
+@task(
+    help={
+        "post": "publish (default: preview only, nothing posted)",
+        "platform": "only this platform: mastodon, bluesky, x, facebook or linkedin",
+        "entry": "only the entry with this address",
+        "feed": "Atom feed, a path or an address (default: the built output/feeds/all.atom.xml)",
+        "manifest": "the site's engagement.json (default: the built one)",
+        "json": "print the preview as JSON",
+        "backfill": "first run: also post the newest N entries",
+        "max_per_run": "new entries per run (default 5)",
+    },
+    iterable=["platform"],
+)
+def crosspost(
+    c: Context,
+    post: bool = False,
+    platform: list[str] | None = None,
+    entry: str = "",
+    feed: str = "",
+    manifest: str = "",
+    json: bool = False,
+    backfill: int = 0,
+    max_per_run: int = 5,
+) -> None:
+    """Cross-post new entries to the social accounts (README: "Cross-posting"); preview first."""
+    from crosspost.cli import main
+
+    argv = [f"--backfill={backfill}", f"--max-per-run={max_per_run}"]
+    argv += ["--post"] if post else []
+    argv += ["--json"] if json else []
+    argv += [f"--platform={name}" for name in platform or []]
+    argv += [
+        f"--{name}={value}"
+        for name, value in (("entry", entry), ("feed", feed), ("manifest", manifest))
+        if value
+    ]
+    status = main(argv)
+    if status:
+        raise Exit(code=status)
+
+
 @task(help={"args": "extra arguments for pytest, e.g. '-k manifest -x'"})
 def test(c: Context, args: str = "") -> None:
     """Check style with ruff, then run the whole test suite."""
@@ -154,17 +196,19 @@ def test(c: Context, args: str = "") -> None:
 
 @task(
     help={
-        "only": "site or api (default: both)",
+        "only": "site, api or crosspost (default: all)",
         "posts": "site build: posts in the synthetic corpus",
         "runs": "site build: runs per measurement",
         "duration": "API: seconds of load per measure",
     }
 )
 def bench(c: Context, only: str = "", posts: int = 1000, runs: int = 3, duration: int = 10) -> None:
-    """Benchmarks: build speed against vanilla Pelican; the API against Isso (bench/README.md)."""
-    if only not in ("", "site", "api"):
-        raise Exit("--only takes site or api.", code=2)
+    """Benchmarks: build against vanilla Pelican, API against Isso, cross-poster's feed diff."""
+    if only not in ("", "site", "api", "crosspost"):
+        raise Exit("--only takes site, api or crosspost.", code=2)
     if only in ("", "site"):
         c.run(f"{sys.executable} bench/site_build.py --posts {posts} --runs {runs}", pty=False)
     if only in ("", "api"):
         c.run(f"{sys.executable} bench/api.py --duration {duration}", pty=False)
+    if only in ("", "crosspost"):
+        c.run(f"{sys.executable} bench/crosspost_diff.py --entries 1000", pty=False)

@@ -53,6 +53,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         feeds,
         moderation,
         notifications,
+        report_pages,
         responses,
         site,
     )
@@ -65,6 +66,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(feeds.bp)
     app.register_blueprint(dashboard.bp)
     app.register_blueprint(responses.bp)
+    app.register_blueprint(report_pages.bp)
     # The public API is used by pages and scripts that hold no staff session: nothing to forge.
     auth.csrf.exempt(comments.bp)
     auth.csrf.exempt(responses.bp)

@@ -12,9 +12,10 @@ import datetime
 from collections.abc import Callable
 from typing import Any
 
+from engagement.wordings import OTHER_TEXT_MAX_LENGTH, OTHER_VALUE
+
 CHOICE = ("single", "fft", "scale", "equality")
 TEXT = ("text", "long_text")
-OTHER_MAX = 200
 
 
 class Submitted:
@@ -91,12 +92,12 @@ def check(definition: dict[str, Any], sent: Submitted, today: datetime.date) -> 
                 errors[qid] = f"Select only the answers given for: {question['label']}"
                 continue
             clean[qid] = list(dict.fromkeys(values))
-            if "other" in clean[qid] and question.get("other"):
+            if OTHER_VALUE in clean[qid] and question.get("other"):
                 other = sent.one(f"{qid}_other")
                 if not isinstance(other, str) or not other:
                     errors[qid] = "You selected ‘Other’: say what, in the box"  # noqa: RUF001
-                elif len(other) > OTHER_MAX:
-                    errors[qid] = f"‘Other’ must be {OTHER_MAX} characters or fewer"  # noqa: RUF001
+                elif len(other) > OTHER_TEXT_MAX_LENGTH:
+                    errors[qid] = f"‘Other’ must be {OTHER_TEXT_MAX_LENGTH} characters or fewer"  # noqa: RUF001
                 else:
                     clean[f"{qid}_other"] = other
         elif kind in TEXT:

@@ -17,6 +17,8 @@ from typing import Any
 import click
 from limits import parse_many
 
+from crosspost.model import PLATFORMS
+
 
 class StartupError(click.ClickException):
     """The API cannot start: the message says what to fix. The command line shows it as one
@@ -161,6 +163,13 @@ SETTINGS: tuple[Setting, ...] = (
         float,
     ),
     Setting(
+        "ENGAGE_REPORT_SMALL_GROUP",
+        5,
+        "In reports broken down by an equality-monitoring answer, groups of fewer people than "
+        "this show their size only, so nobody can be picked out; 1 shows every group.",
+        _positive_int,
+    ),
+    Setting(
         "ENGAGE_DIGEST",
         "immediate",
         "When moderators are emailed about new comments: immediate, hourly or daily (sent by "
@@ -229,7 +238,7 @@ def load(instance_path: Path, environ: Mapping[str, str], overrides: Mapping[str
             and name not in BY_NAME
             and not name.startswith("ENGAGE_TEST_")
         ):
-            if name in IGNORED_ENVIRONMENT:
+            if name in IGNORED_ENVIRONMENT or name.startswith(CROSSPOSTER_PREFIXES):
                 continue
             close = difflib.get_close_matches(name, BY_NAME, n=1)
             hint = f" Did you mean {close[0]}?" if close else ""
@@ -258,6 +267,8 @@ def load(instance_path: Path, environ: Mapping[str, str], overrides: Mapping[str
 
 # Variables of the site build (publishconf.py) that share the ENGAGE_ prefix.
 IGNORED_ENVIRONMENT = {"ENGAGE_SITE_URL", "ENGAGE_PUBLISH_TARGET", "ENGAGE_OUTPUT", "ENGAGE_TODAY"}
+# The cross-poster's settings (crosspost/platforms/*.py), often set in the same environment.
+CROSSPOSTER_PREFIXES = ("ENGAGE_CROSSPOST_", *(f"ENGAGE_{p.upper()}_" for p in PLATFORMS))
 
 
 def database_uri(url: str, instance_path: Path) -> str:

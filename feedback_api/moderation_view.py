@@ -32,25 +32,35 @@ STATUS_NAMES = {
 }
 
 
-def highlighted(body: str, reasons: list[dict]) -> Markup:
-    """The text with each held span in <mark>, built from escaped pieces.
+def _held_spans(body: str, reasons: list[dict]) -> list[tuple[int, int, str]]:
+    """(start, end, kind name) of each held span, in order.
 
     Offsets come from the database: they are clamped to the text, and a span overlapping one
-    already marked (or empty) is skipped rather than trusted.
+    already taken (or empty) is skipped rather than trusted.
     """
-    pieces: list[str] = []
-    cursor = 0
     spans = []
     for reason in reasons or []:
         try:
             start, end = int(reason["start"]), int(reason["end"])
         except (KeyError, TypeError, ValueError):
             continue
-        spans.append((max(0, min(start, len(body))), max(0, min(end, len(body))), reason))
-    for start, end, reason in sorted(spans, key=lambda span: (span[0], span[1])):
+        name = KIND_NAMES.get(str(reason.get("kind")), "held text")
+        spans.append((max(0, min(start, len(body))), max(0, min(end, len(body))), name))
+    kept: list[tuple[int, int, str]] = []
+    cursor = 0
+    for start, end, name in sorted(spans):
         if start < cursor or end <= start:
             continue
-        name = KIND_NAMES.get(str(reason.get("kind")), "held text")
+        kept.append((start, end, name))
+        cursor = end
+    return kept
+
+
+def highlighted(body: str, reasons: list[dict]) -> Markup:
+    """The text with each held span in <mark>, built from escaped pieces."""
+    pieces: list[str] = []
+    cursor = 0
+    for start, end, name in _held_spans(body, reasons):
         pieces.append(str(escape(body[cursor:start])))
         pieces.append(
             f'<mark class="engage-held"><span class="nhsuk-u-visually-hidden">{escape(name)}: '
@@ -59,6 +69,18 @@ def highlighted(body: str, reasons: list[dict]) -> Markup:
         cursor = end
     pieces.append(str(escape(body[cursor:])))
     return Markup("".join(pieces))
+
+
+def redacted(body: str, reasons: list[dict], placeholder: str = "[{} removed]") -> str:
+    """The text with each held span replaced by what it was, e.g. '[phone number removed]'."""
+    pieces: list[str] = []
+    cursor = 0
+    for start, end, name in _held_spans(body, reasons):
+        pieces.append(body[cursor:start])
+        pieces.append(placeholder.format(name))
+        cursor = end
+    pieces.append(body[cursor:])
+    return "".join(pieces)
 
 
 def reason_names(reasons: list[dict]) -> list[str]:

@@ -10,20 +10,25 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask, current_app, g
-from jinja2 import FileSystemLoader
+from jinja2 import Environment, FileSystemLoader
 
 from engagement import templating
 
 THEME_TEMPLATES = Path(__file__).resolve().parent.parent / "theme" / "templates"
 
 
+def configure_environment(env: Environment, cache_path: str, site: dict[str, Any]) -> None:
+    """Point a Jinja environment at the theme, configured as the build configures it."""
+    env.loader = FileSystemLoader(str(THEME_TEMPLATES))
+    env.autoescape = True
+    env.trim_blocks = True
+    env.lstrip_blocks = True
+    templating.configure(env, cache_path, site)
+
+
 def configure(app: Flask) -> None:
-    """Point Flask's Jinja at the theme, configured as the build configures it."""
-    app.jinja_env.loader = FileSystemLoader(str(THEME_TEMPLATES))
-    app.jinja_env.autoescape = True
-    app.jinja_env.trim_blocks = True
-    app.jinja_env.lstrip_blocks = True
-    templating.configure(app.jinja_env, str(Path(app.instance_path) / "cache"), {})
+    """Point Flask's Jinja at the theme, with its compiled templates in the instance folder."""
+    configure_environment(app.jinja_env, str(Path(app.instance_path) / "cache"), {})
 
 
 def site_context() -> dict[str, Any]:

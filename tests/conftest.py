@@ -167,6 +167,28 @@ def page(browser: object) -> Iterator[object]:
     context.close()
 
 
+AXE_OPTIONS = {
+    "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]},
+    "resultTypes": ["violations"],
+}
+
+
+def describe(violations: list[dict]) -> str:
+    """axe-core's violations, one a line, with the first few elements each concerns."""
+    return "\n".join(
+        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
+        for v in violations
+    )
+
+
+def assert_accessible(page: object, where: str) -> None:
+    """No WCAG 2.2 A/AA violation that axe-core finds on the page as it stands."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page, options=AXE_OPTIONS)
+    assert results.violations_count == 0, f"{where}:\n" + describe(results.response["violations"])
+
+
 # --- The feedback API ---------------------------------------------------------------------------
 
 POSTGRES_URL = os.environ.get("ENGAGE_TEST_POSTGRES_URL", "")
@@ -279,6 +301,26 @@ def staff(staff_app: object) -> Callable[[str], object]:
         return client
 
     return sign_in
+
+
+def sign_in_with_form(page: object, url: str, email: str) -> None:
+    """Fill in the sign-in form in front of `page` and send it; wait for the queue at
+    `url`/admin/."""
+    page.fill("#email", email)
+    page.fill("#password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{url}/admin/")
+
+
+def sign_in_by_keyboard(page: object, url: str, email: str) -> None:
+    """Sign in on the sign-in form in front of `page` with the keyboard alone, as a screen
+    reader or switch user would: type, Tab, type, Enter; wait for the queue at `url`/admin/."""
+    page.focus("#email")
+    page.keyboard.type(email)
+    page.keyboard.press("Tab")
+    page.keyboard.type(PASSWORD)
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"{url}/admin/")
 
 
 @pytest.fixture

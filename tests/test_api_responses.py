@@ -12,101 +12,16 @@ import pytest
 from conftest import api_config
 from feedback_api import create_app
 from feedback_api.models import Response, db
-
-TODAY = datetime.date.today()
-
-
-def options(*values: str) -> list[dict[str, str]]:
-    return [{"value": v, "label": v.replace("_", " ").capitalize()} for v in values]
-
-
-def question(qid: str, kind: str, **extra: object) -> dict:
-    base = {
-        "id": qid,
-        "type": kind,
-        "label": f"Question {qid}",
-        "hint": None,
-        "required": False,
-        "options": [],
-        "max_length": None,
-    }
-    return {**base, **extra}
-
-
-SURVEY = {
-    "id": "test-survey",
-    "title": "Test survey",
-    "intro": None,
-    "service": None,
-    "opens": (TODAY - datetime.timedelta(days=10)).isoformat(),
-    "closes": (TODAY + datetime.timedelta(days=10)).isoformat(),
-    "questions": [
-        question(
-            "experience",
-            "fft",
-            required=True,
-            options=options("very_good", "good", "neither", "poor", "very_poor", "dont_know"),
-        ),
-        question("why", "long_text", max_length=50),
-        question("used", "multiple", options=options("gp", "pharmacy", "other"), other=True),
-        question("travel", "single", required=True, options=options("bus", "car")),
-        question(
-            "bus_route",
-            "text",
-            required=True,
-            max_length=10,
-            show_if={"question": "travel", "value": "bus"},
-        ),
-        question("rating", "scale", options=options("1", "2", "3", "4", "5")),
-        question("last_visit", "date", past_only=True),
-        question("equality_age", "equality", options=options("16_24", "prefer_not_to_say")),
-    ],
-}
-CONSULTATION = "/consultations/urgent-care-vale-cross/"
+from surveys import TODAY, survey_manifest
 
 
 @pytest.fixture
-def survey_app(tmp_path, built_site, database):
+def survey_app(tmp_path, built_site, make_app):
     """The sample manifest with a test questionnaire open today, on the consultation page."""
-    manifest = json.loads((built_site / "engagement.json").read_text())
-    manifest["questionnaires"]["test-survey"] = SURVEY
-    closed = {
-        **SURVEY,
-        "id": "closed-survey",
-        "closes": (TODAY - datetime.timedelta(days=1)).isoformat(),
-    }
-    later = {
-        **SURVEY,
-        "id": "later-survey",
-        "opens": (TODAY + datetime.timedelta(days=1)).isoformat(),
-    }
-    manifest["questionnaires"].update({"closed-survey": closed, "later-survey": later})
-    for page in manifest["pages"]:
-        if page["url"] == CONSULTATION:
-            page["questionnaire"] = "test-survey"
-    path = tmp_path / "engagement.json"
-    path.write_text(json.dumps(manifest))
-    from flask_migrate import upgrade
-
-    app = create_app(
-        api_config(
-            tmp_path,
-            built_site,
-            database,
-            ENGAGE_MANIFEST=str(path),
-            ENGAGE_RATELIMIT_RESPONSES="1000/minute",
-        )
+    return make_app(
+        ENGAGE_MANIFEST=survey_manifest(tmp_path, built_site),
+        ENGAGE_RATELIMIT_RESPONSES="1000/minute",
     )
-    with app.app_context():
-        if database == "postgresql":
-            db.drop_all()
-            db.session.execute(db.text("DROP TABLE IF EXISTS alembic_version"))
-            db.session.commit()
-        upgrade()
-    yield app
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
 
 
 GOOD = {"experience": "good", "travel": "car", "why": "Friendly staff."}

@@ -35,6 +35,14 @@ def test_environment_wins_over_the_instance_file(tmp_path) -> None:
     assert values["ENGAGE_SCREEN_WORDS"] == ()
 
 
+def test_the_cross_posters_settings_are_left_to_it(tmp_path) -> None:
+    """Both run from one environment: the API ignores the cross-poster's variables."""
+    shared = {"ENGAGE_MASTODON_TOKEN": "t", "ENGAGE_X_API_KEY": "k", "ENGAGE_CROSSPOST_FEED": "f"}
+    assert config.load(tmp_path, shared, {})["ENGAGE_EDIT_MINUTES"] == 15
+    with pytest.raises(config.SettingsError, match="ENGAGE_MASTODN_TOKEN is not a feedback"):
+        config.load(tmp_path, {"ENGAGE_MASTODN_TOKEN": "t"}, {})
+
+
 def test_database_urls() -> None:
     from pathlib import Path
 

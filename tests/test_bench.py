@@ -33,3 +33,15 @@ def test_site_build_benchmark_runs_small(tmp_path: Path) -> None:
     result = json.loads(numbers.read_text())
     for config in ("vanilla", "ours"):
         assert result["configs"][config]["median"]["cold"] > 0
+
+
+def test_crosspost_benchmark_runs_small() -> None:
+    done = subprocess.run(
+        [sys.executable, "bench/crosspost_diff.py", "--entries", "50", "--runs", "1"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "diff, nothing new" in done.stdout and "parse only (anchor)" in done.stdout

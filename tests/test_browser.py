@@ -6,12 +6,10 @@ from __future__ import annotations
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
+from conftest import AXE_OPTIONS, describe
+
 pytestmark = pytest.mark.browser
 
-AXE_OPTIONS = {
-    "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]},
-    "resultTypes": ["violations"],
-}
 PAGES = {
     "home": "/",
     "article": "/blog/winter-vaccines/",
@@ -27,13 +25,6 @@ PAGES = {
     "privacy": "/privacy/",
     "not found": "/no-such-page/",
 }
-
-
-def describe(violations: list[dict]) -> str:
-    return "\n".join(
-        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
-        for v in violations
-    )
 
 
 @pytest.mark.parametrize("name", PAGES)

@@ -57,6 +57,18 @@ CASES = {
         {"questionnaires/survey.yaml": GOOD_QUESTIONNAIRE.replace("id: why", "id: experience")},
         ["content/questionnaires/survey.yaml:5: question 'experience'.id: is used twice"],
     ),
+    "report not an address": (
+        {
+            "questionnaires/survey.yaml": GOOD_QUESTIONNAIRE,
+            "consultations/c.md": CONSULTATION.format(
+                opens="2026-01-01", closes="2026-02-01", questionnaire="survey"
+            ).replace("Summary:", "Report: the summary report\nSummary:"),
+        },
+        [
+            "content/consultations/c.md:5: Report: 'the summary report' is not an address",
+            "full https:// address",
+        ],
+    ),
     "misspelt field": (
         {"posts/typo.md": "Title: T\nDate: 2026-01-01\nCatgory: News\nSummary: S.\n\nX\n"},
         [

@@ -9,15 +9,22 @@ from invoke import Collection
 
 import tasks
 from conftest import ROOT
+from crosspost.model import PLATFORMS
+from crosspost.platforms import load
 from engagement.fields import ALLOWED, display_name
 from engagement.questionnaires import TYPES
 from engagement.settings import SETTINGS
 from feedback_api.config import SETTINGS as API_SETTINGS
 
+CROSSPOST_SETTINGS = [s.name for p in PLATFORMS for s in load(p).SETTINGS]
+
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 
 
-@pytest.mark.parametrize("setting", [s.name for s in (*SETTINGS, *API_SETTINGS)])
+@pytest.mark.parametrize(
+    "setting",
+    [s.name for s in (*SETTINGS, *API_SETTINGS)] + [*CROSSPOST_SETTINGS, "ENGAGE_CROSSPOST_FEED"],
+)
 def test_every_setting_is_documented(setting: str) -> None:
     assert re.search(rf"^\| `{setting}` \|", README, re.MULTILINE), f"{setting} not in README"
 

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from conftest import PASSWORD
+from conftest import PASSWORD, assert_accessible, sign_in_by_keyboard, sign_in_with_form
 from feedback_api import accounts, storage
 from feedback_api.comments import screened
 from feedback_api.models import AuditEntry, Comment, db
@@ -439,11 +439,6 @@ def test_action_without_csrf_token_is_refused(staff_app, staff) -> None:
 
 # --- In the browser ----------------------------------------------------------------------------
 
-AXE_OPTIONS = {
-    "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]},
-    "resultTypes": ["violations"],
-}
-
 
 @pytest.fixture
 def staff_url(staff_app) -> Iterator[str]:
@@ -453,17 +448,8 @@ def staff_url(staff_app) -> Iterator[str]:
         yield url
 
 
-def describe(violations: list[dict]) -> str:
-    return "\n".join(
-        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
-        for v in violations
-    )
-
-
 @pytest.mark.browser
 def test_staff_pages_have_no_wcag_violations(page, staff_app, staff_url) -> None:
-    from axe_playwright_python.sync_playwright import Axe
-
     held = seed(staff_app, f"NHS number {NHS_NUMBER}, phone 020 7946 0000", minutes_ago=90)
     parent = seed(staff_app, "A published comment", status="approved")
     seed(
@@ -475,20 +461,13 @@ def test_staff_pages_have_no_wcag_violations(page, staff_app, staff_url) -> None
     with staff_app.app_context():
         accounts.create("admin@example.nhs.uk", "admin", PASSWORD)
     page.goto(staff_url + "/admin/")
-    page.fill("#email", "admin@example.nhs.uk")
-    page.fill("#password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(staff_url + "/admin/")
+    sign_in_with_form(page, staff_url, "admin@example.nhs.uk")
     page.click(f"#item-{plain}-heading ~ .engage-item__actions button:has-text('Approve')")
     page.wait_for_selector(".nhsuk-notification-banner")
-    axe = Axe()
     for path in ("/admin/", f"/admin/comments/{parent}", "/admin/audit", f"/admin/comments/{held}"):
         if path != "/admin/":
             page.goto(staff_url + path)
-        results = axe.run(page, options=AXE_OPTIONS)
-        assert results.violations_count == 0, f"{path}:\n" + describe(
-            results.response["violations"]
-        )
+        assert_accessible(page, path)
     assert page.foreign_requests == []
 
 
@@ -502,12 +481,7 @@ def test_queue_works_by_keyboard_alone(staff_app, page) -> None:
         accounts.create("keys@example.nhs.uk", "moderator", PASSWORD)
     with serving(staff_app) as url:
         page.goto(f"{url}/admin/sign-in")
-        page.focus("#email")
-        page.keyboard.type("keys@example.nhs.uk")
-        page.keyboard.press("Tab")
-        page.keyboard.type(PASSWORD)
-        page.keyboard.press("Enter")
-        page.wait_for_url(f"{url}/admin/")
+        sign_in_by_keyboard(page, url, "keys@example.nhs.uk")
         wanted = f"Approve comment {comment_id}"
         for _ in range(150):
             page.keyboard.press("Tab")

@@ -9,10 +9,9 @@ import re
 from collections.abc import Callable
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
-from conftest import serving
+from conftest import assert_accessible, serving
 from feedback_api import accounts
 from feedback_api.models import AuditEntry, Comment, db
 
@@ -23,23 +22,7 @@ QUESTION = "When does the clinic open?"
 ANSWER = "The clinic opens in March."
 MODERATOR = "moderator@example.nhs.uk"
 PASSWORD = "correct horse battery staple"
-AXE_OPTIONS = {
-    "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]},
-    "resultTypes": ["violations"],
-}
 LOOPBACK = ("http://127.0.0.1", "data:", "blob:")
-
-
-def describe(violations: list[dict]) -> str:
-    return "\n".join(
-        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
-        for v in violations
-    )
-
-
-def assert_axe_clean(page, where: str) -> None:
-    results = Axe().run(page, options=AXE_OPTIONS)
-    assert results.violations_count == 0, f"{where}:\n" + describe(results.response["violations"])
 
 
 def queue_card(page, comment_id: int):
@@ -98,7 +81,7 @@ def test_reader_comment_moderated_and_answered(
             expect(card).to_contain_text("Sam")
             expect(card.locator(".engage-item__text")).to_have_text(QUESTION)
             expect(card.locator(f'a[href="{ARTICLE}"]')).to_have_count(1)
-            assert_axe_clean(staff, "queue with the pending comment")
+            assert_accessible(staff, "queue with the pending comment")
 
             card.get_by_role("button", name=f"Approve comment {comment_id}").click()
             banner = staff.locator(".nhsuk-notification-banner--success")
@@ -113,7 +96,7 @@ def test_reader_comment_moderated_and_answered(
             staff.wait_for_url(re.compile(rf"/admin/comments/{comment_id}\?"))
             expect(staff.locator("h1")).to_have_text(f"Comment {comment_id} by Sam")
             expect(staff.locator("#reply-heading")).to_have_text(f"Reply as {site_name}")
-            assert_axe_clean(staff, "the approved comment's page")
+            assert_accessible(staff, "the approved comment's page")
 
             staff.fill("#reply-body", ANSWER)
             staff.get_by_role("radio", name="Response", exact=True).check()

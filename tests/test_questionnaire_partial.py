@@ -3,23 +3,7 @@ answers kept and the NHS error summary linking to each field in error."""
 
 from __future__ import annotations
 
-from jinja2 import Environment, FileSystemLoader
-
-from conftest import ROOT
-from engagement import templating
-
-
-def render(questionnaire: dict, answers: dict, errors: dict, tmp_path) -> str:
-    env = Environment(loader=FileSystemLoader(str(ROOT / "theme/templates")), autoescape=True)
-    templating.configure(env, str(tmp_path), {"SITEURL": ""})
-    template = env.get_template("partials/questionnaire.html")
-    return template.render(
-        questionnaire=questionnaire,
-        answers=answers,
-        errors=errors,
-        ENGAGE_API_URL="/api",
-        SITEURL="",
-    )
+from theme_env import render_questionnaire
 
 
 def test_answers_and_errors_are_shown(manifest: dict, tmp_path) -> None:
@@ -31,7 +15,7 @@ def test_answers_and_errors_are_shown(manifest: dict, tmp_path) -> None:
         "postcode_area": "RV3",
     }
     errors = {"support_proposal": "Select whether you support the proposal"}
-    html = render(survey, answers, errors, tmp_path)
+    html = render_questionnaire(survey, tmp_path, answers, errors)
     assert 'class="nhsuk-error-summary"' in html
     assert 'href="#q-support_proposal"' in html
     assert "Select whether you support the proposal" in html
@@ -44,7 +28,7 @@ def test_answers_and_errors_are_shown(manifest: dict, tmp_path) -> None:
 
 
 def test_a_fresh_form_has_no_error_summary(manifest: dict, tmp_path) -> None:
-    html = render(manifest["questionnaires"]["millbrook-maternity"], {}, {}, tmp_path)
+    html = render_questionnaire(manifest["questionnaires"]["millbrook-maternity"], tmp_path, {}, {})
     assert "nhsuk-error-summary" not in html
     assert "checked" not in html
     assert 'name="questionnaire" value="millbrook-maternity"' in html
@@ -60,7 +44,7 @@ def test_new_types_keep_answers_and_errors(manifest: dict, tmp_path) -> None:
         "equality_sex": "prefer_not_to_say",
     }
     errors = {"last_visit": "The date must be today or in the past"}
-    html = render(survey, answers, errors, tmp_path)
+    html = render_questionnaire(survey, tmp_path, answers, errors)
     assert 'href="#q-last_visit-day"' in html
     assert 'value="A walk-in centre"' in html
     assert 'value="2026"' in html and 'value="2" checked' in html

@@ -7,11 +7,11 @@ from __future__ import annotations
 import textwrap
 
 import pytest
-from jinja2 import Environment, FileSystemLoader
 
 from conftest import ROOT
-from engagement import templating
 from engagement.questionnaires import DEFAULT_CONSENT, check, load_all, normalise
+from engagement.wordings import OTHER_TEXT_MAX_LENGTH
+from theme_env import render_questionnaire
 
 CHOICE = {"id": "used", "type": "single", "label": "Used?", "options": ["Often", "Never"]}
 
@@ -434,19 +434,6 @@ def test_the_samples_use_every_type() -> None:
 # Rendering ---------------------------------------------------------------------------------------
 
 
-def render(questionnaire: dict, tmp_path, answers=None, errors=None) -> str:
-    env = Environment(loader=FileSystemLoader(str(ROOT / "theme/templates")), autoescape=True)
-    templating.configure(env, str(tmp_path), {"SITEURL": ""})
-    template = env.get_template("partials/questionnaire.html")
-    return template.render(
-        questionnaire=questionnaire,
-        answers=answers,
-        errors=errors,
-        ENGAGE_API_URL="/api",
-        SITEURL="",
-    )
-
-
 EVERYTHING = definition(
     {**MULTI, "other": True},
     {
@@ -465,9 +452,10 @@ EVERYTHING = definition(
 
 
 def test_a_fresh_form_has_every_field(tmp_path) -> None:
-    html = render(normalise("survey", EVERYTHING), tmp_path)
+    html = render_questionnaire(normalise("survey", EVERYTHING), tmp_path)
     assert 'type="checkbox"' in html and 'name="m_other"' in html
     assert 'id="q-m_other"' in html and "Other, please say" in html
+    assert f'name="m_other" type="text" value="" maxlength="{OTHER_TEXT_MAX_LENGTH}"' in html
     assert 'name="visit-day"' in html and 'name="visit-month"' in html
     assert 'name="visit-year"' in html and 'id="q-visit-day"' in html
     assert "nhsuk-radios--inline" in html and "1 - Very poor" in html
@@ -481,7 +469,7 @@ def test_a_fresh_form_has_every_field(tmp_path) -> None:
 
 
 def test_conditions_reveal_or_explain(tmp_path) -> None:
-    html = render(normalise("survey", EVERYTHING), tmp_path)
+    html = render_questionnaire(normalise("survey", EVERYTHING), tmp_path)
     # "visit" follows its question: it opens under answer "a" (with JS; shown without)
     reveal = html.index('id="conditional-q-m"')
     assert reveal < html.index('name="visit-day"') < html.index('value="b"')
@@ -511,7 +499,7 @@ def test_answers_and_errors_of_every_type(tmp_path) -> None:
         "s": "Choose a number from 1 to 5",
         "equality_age": "Choose an age band",
     }
-    html = render(normalise("survey", EVERYTHING), tmp_path, answers, errors)
+    html = render_questionnaire(normalise("survey", EVERYTHING), tmp_path, answers, errors)
     assert 'class="nhsuk-error-summary"' in html
     for href in ("#q-m_other", "#q-visit-day", "#q-s", "#q-equality_age"):
         assert f'href="{href}"' in html
@@ -529,7 +517,7 @@ def test_answers_and_errors_of_every_type(tmp_path) -> None:
 
 def test_a_date_answer_may_come_as_three_fields(tmp_path) -> None:
     answers = {"visit-day": "15", "visit-month": "9", "visit-year": "2026"}
-    html = render(normalise("survey", EVERYTHING), tmp_path, answers)
+    html = render_questionnaire(normalise("survey", EVERYTHING), tmp_path, answers)
     assert 'value="15"' in html and 'value="9"' in html and 'value="2026"' in html
 
 
@@ -544,7 +532,7 @@ def test_pages_are_sections_with_headings(tmp_path) -> None:
         "privacy_url": "https://example.nhs.uk/privacy",
     }
     assert problems(data) == []
-    html = render(normalise("survey", data), tmp_path)
+    html = render_questionnaire(normalise("survey", data), tmp_path)
     assert html.count("<form") == 1
     assert html.count('class="engage-questionnaire__page"') == 2
     assert '<h3 id="questionnaire-page-1">Your experience</h3>' in html
@@ -564,6 +552,6 @@ def test_a_condition_across_pages_is_explained_not_revealed(tmp_path) -> None:
             {"title": "Two", "questions": [cond("used", "never")]},
         ],
     }
-    html = render(normalise("survey", data), tmp_path)
+    html = render_questionnaire(normalise("survey", data), tmp_path)
     assert "conditional-q-used" not in html
     assert "Answer this if you chose “Never” for “Used?”." in html

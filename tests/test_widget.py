@@ -72,6 +72,14 @@ def mine(page: object) -> list[dict]:
     return json.loads(page.evaluate("localStorage.getItem('engage:mine') || '[]'"))
 
 
+def post_inline(page: object, live: str, body: str) -> None:
+    """Open the article, post `body` with the widget and wait for the thanks."""
+    page.goto(live + ARTICLE)
+    page.fill("#comment-body", body)
+    page.click(f"{FORM} button[type=submit]")
+    page.locator(".engage-comment-status").get_by_text(THANKS).wait_for()
+
+
 def test_widget_is_small() -> None:
     assert WIDGET.stat().st_size < 10 * 1024, f"{WIDGET.name} is {WIDGET.stat().st_size} bytes"
 
@@ -247,10 +255,7 @@ def test_other_failures_keep_what_was_typed(page, live: str, status, answer, err
 
 
 def test_edit_and_delete_your_pending_comment(page, live: str, app, errors) -> None:
-    page.goto(live + ARTICLE)
-    page.fill("#comment-body", "First thoughts.")
-    page.click(f"{FORM} button[type=submit]")
-    page.locator(".engage-comment-status").get_by_text(THANKS).wait_for()
+    post_inline(page, live, "First thoughts.")
     item = page.locator(".engage-mine")
     assert item.locator("button[type=button]").all_text_contents() == ["Edit", "Delete"]
 
@@ -298,10 +303,7 @@ def test_edit_and_delete_your_pending_comment(page, live: str, app, errors) -> N
 
 
 def test_a_comment_that_can_no_longer_be_changed(page, live: str, app, errors) -> None:
-    page.goto(live + ARTICLE)
-    page.fill("#comment-body", "Soon out of reach.")
-    page.click(f"{FORM} button[type=submit]")
-    page.locator(".engage-comment-status").get_by_text(THANKS).wait_for()
+    post_inline(page, live, "Soon out of reach.")
     item = page.locator(".engage-mine")
     item.get_by_role("button", name="Edit").click()
     item.get_by_label("Change your comment").fill("My careful rewrite.")
@@ -372,10 +374,7 @@ def test_posting_when_storage_is_full(page, live: str, app, errors) -> None:
         "Storage.prototype.setItem = function () {"
         " throw new DOMException('full', 'QuotaExceededError') }"
     )
-    page.goto(live + ARTICLE)
-    page.fill("#comment-body", "Stored on the server even so.")
-    page.click(f"{FORM} button[type=submit]")
-    page.locator(".engage-comment-status").get_by_text(THANKS).wait_for()
+    post_inline(page, live, "Stored on the server even so.")
     assert page.input_value("#comment-body") == ""
     assert [r["body"] for r in stored(app)] == ["Stored on the server even so."]
     assert errors == [] and page.foreign_requests == []

@@ -63,6 +63,11 @@ def run_migrations_offline():
         context.run_migrations()
 
 
+def not_the_cross_posters(name, kind, _parent):
+    """The cross-poster's ledger shares the database with its own migrations: leave it alone."""
+    return kind != "table" or not (name or "").startswith("crosspost_")
+
+
 def run_migrations_online():
     """Run migrations in 'online' mode.
 
@@ -88,7 +93,12 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
-        context.configure(connection=connection, target_metadata=get_metadata(), **conf_args)
+        context.configure(
+            connection=connection,
+            target_metadata=get_metadata(),
+            include_name=not_the_cross_posters,
+            **conf_args,
+        )
 
         with context.begin_transaction():
             context.run_migrations()

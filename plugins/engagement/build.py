@@ -100,6 +100,7 @@ class EngagementBuild:
         if article.consultation_status == "closed":
             article.comments_open = False
         article.body_html, article.outcome_html = consultations.split_outcome(article.content)
+        article.report = str(article.metadata.get("report") or "").strip() or None
         wanted = article.metadata.get("questionnaire")
         if wanted:
             self._attach_questionnaire(article, str(wanted), used_by)
@@ -165,6 +166,7 @@ def _complete_common(item: Any, kind: str) -> None:
     item.questionnaire = None
     item.opens = None
     item.closes = None
+    item.report = None
     item.consultation_status = None
     tags = [str(tag) for tag in getattr(item, "tags", [])]
     item.social = (

@@ -18,7 +18,7 @@ SOCIAL_FIELDS = tuple(f"social_{platform}" for platform in PLATFORMS)
 COMMON = ("title", "summary", "slug", "status", "tags", "modified", "comments", *SOCIAL_FIELDS)
 ALLOWED = {
     "post": {"date", "category", "author", *COMMON},
-    "consultation": {"date", "opens", "closes", "questionnaire", *COMMON},
+    "consultation": {"date", "opens", "closes", "questionnaire", "report", *COMMON},
     "page": {"title", "summary", "slug", "status", "modified", "template"},
 }
 REQUIRED = {
@@ -33,9 +33,12 @@ EXAMPLES = {
     "summary": "Summary: One or two sentences saying what the page is about.",
     "opens": "Opens: 2026-11-02",
     "closes": "Closes: 2027-01-29",
+    "report": "Report: /maternity-summary-report/",
 }
 QUESTIONNAIRE_ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 STATUSES = ("published", "draft", "hidden")
+# A consultation's published summary report: a page of this site or a document elsewhere.
+REPORT_ADDRESS = re.compile(r"^(/[^\s]*|https://[^\s/]+(/[^\s]*)?)$")
 
 
 def display_name(field: str) -> str:
@@ -120,6 +123,16 @@ def _check_consultation(metadata: dict[str, Any]) -> Iterator[tuple[str, str]]:
             (
                 f"'{questionnaire}' is not a questionnaire id: use the name of a file in "
                 "content/questionnaires/ without '.yaml' (lowercase letters, digits, - and _)."
+            ),
+        )
+    report = metadata.get("report")
+    if report is not None and not REPORT_ADDRESS.match(str(report).strip()):
+        yield (
+            "Report",
+            (
+                f"'{report}' is not an address: give the published summary report as a page of "
+                f"this site starting with / or a full https:// address, for example "
+                f"'{EXAMPLES['report']}'."
             ),
         )
     if "category" in metadata:

@@ -27,6 +27,7 @@ def page_entry(item: Any) -> dict[str, Any]:
         "questionnaire": item.questionnaire["id"] if item.questionnaire else None,
         "opens": item.opens.isoformat() if item.opens else None,
         "closes": item.closes.isoformat() if item.closes else None,
+        "report": item.report,
         "summary": Markup(getattr(item, "summary", "") or "").striptags() or None,
         "published": date.isoformat() if date else None,
         "social": item.social,

@@ -21,6 +21,7 @@ from jinja2 import (
 from markupsafe import Markup
 
 from .pagination import Pagination
+from .wordings import OTHER_TEXT_MAX_LENGTH
 
 PLAIN = (str, int, float, bool, type(None))
 
@@ -42,6 +43,7 @@ def configure(env: Environment, cache_path: str, site: dict[str, Any]) -> None:
     env.bytecode_cache = FileSystemBytecodeCache(str(folder))
     env.globals["render_once"] = RenderOnce(env, site)
     env.globals["pagination_for"] = Pagination(env, site)
+    env.globals["OTHER_TEXT_MAX_LENGTH"] = OTHER_TEXT_MAX_LENGTH
 
 
 class RenderOnce:

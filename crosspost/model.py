@@ -1,0 +1,63 @@
+"""The values passed between the cross-poster's parts: an entry from the feed, the text composed
+for one platform, and the reference to what a platform created."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from typing import Any
+
+PLATFORMS = ("mastodon", "bluesky", "x", "facebook", "linkedin")
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One post from the site's Atom feed, with the social copy the manifest carries for it."""
+
+    id: str  # the Atom id (GUID): what the ledger keys on, so an edited post is not posted again
+    url: str  # absolute address of the post
+    title: str  # plain text
+    summary: str  # plain text, may be empty
+    published: datetime.datetime  # timezone-aware
+    hashtags: tuple[str, ...] = ()  # '#UrgentCare', CamelCased, from the manifest
+    text: dict[str, str] = field(default_factory=dict)  # the editor's own text, by platform
+
+
+@dataclass(frozen=True)
+class Composed:
+    """What will be posted to one platform for one entry, exactly as the preview shows it."""
+
+    entry: Entry
+    platform: str
+    text: str  # the full text to post, link included where the platform puts it in the text
+    length: int  # counted as the platform counts
+    limit: int
+    link: str  # the entry's URL, never cut
+    # Bluesky: link facets, [{"start": byte offset, "end": byte offset, "uri": url}] over UTF-8.
+    facets: tuple[dict[str, Any], ...] = ()
+    # Bluesky external embed card / Facebook link preview: {"uri", "title", "description"}.
+    card: dict[str, str] | None = None
+
+
+@dataclass(frozen=True)
+class PostedRef:
+    """The post a platform created: its id there and the address people can open."""
+
+    platform: str
+    id: str
+    url: str
+
+
+class PlatformError(Exception):
+    """A platform refused or failed a call.
+
+    `transient` is true for 429 and 5xx (and connection failures): worth retrying later, after
+    `retry_after` seconds when the platform said so.
+    """
+
+    def __init__(
+        self, message: str, *, transient: bool = False, retry_after: float | None = None
+    ) -> None:
+        super().__init__(message)
+        self.transient = transient
+        self.retry_after = retry_after

@@ -1,0 +1,150 @@
+"""Mastodon, through Mastodon.py: one public status per entry, made safe to retry by the
+Idempotency-Key header, which Mastodon remembers for an hour."""
+
+from __future__ import annotations
+
+import datetime
+import email.utils
+import time
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import requests
+from mastodon import (
+    Mastodon,
+    MastodonAPIError,
+    MastodonError,
+    MastodonNetworkError,
+    MastodonRatelimitError,
+)
+
+from ..model import Composed, PlatformError, PostedRef
+from ._common import (
+    LANGUAGE,
+    REQUIRED,
+    TIMEOUT,
+    USER_AGENT,
+    Setting,
+    hrefs,
+    http_error,
+    network_error,
+    read,
+    retry_after,
+    seconds_until,
+    unset,
+)
+
+NAME = "mastodon"
+RECENT = 40  # statuses find() looks through: the most the accounts/:id/statuses call returns
+SETTINGS = (
+    Setting("ENGAGE_MASTODON_URL", REQUIRED, "Base address of the account's Mastodon server"),
+    Setting("ENGAGE_MASTODON_TOKEN", REQUIRED, "The account's access token (write:statuses, read)"),
+)
+
+
+def missing(env: Mapping[str, str]) -> list[str]:
+    """The Mastodon settings still to set before posting there."""
+    return unset(SETTINGS, env)
+
+
+def from_environment(env: Mapping[str, str]) -> MastodonClient | None:
+    """A client from ENGAGE_MASTODON_* settings, or None when any is missing."""
+    values = read(SETTINGS, env)
+    if values is None:
+        return None
+    return MastodonClient(values["ENGAGE_MASTODON_URL"], values["ENGAGE_MASTODON_TOKEN"])
+
+
+class MastodonClient:
+    """Posts statuses to one account on one Mastodon server."""
+
+    name = NAME
+
+    def __init__(self, base_url: str, token: str, *, timeout: float = TIMEOUT) -> None:
+        # Our own session, so that after a refusal we can read the answer's headers
+        # (Mastodon.py's errors carry the status code but not the rate-limit reset time).
+        self._session = requests.Session()
+        self._session.hooks["response"].append(self._keep)
+        self._last: requests.Response | None = None
+        self._api = Mastodon(
+            api_base_url=base_url.rstrip("/"),
+            access_token=token,
+            session=self._session,
+            request_timeout=timeout,
+            ratelimit_method="throw",  # never sleep inside a run: the runner decides when to retry
+            version_check_mode="none",  # no version probe of the server before each call
+            user_agent=USER_AGENT,
+        )
+
+    def publish(self, composed: Composed, key: str) -> PostedRef:
+        """Post the status; the same `key` within the hour answers with the first status."""
+        status = self._call(
+            self._api.status_post,
+            composed.text,
+            idempotency_key=key,
+            visibility="public",
+            language=LANGUAGE,
+        )
+        return self._ref(status)
+
+    def find(self, composed: Composed) -> PostedRef | None:
+        """The account's recent status linking to the entry, if there is one."""
+        account = self._call(self._api.account_verify_credentials)
+        statuses = self._call(self._api.account_statuses, account["id"], limit=RECENT)
+        for status in statuses:
+            links = hrefs(status.get("content") or "") | {(status.get("card") or {}).get("url")}
+            if composed.link in links:
+                return self._ref(status)
+        return None
+
+    def max_characters(self) -> int | None:
+        """The server's own status length limit (many allow more than the usual 500), or None
+        when the server cannot say: the composer then keeps its default."""
+        try:
+            instance = self._api.instance_v2()
+            return int(instance["configuration"]["statuses"]["max_characters"])
+        except (MastodonError, KeyError, TypeError, ValueError):
+            return None
+
+    def _ref(self, status: Mapping[str, Any]) -> PostedRef:
+        return PostedRef(NAME, str(status["id"]), status.get("url") or status["uri"])
+
+    def _keep(self, response: requests.Response, *args: object, **kwargs: object) -> None:
+        self._last = response
+
+    def _call(self, method: Callable[..., Any], *args: object, **kwargs: object) -> Any:
+        self._last = None
+        try:
+            return method(*args, **kwargs)
+        except MastodonRatelimitError as error:
+            raise http_error(NAME, 429, str(error), wait=self._wait(limited=True)) from error
+        except MastodonNetworkError as error:
+            raise network_error(NAME, error) from error
+        except MastodonAPIError as error:
+            # Mastodon.py raises MastodonAPIError('...', status, reason, message).
+            status = error.args[1] if len(error.args) > 1 and isinstance(error.args[1], int) else 0
+            detail = str(error.args[3]) if len(error.args) > 3 and error.args[3] else str(error)
+            if not status:
+                raise PlatformError(f"{NAME}: {detail}") from error
+            raise http_error(NAME, status, detail, wait=self._wait(status == 429)) from error
+        except MastodonError as error:
+            raise PlatformError(f"{NAME}: {error}") from error
+
+    def _wait(self, limited: bool = False) -> float | None:
+        """Seconds to wait, from the last answer: Retry-After when one came (a proxy's, say),
+        else for a rate limit Mastodon's X-RateLimit-Reset (an ISO time) against the server's
+        own Date. (Mastodon sends X-RateLimit-Reset on every answer: it says nothing about
+        when a 503 will pass.)"""
+        if self._last is None:
+            return None
+        headers = self._last.headers
+        wait = retry_after(headers)
+        if wait is not None or not limited or "X-RateLimit-Reset" not in headers:
+            return wait
+        try:
+            reset = datetime.datetime.fromisoformat(headers["X-RateLimit-Reset"]).timestamp()
+            date = headers.get("Date")
+            now = email.utils.parsedate_to_datetime(date).timestamp() if date else time.time()
+        except (TypeError, ValueError, OverflowError):
+            return None
+        return seconds_until(reset, now)
