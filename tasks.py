@@ -122,9 +122,15 @@ def preview(c: Context) -> None:
     )
 
 
-@task(help={"dry_run": "show what rsync would change, change nothing"})
-def publish(c: Context, dry_run: bool = False) -> None:
-    """Build with the production settings and copy the site to ENGAGE_PUBLISH_TARGET with rsync."""
+@task(
+    help={
+        "dry_run": "show what rsync would change, change nothing",
+        "crosspost": "then post new entries to the social accounts (with --dry-run: a preview)",
+    }
+)
+def publish(c: Context, dry_run: bool = False, crosspost: bool = False) -> None:
+    """Build with the production settings and copy the site to ENGAGE_PUBLISH_TARGET with rsync;
+    with --crosspost, then post what is new from the feed just published."""
     from pelican.settings import read_settings
 
     target = read_settings(str(ROOT / CONFIG["settings_publish"])).get("ENGAGE_PUBLISH_TARGET")
@@ -143,6 +149,13 @@ def publish(c: Context, dry_run: bool = False) -> None:
         f"{shlex.quote(CONFIG['output'])}/ {shlex.quote(target)}",
         pty=False,
     )
+    if crosspost:
+        output = Path(CONFIG["output"])
+        paths = [
+            f"--feed={output / 'feeds' / 'all.atom.xml'}",
+            f"--manifest={output / 'engagement.json'}",
+        ]
+        run_crosspost(paths if dry_run else [*paths, "--post"])
 
 
 @task(
@@ -153,6 +166,7 @@ def publish(c: Context, dry_run: bool = False) -> None:
         "feed": "Atom feed, a path or an address (default: the built output/feeds/all.atom.xml)",
         "manifest": "the site's engagement.json (default: the built one)",
         "json": "print the preview as JSON",
+        "retry_failed": "try failed posts again, after fixing the cause",
         "backfill": "first run: also post the newest N entries",
         "max_per_run": "new entries per run (default 5)",
     },
@@ -166,21 +180,28 @@ def crosspost(
     feed: str = "",
     manifest: str = "",
     json: bool = False,
+    retry_failed: bool = False,
     backfill: int = 0,
     max_per_run: int = 5,
 ) -> None:
     """Cross-post new entries to the social accounts (README: "Cross-posting"); preview first."""
-    from crosspost.cli import main
-
     argv = [f"--backfill={backfill}", f"--max-per-run={max_per_run}"]
     argv += ["--post"] if post else []
     argv += ["--json"] if json else []
+    argv += ["--retry-failed"] if retry_failed else []
     argv += [f"--platform={name}" for name in platform or []]
     argv += [
         f"--{name}={value}"
         for name, value in (("entry", entry), ("feed", feed), ("manifest", manifest))
         if value
     ]
+    run_crosspost(argv)
+
+
+def run_crosspost(argv: list[str]) -> None:
+    """The cross-poster's command line, in this process; its exit status ends the task."""
+    from crosspost.cli import main
+
     status = main(argv)
     if status:
         raise Exit(code=status)

@@ -50,6 +50,11 @@ def parser(env: Mapping[str, str]) -> argparse.ArgumentParser:
     made.add_argument("--manifest", default=found["manifest"], help="the site's engagement.json")
     made.add_argument("--json", action="store_true", help="print the preview as JSON")
     made.add_argument(
+        "--retry-failed",
+        action="store_true",
+        help="try failed posts again (after fixing what the summary said was wrong)",
+    )
+    made.add_argument(
         "--backfill", type=int, default=0, metavar="N", help="first run: also post the newest N"
     )
     made.add_argument(
@@ -134,6 +139,12 @@ def print_summary(outcomes: list[Outcome], plan: Plan, out: object) -> None:
         print(f"  skipped  {platform:<9} {detail}", file=out)
     for outcome in failed:
         print(f"  FAILED   {outcome.platform:<9} {outcome.entry.url}: {outcome.detail}", file=out)
+    if failed:
+        print(
+            "Rate limits and server errors are tried again on the next run; for anything else, "
+            "fix the cause, then run again with --post --retry-failed.",
+            file=out,
+        )
 
 
 def main(argv: Sequence[str] | None = None, env: Mapping[str, str] | None = None) -> int:
@@ -156,6 +167,8 @@ def main(argv: Sequence[str] | None = None, env: Mapping[str, str] | None = None
             platforms=tuple(args.platform or PLATFORMS),
             progress=lambda line: print(line, file=sys.stderr),
         )
+        if args.retry_failed and args.post:
+            ledger.retry_failed(runner.platforms)
         plan = runner.plan(
             entries, backfill=args.backfill, max_per_run=args.max_per_run, only_url=args.entry
         )

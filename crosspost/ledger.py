@@ -208,6 +208,16 @@ class Ledger:
     def mark_failed(self, entry_id: str, platform: str, reason: str) -> None:
         self._set(entry_id, platform, state="failed", reason=reason)
 
+    def retry_failed(self, platforms: Iterable[str]) -> int:
+        """Make failed posts on these platforms due again (after a person fixed the cause)."""
+        with self.engine.begin() as connection:
+            done = connection.execute(
+                update(posts)
+                .where(posts.c.state == "failed", posts.c.platform.in_(list(platforms)))
+                .values(attempts=0, updated=utcnow())
+            )
+        return done.rowcount
+
     def give_up(self, entry_id: str, platform: str, attempts: int) -> None:
         """No automatic retries: the platform refused the post itself, not for the moment."""
         self._set(entry_id, platform, attempts=attempts)

@@ -12,6 +12,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from flask import Blueprint, Response, current_app, flash, g, redirect, request, url_for
+from markupsafe import Markup
 
 from . import accounts, audit, signals, storage
 from .auth import staff_required
@@ -142,7 +143,12 @@ def _back() -> str:
     return url_for("moderation.queue")
 
 
-def _done(message: str) -> Response:
+def _done(message: str, then: tuple[str, str] | None = None) -> Response:
+    """Back where the moderator was, with a banner saying what happened and, when there is an
+    obvious next step, a link to it: (link text, address)."""
+    if then:
+        text, href = then
+        message = Markup('{} <a href="{}">{}</a>').format(message, href, text)
     flash(message, "success")
     return redirect(_back(), code=303)
 
@@ -185,7 +191,10 @@ def approve(comment_id: int) -> Response:
     storage.commit()
     if not was_published:
         _published(item)
-    return _done(f"Approved {_label(item)}. It is now published.")
+    reply = url_for("moderation.comment", comment_id=item.id, _anchor="reply-heading")
+    return _done(
+        f"Approved {_label(item)}. It is now published.", ("Reply as the organisation", reply)
+    )
 
 
 @bp.post("/comments/<int:comment_id>/spam")

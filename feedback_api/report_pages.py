@@ -16,6 +16,7 @@ from .moderation_view import describe
 from .theme import render_page
 
 bp = Blueprint("reports", __name__, url_prefix="/admin/reports")
+ANSWERS_PER_PAGE = 50
 
 
 def _definition(questionnaire_id: str) -> dict[str, Any]:
@@ -93,6 +94,9 @@ def report(questionnaire_id: str) -> str:
         "contains": args.get("contains", "")[:100],
     }
     every_answer = report_text.text_answers(definition, responses)
+    answers = report_text.text_answers(definition, responses, **filters)
+    pages = max(1, -(-len(answers) // ANSWERS_PER_PAGE))
+    number = min(max(args.get("page", 1, type=int) or 1, 1), pages)
     equality = reports.choice_questions(definition, "equality")
     crossable = reports.choice_questions(definition, "single", "multiple", "scale", "fft")
     by = args.get("by") or (equality[0]["id"] if equality else "")
@@ -112,7 +116,9 @@ def report(questionnaire_id: str) -> str:
         chart_description=report_chart.description(timeline["rows"], timeline["period"]),
         text_fields=report_text.text_fields(definition),
         filters=filters,
-        answers=report_text.text_answers(definition, responses, **filters),
+        answers=answers[(number - 1) * ANSWERS_PER_PAGE : number * ANSWERS_PER_PAGE],
+        answers_total=len(answers),
+        answers_page={"number": number, "pages": pages, "first": (number - 1) * ANSWERS_PER_PAGE},
         flagged_total=sum(1 for answer in every_answer if answer.flagged),
         terms=report_text.frequent_terms(every_answer),
         equality=equality,

@@ -84,7 +84,7 @@ def text_answers(
     wanted = [field] if field in fields else list(fields)
     needle = contains.casefold().strip()
     found = []
-    for response in responses:
+    for response in reversed(list(responses)):  # newest first, also among equal times
         for name in wanted:
             text = response.answers.get(name)
             if not isinstance(text, str) or not text.strip():

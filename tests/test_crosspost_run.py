@@ -239,6 +239,8 @@ def test_a_refusal_fails_the_run_and_is_not_retried(env, fakes, tmp_path, capsys
     with contextlib.closing(Ledger(env["DATABASE_URL"])) as ledger:
         row = ledger.post(entry(2)["id"], "facebook")
     assert row.state == "failed" and row.reason
+    assert run(env, feed, "--post", "--retry-failed") == 0, "after fixing the cause"
+    assert posts(fakes)["facebook"] == 1
 
 
 def test_a_feed_that_cannot_be_read_is_a_clear_error(env, tmp_path, capsys) -> None:
@@ -259,6 +261,18 @@ def test_the_sample_site_feed_and_manifest(env, fakes, built_site, capsys) -> No
         if item["platform"] == "bluesky" and "urgent-care-plans" in item["url"]
     )
     assert bluesky["text"].startswith("We're proposing a new urgent treatment centre")
+
+
+def test_the_published_feed_is_read_from_its_address(env, fakes, site_url, capsys) -> None:
+    """--feed may be the published address (here the built site on loopback)."""
+    feed = f"{site_url}/feeds/all.atom.xml"
+    assert main(["--feed", feed, "--manifest", "", "--backfill", "1", "--json"], env) == 0
+    preview = json.loads(capsys.readouterr().out)
+    assert len(preview) == len(PLATFORMS)
+    assert len({item["url"] for item in preview}) == 1, "the newest entry, on every platform"
+    assert preview[0]["url"].startswith("http://127.0.0.1:8000/"), "the feed's own addresses"
+    assert main(["--feed", f"{site_url}/feeds/nope.xml", "--manifest", ""], env) == 2
+    assert "cannot read" in capsys.readouterr().err
 
 
 def test_invoke_crosspost_runs_the_same_command(env, fakes, tmp_path) -> None:

@@ -174,6 +174,8 @@ def test_approve(staff_app, staff) -> None:
     banner = client.get(answer.headers["Location"]).get_data(as_text=True)
     assert f"Approved comment {comment_id} by Sam" in banner
     assert "nhsuk-notification-banner--success" in banner
+    reply = f'<a href="/admin/comments/{comment_id}#reply-heading">Reply as the organisation</a>'
+    assert reply in banner, "the next step is one click away"
     assert get(staff_app, comment_id).status == "approved"
     assert [c["id"] for c in public(client)["comments"]] == [comment_id]
     assert counts(client) == 1

@@ -114,20 +114,42 @@ def test_free_text_is_listed_with_personal_data_marked_and_filtered(seeded, staf
     moderator = staff("moderator")
     html = moderator.get("/admin/reports/test-survey").get_data(as_text=True)
     assert "1 answer contains what looks like personal data" in html
-    assert "6 answers shown." in html, "five answers to 'why' and one bus route"
+    assert "6 answers found." in html, "five answers to 'why' and one bus route"
     assert f"phone number: </span>{PHONE}</mark>" in html
     assert "Contains phone number" in html
     only_flagged = moderator.get("/admin/reports/test-survey?flagged=yes").get_data(as_text=True)
-    assert "1 answer shown." in only_flagged and PHONE in only_flagged
+    assert "1 answer found." in only_flagged and PHONE in only_flagged
     clean = moderator.get("/admin/reports/test-survey?flagged=no").get_data(as_text=True)
-    assert "5 answers shown." in clean
+    assert "5 answers found." in clean
     assert PHONE not in clean.split('id="free-text"')[1].split('id="terms"')[0]
     rude = moderator.get("/admin/reports/test-survey?contains=RUDE").get_data(as_text=True)
-    assert "1 answer shown." in rude and "Rude reception" in rude
+    assert "1 answer found." in rude and "Rude reception" in rude
     route = moderator.get("/admin/reports/test-survey?field=bus_route").get_data(as_text=True)
-    assert "1 answer shown." in route and ">X5</p>" in route
+    assert "1 answer found." in route and ">X5</p>" in route
     unknown = moderator.get("/admin/reports/test-survey?field=nope").get_data(as_text=True)
-    assert "6 answers shown." in unknown, "an unknown field shows every answer"
+    assert "6 answers found." in unknown, "an unknown field shows every answer"
+
+
+def test_free_text_is_listed_fifty_at_a_time(seeded, staff) -> None:
+    client = seeded.test_client()
+    for number in range(60):
+        answers = {"experience": "good", "travel": "car", "why": f"Answer number {number}"}
+        sent = client.post(
+            "/api/responses", json={"questionnaire": "test-survey", "answers": answers}
+        )
+        assert sent.status_code == 201
+    moderator = staff("moderator")
+    first = moderator.get("/admin/reports/test-survey?contains=number").get_data(as_text=True)
+    assert "60 answers found; showing 1 to 50." in first
+    assert first.count('class="engage-answer-text') == 50
+    assert "page=2" in first and "Page 2 of 2" in first
+    second = moderator.get("/admin/reports/test-survey?contains=number&page=2").get_data(
+        as_text=True
+    )
+    assert "showing 51 to 60." in second and second.count('class="engage-answer-text') == 10
+    assert "Answer number 0<" in second, "newest first: the oldest is last"
+    beyond = moderator.get("/admin/reports/test-survey?contains=number&page=99")
+    assert "showing 51 to 60." in beyond.get_data(as_text=True)
 
 
 def test_frequent_words_and_phrases(seeded, staff) -> None:

@@ -46,6 +46,28 @@ def test_publish_builds_for_production_and_copies_with_rsync(tmp_path: Path) -> 
     assert (target / "theme/css/main.css").is_file()
 
 
+def test_publish_then_crosspost_reads_the_feed_just_published(tmp_path: Path) -> None:
+    """One command for comms staff: build, publish, cross-post (here a first run, which only
+    records the feed's entries as seen, and no platform has credentials)."""
+    target = tmp_path / "www"
+    target.mkdir()
+    environment = {
+        "ENGAGE_OUTPUT": str(tmp_path / "output"),
+        "ENGAGE_SITE_URL": "https://engage.example.nhs.uk",
+        "ENGAGE_PUBLISH_TARGET": f"{target}/",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'engage.db'}",
+    }
+    done = run_task("publish", "--crosspost", **environment)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert (target / "index.html").is_file()
+    assert "First run: 12 entries already in the feed recorded as seen" in done.stdout
+    from crosspost.ledger import Ledger
+
+    ledger = Ledger(environment["DATABASE_URL"])
+    assert any(e.startswith("tag:engage.example.nhs.uk,") for e in ledger.known())
+    ledger.close()
+
+
 def test_publish_without_a_target_says_what_to_set(tmp_path: Path) -> None:
     done = run_task("publish", ENGAGE_OUTPUT=str(tmp_path), ENGAGE_PUBLISH_TARGET="")
     assert done.returncode == 2
