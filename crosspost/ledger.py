@@ -14,6 +14,7 @@ migrations and version table so neither side's migrations touch the other's tabl
 from __future__ import annotations
 
 import datetime
+import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,9 +34,11 @@ from sqlalchemy import (
     event,
     insert,
     select,
+    text,
     update,
 )
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError, IntegrityError
 
 STATES = ("planned", "posting", "posted", "failed", "skipped", "seen")
 VERSION_TABLE = "crosspost_alembic_version"
@@ -92,13 +95,29 @@ def _sqlite_pragmas(engine: Engine) -> None:
         cursor.close()
 
 
+# Alembic keeps its migration context in module globals: one migration at a time per process.
+_MIGRATING = threading.Lock()
+# Any number, the same in every process: PostgreSQL serialises runs that migrate at once.
+_ADVISORY_LOCK = 0x656E6761
+
+
 def migrate(engine: Engine) -> None:
-    """Bring the ledger's tables up to date (idempotent)."""
+    """Bring the ledger's tables up to date (idempotent, and safe when two runs start at once:
+    PostgreSQL holds an advisory lock; on SQLite the loser of a race finds the work done)."""
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, "head")
+    with _MIGRATING:
+        for last_try in (False, True):
+            try:
+                with engine.begin() as connection:
+                    if engine.dialect.name == "postgresql":
+                        connection.execute(text(f"SELECT pg_advisory_xact_lock({_ADVISORY_LOCK})"))
+                    config.attributes["connection"] = connection
+                    command.upgrade(config, "head")
+                return
+            except DBAPIError:
+                if last_try:
+                    raise
 
 
 class Ledger:
@@ -126,24 +145,47 @@ class Ledger:
             return set(connection.scalars(select(entries.c.entry_id)))
 
     def record_seen(self, items: Iterable[tuple[str, str]]) -> int:
-        """Record (entry id, url) pairs as seen without posting them; returns how many were new."""
-        known = self.known()
-        rows = [
-            {"entry_id": entry_id, "url": url, "first_seen": utcnow()}
-            for entry_id, url in dict(items).items()
-            if entry_id not in known
-        ]
-        if rows:
-            with self.engine.begin() as connection:
-                connection.execute(insert(entries), rows)
-        return len(rows)
+        """Record (entry id, url) pairs as seen without posting them; returns how many were new.
+        Another run recording the same entries at the same moment is not an error."""
+        pairs = dict(items)
+        for _ in range(3):
+            known = self.known()
+            rows = [
+                {"entry_id": entry_id, "url": url, "first_seen": utcnow()}
+                for entry_id, url in pairs.items()
+                if entry_id not in known
+            ]
+            if not rows:
+                return 0
+            try:
+                with self.engine.begin() as connection:
+                    connection.execute(insert(entries), rows)
+            except IntegrityError:
+                continue
+            return len(rows)
+        return 0
 
     def plan(
         self, entry_id: str, url: str, planned: dict[str, str], skipped: dict[str, str]
-    ) -> None:
+    ) -> bool:
         """Record a new entry with a `planned` row per platform to post to (text as composed) and
-        a `skipped` row, with the reason, per platform left out: in one transaction."""
+        a `skipped` row, with the reason, per platform left out: in one transaction. False when
+        another run recorded the entry first."""
         now = utcnow()
+        try:
+            self._plan(entry_id, url, planned, skipped, now)
+        except IntegrityError:
+            return False
+        return True
+
+    def _plan(
+        self,
+        entry_id: str,
+        url: str,
+        planned: dict[str, str],
+        skipped: dict[str, str],
+        now: datetime.datetime,
+    ) -> None:
         with self.engine.begin() as connection:
             connection.execute(
                 insert(entries), {"entry_id": entry_id, "url": url, "first_seen": now}
@@ -198,14 +240,27 @@ class Ledger:
                 .values(updated=utcnow(), **values)
             )
 
-    def mark_posting(self, entry_id: str, platform: str, text: str) -> None:
-        """The intent, committed before the platform call."""
-        self._set(entry_id, platform, state="posting", text=text, attempts=posts.c.attempts + 1)
+    def claim(self, entry_id: str, platform: str, text: str, attempts: int) -> bool:
+        """Record the intent, `posting`, committed before the platform call; False when another
+        run has changed the row since this one read it (`attempts` is what it read)."""
+        with self.engine.begin() as connection:
+            done = connection.execute(
+                update(posts)
+                .where(
+                    posts.c.entry_id == entry_id,
+                    posts.c.platform == platform,
+                    posts.c.attempts == attempts,
+                    posts.c.state.in_(("planned", "posting", "failed")),
+                )
+                .values(state="posting", text=text, attempts=attempts + 1, updated=utcnow())
+            )
+        return done.rowcount == 1
 
     def mark_posted(self, entry_id: str, platform: str, platform_id: str, url: str) -> None:
         self._set(entry_id, platform, state="posted", platform_id=platform_id, url=url, reason=None)
 
     def mark_failed(self, entry_id: str, platform: str, reason: str) -> None:
+        """A failed call: the row keeps its attempts, so the next try looks before posting."""
         self._set(entry_id, platform, state="failed", reason=reason)
 
     def retry_failed(self, platforms: Iterable[str]) -> int:

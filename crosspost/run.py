@@ -187,22 +187,28 @@ class Runner:
         return outcomes
 
     def _post_one(self, entry: Entry, row: PostRow) -> Outcome:
+        """Post once. Every call is preceded by a committed claim on the ledger row, which only
+        succeeds if no other run has touched it since it was read (two runs at once never both
+        post). Where the platform has no idempotency feature, any call after the first (a crash,
+        a lost answer, a retry) first looks for the post on the platform."""
         platform = row.platform
         client = self.clients[platform]
         composed = self.compose(entry, platform)
-        if row.state == "posting" and platform not in IDEMPOTENT:
-            # A crash after the call but before the ledger heard back: look before posting.
-            try:
-                found = client.find(composed)
-            except PlatformError as error:
-                self.ledger.mark_failed(entry.id, platform, f"could not check: {error}")
-                return Outcome(entry, platform, "failed", composed, str(error))
-            if found:
-                self.ledger.mark_posted(entry.id, platform, found.id, found.url)
-                return Outcome(entry, platform, "posted", composed, "found after a crash", found)
         key = idempotency_key(entry.id, platform)
+        attempts = row.attempts
         for attempt in range(1, TRIES_PER_RUN + 1):
-            self.ledger.mark_posting(entry.id, platform, composed.text)
+            if attempts and platform not in IDEMPOTENT:
+                try:
+                    found = client.find(composed)
+                except PlatformError as error:
+                    self.ledger.mark_failed(entry.id, platform, f"could not check: {error}")
+                    return Outcome(entry, platform, "failed", composed, str(error))
+                if found:
+                    self.ledger.mark_posted(entry.id, platform, found.id, found.url)
+                    return Outcome(entry, platform, "posted", composed, "found on retry", found)
+            if not self.ledger.claim(entry.id, platform, composed.text, attempts):
+                return Outcome(entry, platform, "skip", composed, "another run is posting it")
+            attempts += 1
             try:
                 ref = client.publish(composed, key)
             except PlatformError as error:

@@ -303,6 +303,46 @@ def test_invoke_crosspost_runs_the_same_command(env, fakes, tmp_path) -> None:
     assert posts(fakes)["x"] == 0
 
 
+@pytest.mark.parametrize("losing", PLATFORMS)
+def test_a_lost_answer_is_retried_without_a_second_post(env, fakes, tmp_path, losing) -> None:
+    """The platform made the post but its answer was lost (a proxy's 502): the retry in the same
+    run looks first where the platform has no idempotency feature, and finds it."""
+    feed = write_feed(tmp_path / "feed.xml", [1])
+    run(env, feed, "--post")
+    fakes[losing].lose_next(1, 502, path=fakes[losing].publish_path)
+    assert run(env, write_feed(tmp_path / "feed.xml", [1, 2]), "--post") == 0
+    assert posts(fakes) == dict.fromkeys(PLATFORMS, 1)
+    with contextlib.closing(Ledger(env["DATABASE_URL"])) as ledger:
+        assert {row.state for row in ledger.all_posts()} == {"posted"}
+
+
+def test_two_runs_at_once_post_once(env, fakes, tmp_path) -> None:
+    feed = write_feed(tmp_path / "feed.xml", [1])
+    run(env, feed, "--post")
+    feed = write_feed(tmp_path / "feed.xml", [1, 2, 3])
+    results: list[int] = []
+    threads = [
+        threading.Thread(target=lambda: results.append(run(env, feed, "--post"))) for _ in range(2)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(120)
+    assert results == [0, 0]
+    assert posts(fakes) == dict.fromkeys(PLATFORMS, 2)
+
+
+def test_a_claim_only_succeeds_for_the_row_as_it_was_read(ledger_url) -> None:
+    with contextlib.closing(Ledger(ledger_url)) as ledger:
+        assert ledger.plan("e", "https://x.example/e/", {"x": "text"}, {})
+        assert not ledger.plan("e", "https://x.example/e/", {"x": "text"}, {}), "planned once"
+        assert ledger.claim("e", "x", "text", 0)
+        assert not ledger.claim("e", "x", "text", 0), "another run got there first"
+        ledger.mark_posted("e", "x", "1", "https://x.com/i/web/status/1")
+        assert not ledger.claim("e", "x", "text", 1), "a posted row is never claimed"
+        assert ledger.record_seen([("e", "u"), ("f", "u")]) == 1
+
+
 # --- A crash between the platform call and the ledger update --------------------------------
 
 

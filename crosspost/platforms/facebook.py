@@ -24,7 +24,7 @@ from ._common import (
 
 NAME = "facebook"
 RECENT = 25
-GRAPH = "https://graph.facebook.com/v21.0"
+GRAPH = "https://graph.facebook.com/v26.0"  # July 2026; Meta keeps each version two years
 # Graph error codes that mean "too many calls, wait" (4 app, 17 user, 32 page, 613 custom,
 # 80001 page business use case) or "temporary trouble" (1 unknown, 2 service): see
 # developers.facebook.com/docs/graph-api/using-graph-api/error-handling

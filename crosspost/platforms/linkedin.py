@@ -25,7 +25,7 @@ from ._common import (
 NAME = "linkedin"
 RECENT = 20
 # LinkedIn serves each monthly API version for about a year: raise this when it is sunset.
-VERSION = "202605"
+VERSION = "202607"  # LinkedIn keeps each monthly version at least a year
 SETTINGS = (
     Setting("ENGAGE_LINKEDIN_URL", "https://api.linkedin.com", "Base address of the LinkedIn API"),
     Setting(

@@ -33,13 +33,13 @@ class FakeFacebook(FakePlatform):
     ) -> None:
         super().__init__()
         self.page_id = page_id
-        self.publish_path = f"/v21.0/{page_id}/feed"
+        self.publish_path = f"/v26.0/{page_id}/feed"
         self.token = token
         self.app.route("/<version>/<page_id>/feed", methods=["GET", "POST"])(self.feed)
 
     def settings(self) -> dict[str, str]:
         return {
-            "ENGAGE_FACEBOOK_URL": f"{self.url}/v21.0",
+            "ENGAGE_FACEBOOK_URL": f"{self.url}/v26.0",
             "ENGAGE_FACEBOOK_PAGE_ID": self.page_id,
             "ENGAGE_FACEBOOK_TOKEN": self.token,
         }

@@ -33,7 +33,7 @@ class FakeLinkedIn(FakePlatform):
         self,
         token: str = "linkedin-token",
         author: str = "urn:li:organization:5515715",
-        versions: tuple[str, ...] = ("202605", "202610"),
+        versions: tuple[str, ...] = ("202607", "202610"),
     ) -> None:
         super().__init__()
         self.token = token
