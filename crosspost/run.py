@@ -18,7 +18,8 @@ from .model import PLATFORMS, Composed, Entry, PlatformError, PostedRef
 from .platforms import load
 
 # Platforms whose API makes a repeated call harmless (Mastodon's Idempotency-Key, Bluesky's
-# record key): a post left `posting` by a crash is simply sent again. The others are looked up.
+# record key): a post interrupted by a crash or a lost answer is simply sent again. On the others,
+# every call after the first is preceded by a look for the post on the platform.
 IDEMPOTENT = frozenset({"mastodon", "bluesky"})
 MAX_ATTEMPTS = 9  # calls over all runs; after that a failed post waits for a person
 TRIES_PER_RUN = 3
@@ -36,7 +37,7 @@ class Outcome:
 
     entry: Entry
     platform: str
-    action: str  # post, posted, skip, failed, already posted, later
+    action: str  # preview: post or skip; posting run: posted, skip or failed
     composed: Composed | None = None
     detail: str = ""
     ref: PostedRef | None = None
@@ -145,7 +146,10 @@ class Runner:
         for row in plan.retry:
             if row.platform in self.platforms:
                 entry = by_id[row.entry_id]
-                detail = f"{row.state} before ({row.reason or 'interrupted'}): will try again"
+                detail = {
+                    "planned": "planned by an earlier run",
+                    "posting": "interrupted in an earlier run: will check, then post",
+                }.get(row.state, f"failed before ({row.reason}): will try again")
                 outcomes.append(
                     Outcome(entry, row.platform, "post", self.compose(entry, row.platform), detail)
                 )

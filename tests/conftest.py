@@ -181,6 +181,16 @@ def describe(violations: list[dict]) -> str:
     )
 
 
+def assert_fits_320_px(page: object, url: str) -> None:
+    """The page at `url`, on a 320 px wide screen, does not scroll sideways (WCAG reflow)."""
+    page.set_viewport_size({"width": 320, "height": 640})
+    page.goto(url)
+    overflow = page.evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+    assert overflow <= 0, f"{url} scrolls sideways by {overflow}px at 320px"
+
+
 def assert_accessible(page: object, where: str) -> None:
     """No WCAG 2.2 A/AA violation that axe-core finds on the page as it stands."""
     from axe_playwright_python.sync_playwright import Axe

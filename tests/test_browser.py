@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from conftest import AXE_OPTIONS, describe
+from conftest import AXE_OPTIONS, assert_fits_320_px, describe
 
 pytestmark = pytest.mark.browser
 
@@ -37,12 +37,7 @@ def test_no_wcag_violations(page, site_url: str, name: str) -> None:
 
 @pytest.mark.parametrize("name", PAGES)
 def test_no_horizontal_scroll_at_320_px(page, site_url: str, name: str) -> None:
-    page.set_viewport_size({"width": 320, "height": 640})
-    page.goto(site_url + PAGES[name])
-    overflow = page.evaluate(
-        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
-    )
-    assert overflow <= 0, f"{name} scrolls sideways by {overflow}px at 320px"
+    assert_fits_320_px(page, site_url + PAGES[name])
 
 
 def tab_until(page, wanted: str, limit: int = 200) -> list[str]:

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from conftest import assert_accessible, serving, sign_in_with_form
+from conftest import assert_accessible, assert_fits_320_px, serving, sign_in_with_form
 from feedback_api import storage
 from feedback_api.models import AuditEntry, Comment, db
 
@@ -75,10 +75,5 @@ def test_dashboard_and_people_pages_are_accessible(staff_app, staff, page) -> No
         for path in ("/admin/dashboard", "/admin/people?email=sam@example.com"):
             page.goto(url + path)
             assert_accessible(page, path)
-        page.set_viewport_size({"width": 320, "height": 640})
-        page.goto(url + "/admin/dashboard")
-        overflow = page.evaluate(
-            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
-        )
-        assert overflow <= 0
+        assert_fits_320_px(page, url + "/admin/dashboard")
     assert page.foreign_requests == []

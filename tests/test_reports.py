@@ -11,7 +11,13 @@ import json
 
 import pytest
 
-from conftest import PASSWORD, assert_accessible, serving, sign_in_with_form
+from conftest import (
+    PASSWORD,
+    assert_accessible,
+    assert_fits_320_px,
+    serving,
+    sign_in_with_form,
+)
 from feedback_api.models import AuditEntry, Response, db
 from surveys import CONSULTATION, survey_manifest
 
@@ -310,10 +316,5 @@ def test_report_pages_are_accessible(seeded, page) -> None:
         ):
             page.goto(url + path)
             assert_accessible(page, path)
-        page.set_viewport_size({"width": 320, "height": 640})
-        page.goto(url + "/admin/reports/test-survey")
-        overflow = page.evaluate(
-            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
-        )
-        assert overflow <= 0, "the report scrolls sideways at 320 px"
+        assert_fits_320_px(page, url + "/admin/reports/test-survey")
     assert page.foreign_requests == []
