@@ -36,6 +36,11 @@ def read_bytes(source: str) -> bytes:
             with urllib.request.urlopen(source, timeout=TIMEOUT) as answer:
                 return answer.read()
         return Path(source).read_bytes()
+    except FileNotFoundError:
+        raise FeedError(
+            f"cannot read {source}: there is no such file. Build the site first (invoke publish, "
+            "or invoke build), or give the published feed's address with --feed."
+        ) from None
     except (OSError, ValueError) as error:
         raise FeedError(f"cannot read {source}: {error}") from None
 
