@@ -69,6 +69,19 @@ CASES = {
             "full https:// address",
         ],
     ),
+    "report not a page of the site": (
+        {
+            "questionnaires/survey.yaml": GOOD_QUESTIONNAIRE,
+            "pages/summary-report.md": "Title: Summary report\n\nWhat you told us.\n",
+            "consultations/c.md": CONSULTATION.format(
+                opens="2026-01-01", closes="2026-02-01", questionnaire="survey"
+            ).replace("Summary:", "Report: /sumary-report/\nSummary:"),
+        },
+        [
+            "content/consultations/c.md:5: Report: /sumary-report/ is not a page of this site: "
+            "did you mean /summary-report/?"
+        ],
+    ),
     "misspelt field": (
         {"posts/typo.md": "Title: T\nDate: 2026-01-01\nCatgory: News\nSummary: S.\n\nX\n"},
         [

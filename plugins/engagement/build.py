@@ -7,6 +7,7 @@ templates only display facts and the manifest and the pages can never disagree.
 from __future__ import annotations
 
 import datetime
+import difflib
 import zoneinfo
 from pathlib import Path
 from typing import Any
@@ -63,6 +64,7 @@ class EngagementBuild:
             for page in pages.pages + pages.hidden_pages + pages.draft_pages:
                 _complete_common(page, kind="page")
         self._check_unique_urls(published)
+        self._check_reports(published)
         context = generators[0].context
         found = [a for a in published if a.kind == "consultation"]
         context["CONSULTATIONS"] = consultations.group_by_status(found)
@@ -144,6 +146,27 @@ class EngagementBuild:
                     "rename one of the files (the file name is the address).",
                 )
             seen.setdefault(item.url_path, source)
+
+    def _check_reports(self, items: list[Any]) -> None:
+        """A consultation's `Report:` on this site must be a page of it, or a file in the
+        content's static folders: a broken link after "You said, we did" lets readers down."""
+        addresses = {item.url_path for item in items}
+        for item in items:
+            report = item.report
+            if not report or not report.startswith("/"):
+                continue
+            path = report.split("#")[0].split("?")[0]
+            if path in addresses or (self.content_root / path.lstrip("/")).is_file():
+                continue
+            close = difflib.get_close_matches(path, sorted(addresses), n=1, cutoff=0.6)
+            hint = f"did you mean {close[0]}? " if close else ""
+            PROBLEMS.add(
+                self._shown(Path(item.source_path)),
+                "Report",
+                f"{report} is not a page of this site: {hint}Give the address of a page in "
+                "content/pages/ (e.g. /maternity-summary-report/) or a full https:// address.",
+                line_of_field(Path(item.source_path), "report"),
+            )
 
     def _today(self) -> datetime.date:
         if self.settings["ENGAGE_TODAY"]:
