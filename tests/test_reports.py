@@ -158,6 +158,23 @@ def test_free_text_is_listed_fifty_at_a_time(seeded, staff) -> None:
     assert "showing 51 to 60." in beyond.get_data(as_text=True)
 
 
+def test_hostile_answers_are_shown_as_text(seeded, staff) -> None:
+    payload = '<img src=x onerror=alert(1)>"<script>'
+    answers = {"experience": "good", "travel": "car", "why": payload}
+    sent = seeded.test_client().post(
+        "/api/responses", json={"questionnaire": "test-survey", "answers": answers}
+    )
+    assert sent.status_code == 201
+    moderator = staff("moderator")
+    html = moderator.get(
+        "/admin/reports/test-survey?contains=" + payload.replace("<", "%3C")
+    ).get_data(as_text=True)
+    assert "<img src=x" not in html and '"<script>' not in html
+    assert "&lt;img src=x onerror=alert(1)&gt;" in html
+    rows = read_csv(moderator.get("/admin/reports/test-survey/responses.csv"))
+    assert rows[-1]["Question why"] == payload, "the CSV keeps the text exactly"
+
+
 def test_frequent_words_and_phrases(seeded, staff) -> None:
     html = staff("moderator").get("/admin/reports/test-survey").get_data(as_text=True)
     terms = html[html.index('id="terms"') : html.index('id="breakdown"')]
