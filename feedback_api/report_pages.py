@@ -70,6 +70,29 @@ def index() -> str:
     return render_page("admin/reports.html", admin_section="reports", listed=listed)
 
 
+def _day(name: str) -> datetime.date | None:
+    """A day from the query (YYYY-MM-DD, as date fields send it); anything else is ignored."""
+    try:
+        return datetime.date.fromisoformat(request.args.get(name, ""))
+    except ValueError:
+        return None
+
+
+def _period_responses(questionnaire_id: str) -> tuple[list[Any], dict[str, Any]]:
+    """The questionnaire's responses within the period asked for (`from`, `to`), and the period
+    as the templates and links need it."""
+    since, until = _day("from"), _day("to")
+    if since and until and until < since:
+        since, until = until, since
+    period = {
+        "from": since.isoformat() if since else "",
+        "to": until.isoformat() if until else "",
+    }
+    period["args"] = {key: value for key, value in period.items() if value}
+    responses = reports.within(reports.responses_to(questionnaire_id), since, until)
+    return responses, period
+
+
 def _comments(page: dict[str, Any] | None) -> dict[str, Any]:
     if page is None:
         return {"counts": {}, "published": []}
@@ -86,7 +109,7 @@ def _comments(page: dict[str, Any] | None) -> dict[str, Any]:
 def report(questionnaire_id: str) -> str:
     """One questionnaire's report; the free-text and breakdown forms filter it with GET."""
     definition = _definition(questionnaire_id)
-    responses = reports.responses_to(questionnaire_id)
+    responses, period = _period_responses(questionnaire_id)
     args = request.args
     filters = {
         "field": args.get("field", ""),
@@ -131,6 +154,7 @@ def report(questionnaire_id: str) -> str:
             current_app.config["ENGAGE_REPORT_SMALL_GROUP"],
         ),
         comments=_comments(page),
+        period=period,
     )
 
 
@@ -162,16 +186,18 @@ def export(questionnaire_id: str, fmt: str) -> Response:
         abort(404)
     definition = _definition(questionnaire_id)
     personal = _personal_asked()
-    responses = reports.responses_to(questionnaire_id)
+    responses, period = _period_responses(questionnaire_id)
+    during = f", {period['from'] or 'start'} to {period['to'] or 'now'}" if period["args"] else ""
     audit.record(
         "responses exported",
         target=questionnaire_id,
         user=g.user,
-        detail=f"{fmt}, personal data {'included' if personal else 'removed'}",
+        detail=f"{fmt}, personal data {'included' if personal else 'removed'}{during}",
         commit=True,
     )
     stamp = datetime.datetime.now(SITE_ZONE).date().isoformat()
-    name = f"{questionnaire_id}-responses-{stamp}.{fmt}"
+    span = "-".join(period["args"].values())
+    name = f"{questionnaire_id}-responses-{span or stamp}.{fmt}"
     if fmt == "csv":
         # A byte-order mark so Excel opens the UTF-8 file with names and accents intact.
         body = "\ufeff" + report_exports.to_csv(definition, responses, personal)

@@ -39,6 +39,18 @@ def local_day(moment: datetime.datetime) -> datetime.date:
     return moment.astimezone(SITE_ZONE).date()
 
 
+def within(
+    responses: list[Response], since: datetime.date | None, until: datetime.date | None
+) -> list[Response]:
+    """The responses received from `since` to `until` (days in the site's time zone, inclusive)."""
+    return [
+        response
+        for response in responses
+        if (since is None or local_day(response.created) >= since)
+        and (until is None or local_day(response.created) <= until)
+    ]
+
+
 def over_time(responses: list[Response]) -> dict[str, Any]:
     """Responses per day, or per week (from Monday) once they span more than eight weeks.
 

@@ -225,6 +225,31 @@ def test_responses_over_time_by_day_then_by_week(seeded, staff) -> None:
     assert weekly.count('class="engage-chart__bar"') == 11
 
 
+def test_a_period_narrows_every_figure_and_export(seeded, staff) -> None:
+    moderator = staff("moderator")
+    start = datetime.date(2026, 11, 2)
+    set_days(seeded, [start, start, start + datetime.timedelta(days=2)] + [start] * 4)
+    html = moderator.get("/admin/reports/test-survey?from=2026-11-03&to=2026-11-04").get_data(
+        as_text=True
+    )
+    # Only the third person (good, car, "The long wait was worth it.") answered then.
+    assert "1 received from 2026-11-03 to 2026-11-04" in html
+    assert "1 answer found." in html and "The long wait was worth it." in html
+    assert 'name="from" value="2026-11-03"' in html, "the other filters keep the period"
+    assert "responses.csv?from=2026-11-03&amp;to=2026-11-04" in html
+    rows = read_csv(moderator.get("/admin/reports/test-survey/responses.csv?from=2026-11-03"))
+    assert [row["Question experience"] for row in rows] == ["Good"]
+    reversed_days = moderator.get("/admin/reports/test-survey?from=2026-11-04&to=2026-11-03")
+    assert "1 received from 2026-11-03 to 2026-11-04" in reversed_days.get_data(as_text=True)
+    nonsense = moderator.get("/admin/reports/test-survey?from=yesterday").get_data(as_text=True)
+    assert '<dd class="nhsuk-summary-list__value">7</dd>' in nonsense, "ignored, not an error"
+    with seeded.app_context():
+        [entry] = db.session.scalars(
+            db.select(AuditEntry).where(AuditEntry.action == "responses exported")
+        ).all()
+    assert entry.detail == "csv, personal data removed, 2026-11-03 to now"
+
+
 def read_csv(answer) -> list[dict[str, str]]:
     text = answer.get_data(as_text=True)
     assert text.startswith("\ufeff"), "a byte-order mark for Excel"
