@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import calendar
 import datetime
-import json
 import urllib.request
 from pathlib import Path
 from typing import Any
@@ -15,6 +14,7 @@ import feedparser
 from markupsafe import Markup
 
 from engagement.social import hashtag
+from feedback_api import manifest
 
 from .model import Entry
 
@@ -46,17 +46,14 @@ def read_bytes(source: str) -> bytes:
 
 
 def read_manifest(source: str | None) -> dict[str, dict[str, Any]]:
-    """The manifest's pages by path; an empty mapping when no manifest is given."""
+    """The manifest's pages by path, read and checked as the feedback API reads it; an empty
+    mapping when no manifest is given."""
     if not source:
         return {}
     try:
-        data = json.loads(read_bytes(source))
-        return {page["url"]: page for page in data["pages"]}
-    except (ValueError, KeyError, TypeError) as error:
-        raise FeedError(
-            f"{source} is not the site's manifest (engagement.json): {error}. "
-            "Build the site first, or pass --manifest."
-        ) from None
+        return manifest.read(Path(source)).pages
+    except manifest.ManifestError as error:
+        raise FeedError(error.message) from None
 
 
 def _plain(html: str) -> str:

@@ -162,9 +162,8 @@ class Runner:
         if plan.seeding:
             self.ledger.record_seen((entry.id, entry.url) for entry in plan.seeding)
         for entry in plan.new:
-            composed = {platform: self.compose(entry, platform) for platform in PLATFORMS}
             skipped = {p: reason for p in PLATFORMS if (reason := self.skip_reason(p))}
-            planned = {p: c.text for p, c in composed.items() if p not in skipped}
+            planned = {p: self.compose(entry, p).text for p in PLATFORMS if p not in skipped}
             self.ledger.plan(entry.id, entry.url, planned, skipped)
         by_id = {entry.id: entry for entry in entries}
         outcomes = [

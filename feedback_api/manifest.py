@@ -48,6 +48,17 @@ class Manifest:
         return True
 
 
+def questionnaire_window(definition: dict[str, Any], today: datetime.date | None = None) -> str:
+    """'upcoming', 'open' or 'closed' on `today` (the site's day by default): the window the API
+    enforces on answers and the reports show."""
+    today = today or datetime.datetime.now(SITE_ZONE).date()
+    if definition.get("opens") and today < datetime.date.fromisoformat(definition["opens"]):
+        return "upcoming"
+    if definition.get("closes") and today > datetime.date.fromisoformat(definition["closes"]):
+        return "closed"
+    return "open"
+
+
 def read(path: Path) -> Manifest:
     """Parse and check the manifest file."""
     try:

@@ -11,7 +11,7 @@ from flask import Blueprint, Response, abort, current_app, g, request
 
 from . import audit, report_chart, report_exports, report_text, reports, storage
 from .auth import staff_required
-from .manifest import SITE_ZONE
+from .manifest import SITE_ZONE, questionnaire_window
 from .moderation_view import describe
 from .theme import render_page
 
@@ -34,14 +34,12 @@ def _consultation(questionnaire_id: str) -> dict[str, Any] | None:
     return next((page for page in pages if page.get("questionnaire") == questionnaire_id), None)
 
 
+WINDOW_NAMES = {"upcoming": "Opens soon", "open": "Open", "closed": "Closed"}
+
+
 def window(definition: dict[str, Any]) -> str:
     """'Open', 'Closed' or 'Opens soon' today, as the API enforces it."""
-    today = datetime.datetime.now(SITE_ZONE).date()
-    if definition.get("opens") and today < datetime.date.fromisoformat(definition["opens"]):
-        return "Opens soon"
-    if definition.get("closes") and today > datetime.date.fromisoformat(definition["closes"]):
-        return "Closed"
-    return "Open"
+    return WINDOW_NAMES[questionnaire_window(definition)]
 
 
 def report_address(page: dict[str, Any] | None) -> str | None:

@@ -18,7 +18,7 @@ from . import storage
 from .answers import Submitted, check, free_text
 from .errors import FeedbackError
 from .limits import limiter
-from .manifest import SITE_ZONE
+from .manifest import SITE_ZONE, questionnaire_window
 from .screening import screen
 from .submissions import read_submission
 from .theme import render_page
@@ -59,9 +59,10 @@ def post_response() -> Any:
     if definition is None:
         raise FeedbackError(f"There is no questionnaire {questionnaire_id!r} on this site.", 404)
     today = datetime.datetime.now(SITE_ZONE).date()
-    if definition.get("opens") and today < datetime.date.fromisoformat(definition["opens"]):
+    window = questionnaire_window(definition, today)
+    if window == "upcoming":
         raise FeedbackError(f"This questionnaire opens on {definition['opens']}.", 409)
-    if definition.get("closes") and today > datetime.date.fromisoformat(definition["closes"]):
+    if window == "closed":
         raise FeedbackError("This questionnaire has closed and no longer takes answers.", 409)
     if submission.is_form:
         sent = Submitted(fields, many=request.form.getlist)

@@ -338,3 +338,7 @@ def live_url(app: object) -> Iterator[str]:
     """This test's app on a free loopback port, with a fresh database."""
     with serving(app) as url:
         yield url
+
+
+# The cross-poster's rig: loopback fakes of the five platforms (tests/fake_platforms/rig.py).
+from fake_platforms.rig import fakes, loopback_only, platform_servers, rig  # noqa: E402, F401

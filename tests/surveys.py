@@ -1,11 +1,14 @@
 """A questionnaire with every question type, open today, on the sample consultation page: the
-manifest the questionnaire and report tests run the API with."""
+manifest the questionnaire and report tests run the API with; and questions as editors write
+them, for the plugin's questionnaire tests."""
 
 from __future__ import annotations
 
 import datetime
 import json
 from pathlib import Path
+
+from engagement.questionnaires import check, normalise
 
 TODAY = datetime.date.today()
 
@@ -80,3 +83,39 @@ def survey_manifest(tmp_path: Path, built_site: Path) -> str:
     path = tmp_path / "engagement.json"
     path.write_text(json.dumps(manifest))
     return str(path)
+
+
+# Questions as an editor writes them in content/questionnaires/*.yaml, for the plugin's tests.
+
+CHOICE = {"id": "used", "type": "single", "label": "Used?", "options": ["Often", "Never"]}
+
+
+SCALE = {"id": "s", "type": "scale", "label": "Rate"}
+DATE = {"id": "d", "type": "date", "label": "When?"}
+MULTI = {"id": "m", "type": "multiple", "label": "Which?", "options": ["A", "B"]}
+TEXT = {"id": "t", "type": "text", "label": "Say"}
+
+
+def cond(question: str, value) -> dict:
+    return {
+        "id": "c",
+        "type": "text",
+        "label": "More",
+        "show_if": {"question": question, "value": value},
+    }
+
+
+def definition(*questions: dict, **top) -> dict:
+    return {"title": "Survey", "questions": list(questions), **top}
+
+
+def problems(data: dict) -> list[str]:
+    """The plugin's faults in a definition, as 'field: message'."""
+    return [f"{where}: {message}" for _, where, message in check("survey", data)]
+
+
+def normalised(*questions: dict, **top) -> dict:
+    """The normalised form of a definition that must have no faults."""
+    data = definition(*questions, **top)
+    assert problems(data) == []
+    return normalise("survey", data)

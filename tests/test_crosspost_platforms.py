@@ -1,123 +1,20 @@
 """The five platform clients against loopback fakes of their platforms: what each posts, the
 reference it returns, finding a post again, retries that cannot double-post, and which failures
-are worth retrying. Nothing may leave 127.0.0.1."""
+are worth retrying (Bluesky's own cases: test_crosspost_bluesky.py). Nothing may leave 127.0.0.1."""
 
 from __future__ import annotations
 
-import contextlib
-import datetime
 import socket
-from collections.abc import Iterator
-from dataclasses import dataclass
 from types import ModuleType
 
 import pytest
-from fake_platforms import FakePlatform, Loopback, loopback
-from fake_platforms.bluesky import FakeBluesky
-from fake_platforms.facebook import FakeFacebook
-from fake_platforms.linkedin import FakeLinkedIn
-from fake_platforms.mastodon import FakeMastodon
-from fake_platforms.x import FakeX
 
 from crosspost import platforms
-from crosspost.model import PLATFORMS, Composed, Entry, PlatformError
+from crosspost.model import PLATFORMS
 from crosspost.platforms import bluesky, facebook, linkedin, mastodon, x
+from fake_platforms.rig import SITE, Rig, compose, one, refusal
 
-SITE = "https://engage.example.nhs.uk/posts/urgent-care"
-LOOPBACK = {"127.0.0.1", "localhost", "::1"}
-
-
-@pytest.fixture(autouse=True)
-def loopback_only(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Refuse, and fail the test for, any lookup or connection beyond loopback (an SDK that
-    resolved a handle or fetched a profile would show up here)."""
-    foreign: list[object] = []
-    real_connect, real_lookup = socket.socket.connect, socket.getaddrinfo
-
-    def connect(sock: socket.socket, address: object) -> None:
-        if isinstance(address, tuple) and address[0] not in LOOPBACK:
-            foreign.append(address)
-            raise OSError("test: only loopback may be reached")
-        real_connect(sock, address)
-
-    def lookup(host: object, *args: object, **kwargs: object) -> object:
-        if host not in LOOPBACK:
-            foreign.append(host)
-            raise OSError("test: only loopback may be resolved")
-        return real_lookup(host, *args, **kwargs)
-
-    monkeypatch.setattr(socket.socket, "connect", connect)
-    monkeypatch.setattr(socket, "getaddrinfo", lookup)
-    yield
-    assert foreign == []
-
-
-def compose(platform: str, number: int = 1, link: str | None = None) -> Composed:
-    """What the composer would hand over: a non-ASCII dash before the link, so Bluesky's facet
-    byte offsets differ from character offsets. Entry 2's address extends entry 1's."""
-    url = SITE if number == 1 else f"{SITE}-{number}"
-    entry = Entry(
-        id=f"tag:engage.example.nhs.uk,2026-11-0{number}:/posts/urgent-care-{number}",
-        url=url,
-        title="Have your say on urgent care",
-        summary="Our survey on urgent care in the county is open until January.",
-        published=datetime.datetime(2026, 11, number, 9, 30, 15, 123456, tzinfo=datetime.UTC),
-        hashtags=("#UrgentCare",),
-    )
-    link = link or url
-    text = f"Have your say on urgent care \u2013 the survey is open: {link} #UrgentCare"
-    facets = ()
-    if platform == "bluesky":
-        start = text.encode().index(link.encode())
-        facets = ({"start": start, "end": start + len(link.encode()), "uri": link},)
-    card = {"uri": link, "title": entry.title, "description": entry.summary}
-    return Composed(entry, platform, text, len(text), 500, link, facets, card)
-
-
-@dataclass
-class Rig:
-    """A fake platform on loopback, and its platform's client module."""
-
-    name: str
-    module: ModuleType
-    fake: FakePlatform
-
-    def client(self, **changes: str) -> object:
-        """A client made from the settings that point at the fake, with `changes`."""
-        return self.module.from_environment({**self.fake.settings(), **changes})
-
-
-SETUP = {
-    "mastodon": (mastodon, FakeMastodon),
-    "bluesky": (bluesky, FakeBluesky),
-    "x": (x, FakeX),
-    "facebook": (facebook, FakeFacebook),
-    "linkedin": (linkedin, FakeLinkedIn),
-}
-
-
-@pytest.fixture(scope="module")
-def servers() -> Iterator[dict[str, Loopback]]:
-    """A loopback server per platform for the module; each test plugs in a fresh fake."""
-    with contextlib.ExitStack() as stack:
-        yield {name: stack.enter_context(loopback()) for name in SETUP}
-
-
-@pytest.fixture(params=list(SETUP))
-def rig(request: pytest.FixtureRequest, servers: dict[str, Loopback]) -> Rig:
-    module, fake_class = SETUP[request.param]
-    return Rig(request.param, module, servers[request.param].plug(fake_class()))
-
-
-def one(name: str) -> pytest.MarkDecorator:
-    """Run a test with only that platform's rig."""
-    return pytest.mark.parametrize("rig", [name], indirect=True)
-
-
-def refusal(call: object, *args: object) -> PlatformError:
-    with pytest.raises(PlatformError) as caught:
-        call(*args)
-    return caught.value
+pytestmark = pytest.mark.usefixtures("loopback_only")
 
 
 # --- Every platform -----------------------------------------------------------------------------
@@ -242,102 +139,6 @@ def test_mastodon_too_long_is_not_transient(rig: Rig) -> None:
     rig.fake.max_characters = 20
     error = refusal(rig.client().publish, compose("mastodon"), "k")
     assert not error.transient and "character limit" in str(error)
-
-
-# --- Bluesky ------------------------------------------------------------------------------------
-
-
-@one("bluesky")
-def test_bluesky_record(rig: Rig) -> None:
-    composed = compose("bluesky")
-    ref = rig.client().publish(composed, "unused")
-    [record] = rig.fake.posts
-    rkey = bluesky.record_key(composed.entry)
-    assert ref.id == f"at://{rig.fake.did}/app.bsky.feed.post/{rkey}"
-    assert ref.url == f"https://bsky.app/profile/{rig.fake.handle}/post/{rkey}"
-    assert record["$type"] == "app.bsky.feed.post"
-    assert record["text"] == composed.text and record["langs"] == ["en"]
-    [facet] = record["facets"]
-    start, end = facet["index"]["byteStart"], facet["index"]["byteEnd"]
-    assert composed.text.encode()[start:end].decode() == SITE
-    assert facet["features"] == [{"$type": "app.bsky.richtext.facet#link", "uri": SITE}]
-    assert record["embed"]["$type"] == "app.bsky.embed.external"
-    external = record["embed"]["external"]
-    assert (external["uri"], external["title"], external["description"]) == (
-        SITE,
-        composed.card["title"],
-        composed.card["description"],
-    )
-
-
-@one("bluesky")
-def test_bluesky_hashtags_are_tag_facets(rig: Rig) -> None:
-    plain = compose("bluesky")
-    start = plain.text.encode().index(b"#UrgentCare")
-    tag = {"start": start, "end": start + len("#UrgentCare"), "tag": "UrgentCare"}
-    composed = Composed(**{**vars(plain), "facets": (*plain.facets, tag)})
-    rig.client().publish(composed, "unused")
-    [record] = rig.fake.posts
-    features = [facet["features"] for facet in record["facets"]]
-    assert features[1] == [{"$type": "app.bsky.richtext.facet#tag", "tag": "UrgentCare"}]
-
-
-DUPLICATE_ANSWERS = [
-    (500, "InternalServerError", "Internal Server Error"),  # the reference PDS today
-    (400, "RecordAlreadyExists", "Record already exists"),
-    (409, "RecordAlreadyExists", "Record already exists"),
-]
-
-
-@one("bluesky")
-@pytest.mark.parametrize("duplicate", DUPLICATE_ANSWERS)
-def test_bluesky_same_entry_makes_one_record(rig: Rig, duplicate: tuple) -> None:
-    rig.fake.duplicate = duplicate
-    first = rig.client().publish(compose("bluesky"), "try-1")
-    again = rig.client().publish(compose("bluesky"), "try-2")  # a later run, a new session
-    assert again == first
-    assert len(rig.fake.posts) == 1
-    assert rig.fake.calls("POST", rig.fake.publish_path) == 2
-
-
-@one("bluesky")
-def test_bluesky_lost_answer_is_settled_by_the_record(rig: Rig) -> None:
-    rig.fake.lose_next(status=502, path=rig.fake.publish_path)
-    client = rig.client()
-    ref = client.publish(compose("bluesky"), "k")
-    assert ref.id.endswith(bluesky.record_key(compose("bluesky").entry))
-    assert len(rig.fake.posts) == 1
-    assert rig.fake.calls("POST", "/xrpc/com.atproto.server.createSession") == 1
-
-
-@one("bluesky")
-def test_bluesky_key_holding_another_post_is_an_error(rig: Rig) -> None:
-    rig.client().publish(compose("bluesky", link="https://elsewhere.example/"), "k")
-    error = refusal(rig.client().publish, compose("bluesky"), "k")
-    assert not error.transient and "another link" in str(error)
-
-
-@one("bluesky")
-def test_bluesky_unreadable_after_a_failed_create_is_transient(rig: Rig) -> None:
-    rig.fake.fail_next(status=400, path=rig.fake.publish_path)
-    rig.fake.fail_next(status=503, path="/xrpc/com.atproto.repo.getRecord")
-    assert refusal(rig.client().publish, compose("bluesky"), "k").transient
-
-
-def test_record_key_is_a_tid_fixed_by_the_entry() -> None:
-    first, second = compose("bluesky", 1).entry, compose("bluesky", 2).entry
-    key = bluesky.record_key(first)
-    assert len(key) == 13 and key[0] in "234567abcdefghij"
-    assert set(key) <= set(bluesky.TID_ALPHABET)
-    assert bluesky.record_key(first) == key
-    assert bluesky.record_key(second) > key  # later entries sort later, as TIDs must
-    value = 0
-    for char in key:
-        value = value * 32 + bluesky.TID_ALPHABET.index(char)
-    micros = (first.published - bluesky.EPOCH) // datetime.timedelta(microseconds=1)
-    assert value >> 10 == micros
-    same_time = Entry("tag:other", first.url, first.title, "", first.published)
-    assert bluesky.record_key(same_time)[:11] == key[:11]
 
 
 # --- X ------------------------------------------------------------------------------------------

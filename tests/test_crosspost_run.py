@@ -17,27 +17,17 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from fake_platforms import FakePlatform, Loopback, loopback
-from fake_platforms.bluesky import FakeBluesky
-from fake_platforms.facebook import FakeFacebook
-from fake_platforms.linkedin import FakeLinkedIn
-from fake_platforms.mastodon import FakeMastodon
-from fake_platforms.x import FakeX
 from feedgen.feed import FeedGenerator
 
 from conftest import POSTGRES_URL, ROOT
 from crosspost.cli import main
 from crosspost.ledger import Ledger
 from crosspost.model import PLATFORMS
+from fake_platforms import FakePlatform
 
-FAKES = {
-    "mastodon": FakeMastodon,
-    "bluesky": FakeBluesky,
-    "x": FakeX,
-    "facebook": FakeFacebook,
-    "linkedin": FakeLinkedIn,
-}
 SITE = "https://engage.example.nhs.uk"
+
+pytestmark = pytest.mark.usefixtures("loopback_only")
 
 
 def entry(number: int, title: str | None = None) -> dict[str, object]:
@@ -68,19 +58,6 @@ def write_feed(path: Path, numbers: list[int], titles: dict[int, str] | None = N
         added.category(term="urgent care")
     feed.atom_file(str(path))
     return str(path)
-
-
-@pytest.fixture(scope="module")
-def servers() -> Iterator[dict[str, Loopback]]:
-    """A loopback server per platform for the module (werkzeug takes half a second to stop)."""
-    with contextlib.ExitStack() as stack:
-        yield {name: stack.enter_context(loopback()) for name in FAKES}
-
-
-@pytest.fixture
-def fakes(servers: dict[str, Loopback]) -> dict[str, FakePlatform]:
-    """The five platforms, fresh for each test, each on its own loopback port."""
-    return {name: servers[name].plug(cls()) for name, cls in FAKES.items()}
 
 
 @pytest.fixture

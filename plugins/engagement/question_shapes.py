@@ -3,7 +3,8 @@ the theme renders, with the built-in wordings filled in."""
 
 from __future__ import annotations
 
-from .questionnaire_types import DEFAULT_MAX_LENGTH, option_pair
+from .answer_checks import option_pair
+from .questionnaire_types import DEFAULT_MAX_LENGTH
 from .wordings import (
     EQUALITY_DEFAULT_ID,
     EQUALITY_PARTS,

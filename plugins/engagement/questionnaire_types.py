@@ -13,15 +13,15 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from .wordings import (
-    EQUALITY_DEFAULT_ID,
-    EQUALITY_PARTS,
-    FFT_OPTIONS,
-    OTHER_VALUE,
-    SCALE_DEFAULT,
-    SCALE_MOST_POINTS,
-    scale_options,
+from .answer_checks import (
+    Fault,
+    check_equality,
+    check_options,
+    check_other,
+    check_scale,
+    option_pair,
 )
+from .wordings import EQUALITY_DEFAULT_ID, EQUALITY_PARTS, FFT_OPTIONS, OTHER_VALUE, scale_options
 
 TYPES = ("single", "multiple", "scale", "fft", "text", "long_text", "date", "equality")
 CHOICE_TYPES = ("single", "multiple", "scale", "fft")  # a condition may depend on these
@@ -56,9 +56,6 @@ TYPE_ALIASES = {
     "equality_monitoring": "equality",
 }
 QUESTION_ID = re.compile(r"^[a-z][a-z0-9_]*$")
-OPTION_VALUE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
-
-Fault = tuple[int | None, str, str]  # line, field path, message
 
 
 @dataclass
@@ -126,7 +123,7 @@ def check_question(number: int, where: str, question: Any, walk: Walk) -> Iterat
     if "hint" in question and not isinstance(question["hint"], str):
         yield (line, f"{where}.hint", "should be text: put it in quotes.")
     if kind == "equality":
-        yield from _check_equality(question, where, line)
+        yield from check_equality(question, where, line)
     elif kind != "fft" and (
         not isinstance(question.get("label"), str) or not question["label"].strip()
     ):
@@ -137,11 +134,11 @@ def check_question(number: int, where: str, question: Any, walk: Walk) -> Iterat
         )
     values: tuple[str, ...] = ()
     if kind in ("single", "multiple"):
-        found = list(_check_options(question.get("options"), f"{where}.options", line))
+        found = list(check_options(question.get("options"), f"{where}.options", line))
         yield from found
         values = tuple(option_pair(o)[0] for o in question.get("options") or ())
         if kind == "multiple":
-            yield from _check_other(question, where, line, values)
+            yield from check_other(question, where, line, values)
             if question.get("other") is True:
                 values += (OTHER_VALUE,)
     elif kind in TEXT_TYPES:
@@ -151,7 +148,7 @@ def check_question(number: int, where: str, question: Any, walk: Walk) -> Iterat
         ):
             yield (line, f"{where}.max_length", "should be a whole number of characters, e.g. 500.")
     elif kind == "scale":
-        found = list(_check_scale(question, where, line))
+        found = list(check_scale(question, where, line))
         yield from found
         if not found:
             values = tuple(option["value"] for option in scale_options(question))
@@ -229,110 +226,6 @@ def _misplaced_keys(question: dict, kind: str, where: str, line: int | None) -> 
         yield (line, f"{where}.{key}", message)
 
 
-def _check_options(options: Any, where: str, line: int | None) -> Iterator[Fault]:
-    if not isinstance(options, list) or len(options) < 2:
-        yield (line, where, "needs at least two answers to choose from.")
-        return
-    values: set[str] = set()
-    for number, option in enumerate(options, start=1):
-        value, label = option_pair(option)
-        option_line = getattr(option, "line", line)
-        if isinstance(option, dict) and isinstance(option.get("value"), bool):
-            yield (
-                option_line,
-                f"{where}[{number}].value",
-                'YAML read this as true/false: put the value in quotes, e.g. value: "yes".',
-            )
-            continue
-        if label is None:
-            yield (
-                option_line,
-                f"{where}[{number}]",
-                "each answer needs a label: put it in quotes.",
-            )
-            continue
-        if not OPTION_VALUE.match(value):
-            yield (
-                option_line,
-                f"{where}[{number}].value",
-                f"'{value}' should be letters, digits, - or _.",
-            )
-        elif value in values:
-            yield (
-                option_line,
-                f"{where}[{number}].value",
-                f"'{value}' is used twice: values must differ.",
-            )
-        values.add(value)
-
-
-def _check_other(
-    question: dict, where: str, line: int | None, values: tuple[str, ...]
-) -> Iterator[Fault]:
-    if "other" not in question:
-        return
-    if not isinstance(question["other"], bool):
-        yield (line, f"{where}.other", "should be true or false.")
-    elif question["other"] and OTHER_VALUE in values:
-        yield (
-            line,
-            f"{where}.other",
-            "adds an answer 'other' with a box to say what, but the options already have "
-            "one: remove that option or 'other: true'.",
-        )
-
-
-def _check_scale(question: dict, where: str, line: int | None) -> Iterator[Fault]:
-    ends = {}
-    for key, default in zip(("min", "max"), SCALE_DEFAULT, strict=True):
-        value = question.get(key, default)
-        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-            yield (line, f"{where}.{key}", "should be a whole number, 0 or more, e.g. 1.")
-        else:
-            ends[key] = value
-    if len(ends) == 2:
-        low, high = ends["min"], ends["max"]
-        if high <= low:
-            yield (line, f"{where}.max", f"should be more than min ({low}), e.g. max: {low + 4}.")
-        elif high - low + 1 > SCALE_MOST_POINTS:
-            yield (
-                line,
-                f"{where}.max",
-                f"the scale has {high - low + 1} points; use at most {SCALE_MOST_POINTS} "
-                "(e.g. 0 to 10).",
-            )
-    for key in ("min_label", "max_label"):
-        if key in question and (not isinstance(question[key], str) or not question[key].strip()):
-            yield (line, f"{where}.{key}", "should be text: put it in quotes, e.g. 'Very poor'.")
-
-
-def _check_equality(question: dict, where: str, line: int | None) -> Iterator[Fault]:
-    if question.get("required") is True:
-        yield (
-            line,
-            f"{where}.required",
-            "equality monitoring questions are never required: remove 'required: true'.",
-        )
-    if "include" not in question:
-        return
-    include = question["include"]
-    parts = ", ".join(EQUALITY_PARTS)
-    if not isinstance(include, list) or not include:
-        yield (line, f"{where}.include", f"should list the parts to ask, from {parts}.")
-        return
-    for number, part in enumerate(include, start=1):
-        if part not in EQUALITY_PARTS:
-            close = difflib.get_close_matches(str(part), EQUALITY_PARTS, n=1)
-            fix = f"did you mean '{close[0]}'? " if close else ""
-            yield (
-                line,
-                f"{where}.include[{number}]",
-                f"'{part}' is not a part of equality monitoring: {fix}use {parts}.",
-            )
-        elif include.index(part) != number - 1:
-            yield (line, f"{where}.include[{number}]", f"'{part}' is listed twice: remove one.")
-
-
 def _check_show_if(
     condition: Any, qid: Any, where: str, line: int | None, walk: Walk
 ) -> Iterator[Fault]:
@@ -387,15 +280,6 @@ def _check_show_if(
             f"{here}.value",
             f"'{value}' is not an answer to '{target}': use one of {', '.join(before.values)}.",
         )
-
-
-def option_pair(option: Any) -> tuple[str, str | None]:
-    """An answer written as plain text, or as `value:` + `label:`."""
-    if isinstance(option, str):
-        return re.sub(r"[^a-z0-9]+", "_", option.lower()).strip("_"), option
-    if isinstance(option, dict) and isinstance(option.get("label"), str):
-        return str(option.get("value", "")), option["label"]
-    return "", None
 
 
 def unknown_keys(
