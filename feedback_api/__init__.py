@@ -16,7 +16,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import config, errors, limits, manifest, theme
+from . import boundary, config, errors, limits, manifest, theme
 from .models import db
 
 PROJECT = Path(__file__).resolve().parent.parent
@@ -32,7 +32,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     app.config.update(config.load(Path(app.instance_path), os.environ, overrides))
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(app.config["SQLALCHEMY_DATABASE_URI"])
-    app.json.sort_keys = False
+    boundary.init_app(app)
 
     app.extensions["engage_manifest"] = manifest.ManifestSource(Path(app.config["ENGAGE_MANIFEST"]))
     db.init_app(app)
@@ -92,9 +92,16 @@ def _sqlite_pragmas(connection: Any, _record: Any) -> None:
     crash (the guarantee readers are given); only a power cut may lose the last commits.
     """
     if type(connection).__module__.startswith("sqlite3"):
+        # SQLite keeps whatever bytes were written as TEXT; a value that is not UTF-8 reads as
+        # U+FFFD instead of failing the whole query (sqlite3's default raises).
+        connection.text_factory = _lenient_text
         cursor = connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=30000")
         cursor.close()
+
+
+def _lenient_text(data: bytes) -> str:
+    return data.decode("utf-8", "replace")

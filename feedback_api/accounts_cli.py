@@ -55,7 +55,7 @@ def list_command() -> None:
         )
         return
     for user in users:
-        state = "disabled" if user.disabled else "active"
+        state = "disabled" if user.disabled else "locked" if accounts.is_locked(user) else "active"
         second = "authenticator app" if user.totp_secret else "password only"
         click.echo(f"{user.email:<40} {user.role:<10} {state:<9} {second}")
 
@@ -63,7 +63,7 @@ def list_command() -> None:
 @users_cli.command("disable")
 @click.argument("email")
 def disable_command(email: str) -> None:
-    """Stop an account signing in (its sessions end at their next request)."""
+    """Stop an account signing in; its sessions end at once."""
     user = _user(email)
     if user.role == "admin" and not user.disabled and accounts.admins_count() <= 1:
         raise click.ClickException("This is the last active administrator: create another first.")
@@ -84,6 +84,16 @@ def reset_password_command(email: str, password_stdin: bool) -> None:
         raise click.ClickException(str(error)) from None
     audit.record("password reset", target=user.email, user=None, commit=True)
     click.echo(f"New password set for {user.email}.")
+
+
+@users_cli.command("sign-out")
+@click.argument("email")
+def sign_out_command(email: str) -> None:
+    """End every session of the account, on every device (a lost laptop or phone)."""
+    user = _user(email)
+    accounts.end_all_sessions(user)
+    audit.record("sessions ended", target=user.email, user=None, commit=True)
+    click.echo(f"Every session of {user.email} has ended.")
 
 
 @users_cli.command("totp")

@@ -9,6 +9,7 @@ no-JavaScript form.
 from __future__ import annotations
 
 import datetime
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -16,6 +17,8 @@ from engagement.wordings import OTHER_TEXT_MAX_LENGTH, OTHER_VALUE
 
 CHOICE = ("single", "fft", "scale", "equality")
 TEXT = ("text", "long_text")
+# A day, month or year in figures as a person types them: "²" or a 20-digit year is no date.
+DATE_PART = re.compile(r"[0-9]{1,4}")
 
 
 class Submitted:
@@ -123,6 +126,8 @@ def check(definition: dict[str, Any], sent: Submitted, today: datetime.date) -> 
                     errors[qid] = f"Enter a date for: {question['label']}"
                 continue
             try:
+                if not all(DATE_PART.fullmatch(part) for part in parts.values()):
+                    raise ValueError("not a day, month and year in figures")
                 day = datetime.date(int(parts["year"]), int(parts["month"]), int(parts["day"]))
             except ValueError:
                 errors[qid] = "Enter a real date, for example 27 3 2026"

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 from pathlib import Path
 
 from flask import Blueprint, Response, current_app
 from sqlalchemy.exc import SQLAlchemyError
 
-from . import storage
+from . import outage, storage
 from .models import db
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -16,14 +17,19 @@ OPENAPI = Path(__file__).resolve().parent / "openapi.json"
 
 
 @bp.get("/health")
-def health() -> tuple[dict, int]:
-    """200 when the database answers, 503 when it does not."""
+def health() -> tuple[dict, int] | tuple[dict, int, dict[str, str]]:
+    """200 when the database answers, 503 with Retry-After when it does not.
+
+    A monitor asks every few seconds: the outage is logged once, as for every other request.
+    """
     try:
         storage.database_ok()
-    except SQLAlchemyError:
-        db.session.rollback()
-        current_app.logger.exception("health check: database unavailable")
-        return {"status": "unavailable", "database": "unavailable"}, 503
+    except SQLAlchemyError as error:
+        with contextlib.suppress(SQLAlchemyError):
+            db.session.rollback()
+        outage.current(current_app).failed(error)
+        retry = {"Retry-After": str(outage.RETRY_AFTER_SECONDS)}
+        return {"status": "unavailable", "database": "unavailable"}, 503, retry
     return {"status": "ok", "database": "ok"}, 200
 
 

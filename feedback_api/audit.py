@@ -12,6 +12,13 @@ from sqlalchemy import select
 
 from .models import AuditEntry, Comment, User, db
 
+TARGET_LENGTH: int = AuditEntry.__table__.c.target.type.length
+
+
+def fit(text: str, length: int) -> str:
+    """`text`, shortened with an ellipsis when it is longer than `length` characters."""
+    return text if len(text) <= length else text[: length - 1] + "\u2026"
+
 
 def record(
     action: str,
@@ -23,9 +30,14 @@ def record(
     detail: str = "",
     commit: bool = False,
 ) -> AuditEntry:
+    """Add an entry for `action` (committed with the caller's transaction, or now).
+
+    `target` is often typed by someone else (the address tried at sign-in): it is cut to fit
+    its column, so a long one can never turn the entry, and the action with it, into an error.
+    """
     entry = AuditEntry(
         action=action,
-        target=target,
+        target=fit(target, TARGET_LENGTH),
         user_id=user.id if user is not None else None,
         before=before,
         after=after,

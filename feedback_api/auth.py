@@ -1,5 +1,6 @@
-"""Staff sign-in: sessions in secure, HttpOnly, SameSite cookies, CSRF on every form, throttled
-and locked-out failed sign-ins, an idle timeout, and an optional TOTP second step.
+"""Staff sign-in: server-side sessions named by a secure, HttpOnly, SameSite cookie, CSRF on
+every form, throttled and locked-out failed sign-ins, an idle timeout, and an optional TOTP
+second step.
 
 Every staff route is wrapped in `staff_required`: without a session a browser is sent to sign in
 and a script gets 401; the wrong role gets 403.
@@ -8,21 +9,20 @@ and a script gets 401; the wrong role gets 403.
 from __future__ import annotations
 
 import functools
-import time
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import urlsplit
 
 from flask import Blueprint, Flask, current_app, g, redirect, request, session, url_for
 from flask_wtf import FlaskForm
 from flask_wtf.csrf import CSRFProtect
 from wtforms import EmailField, PasswordField, StringField
-from wtforms.validators import DataRequired, Regexp
+from wtforms.validators import DataRequired, Length, Regexp
 
 from . import accounts, audit
+from .boundary import local_path
 from .errors import FeedbackError, wants_json
 from .limits import limiter
-from .models import User
+from .models import User, db
 from .theme import render_page
 
 bp = Blueprint("auth", __name__, url_prefix="/admin")
@@ -41,6 +41,7 @@ def init_app(app: Flask) -> None:
     )
     csrf.init_app(app)
     app.before_request(load_user)
+    accounts.dummy_hash()  # made now, so the first refusal is not slower than the rest
 
 
 class SignInForm(FlaskForm):
@@ -48,6 +49,10 @@ class SignInForm(FlaskForm):
         "Email address",
         validators=[
             DataRequired("Enter your email address."),
+            Length(
+                max=accounts.MAX_EMAIL,
+                message=f"The email address must be {accounts.MAX_EMAIL} characters or fewer.",
+            ),
             Regexp(
                 r"^[^@\s]+@[^@\s]+$",
                 message="Enter an email address in the correct format, like name@example.nhs.uk.",
@@ -65,22 +70,40 @@ class CodeForm(FlaskForm):
 
 
 def load_user() -> None:
-    """Put the signed-in member of staff on `g.user`, ending sessions idle for too long."""
+    """Put the signed-in member of staff on `g.user` (or, between password and code, the
+    account on `g.pending_user`), from the server-side session the cookie names.
+
+    The cookie alone proves nothing: a session ended by sign-out, a password reset or
+    disabling the account is gone from the table, so a copy of its cookie is refused.
+    """
     g.user = None
-    user_id = session.get("user_id")
-    if user_id is None:
+    g.pending_user = None
+    token = session.get("sid")
+    if not isinstance(token, str):
         return
-    idle = current_app.config["ENGAGE_IDLE_MINUTES"] * 60
-    if time.time() - session.get("seen", 0) > idle:
-        session.clear()
-        g.signed_out_idle = True
-        return
-    user = accounts.get(user_id)
-    if user is None or user.disabled or session.get("password_stamp") != user.password_hash[-16:]:
+    row = accounts.find_session(token)
+    user = accounts.get(row.user_id) if row is not None else None
+    if row is None or user is None or user.disabled:
         session.clear()
         return
-    session["seen"] = time.time()
+    if row.awaiting_code:
+        if accounts.session_idle_for(row) > accounts.CODE_MINUTES * 60:
+            _end_session(token)
+        else:
+            g.pending_user = user
+        return
+    if accounts.session_idle_for(row) > current_app.config["ENGAGE_IDLE_MINUTES"] * 60:
+        _end_session(token)
+        session["signed_out_idle"] = True  # for the sign-in page this request redirects to
+        return
+    accounts.touch_session(row)
     g.user = user
+
+
+def _end_session(token: str) -> None:
+    accounts.end_session(token)
+    db.session.commit()
+    session.clear()
 
 
 def staff_required(role: str | None = None) -> Callable:
@@ -106,9 +129,7 @@ def staff_required(role: str | None = None) -> Callable:
 
 def _safe_next(target: str | None) -> str:
     """Only a path on this site: never an open redirect."""
-    if target and target.startswith("/admin") and not urlsplit(target).netloc:
-        return target
-    return url_for("moderation.queue")
+    return local_path(target, "/admin") or url_for("moderation.queue")
 
 
 def _admin_totp_required() -> bool:
@@ -119,25 +140,28 @@ def _sign_in_limit() -> str:
     return current_app.config["ENGAGE_RATELIMIT_SIGN_IN"]
 
 
+LOCKED_OR_WRONG = (
+    "The email address or password is not right, or the account is locked. "
+    "Try again in a few minutes."
+)
+
+
 @bp.route("/sign-in", methods=["GET", "POST"])
 @limiter.limit(_sign_in_limit, methods=["POST"])
 def sign_in() -> Any:
-    """Email and password; then the code step for accounts with a second factor."""
+    """Email and password; then the code step for accounts with a second factor.
+
+    Every refusal gives the same message and takes the same time, whether the address has no
+    account, the account is disabled or locked, or the password is wrong.
+    """
     form = SignInForm()
     error = None
     if form.validate_on_submit():
-        user = accounts.authenticate(form.email.data, form.password.data)
-        if user is None:
-            error = (
-                "The email address or password is not right, or the account is locked. "
-                "Try again in a few minutes."
-            )
-            audit.record(
-                "sign-in failed",
-                target=accounts.normalise_email(form.email.data),
-                user=None,
-                commit=True,
-            )
+        attempt = accounts.authenticate(form.email.data, form.password.data)
+        user = attempt.user
+        if not attempt.ok:
+            error = LOCKED_OR_WRONG
+            _record_failure("sign-in failed", accounts.normalise_email(form.email.data), attempt)
         elif user.role == "admin" and not user.totp_secret and _admin_totp_required():
             error = (
                 "Administrators must use an authenticator app here. Ask another administrator "
@@ -147,50 +171,78 @@ def sign_in() -> Any:
                 "sign-in refused: no second factor", target=user.email, user=user, commit=True
             )
         elif user.totp_secret:
-            session.clear()
-            session["pending_user"] = user.id
-            session["pending_at"] = time.time()
+            _new_session(user, awaiting_code=True)
+            db.session.commit()
             return redirect(url_for("auth.second_step", next=request.args.get("next")))
         else:
             return _start_session(user)
     status = 200 if error is None and not form.errors else 400
-    html = render_page("admin/sign_in.html", form=form, error=error, idle=g.get("signed_out_idle"))
+    idle = session.pop("signed_out_idle", False)
+    html = render_page("admin/sign_in.html", form=form, error=error, idle=idle)
     return html, status
 
 
 @bp.route("/sign-in/code", methods=["GET", "POST"])
 @limiter.limit(_sign_in_limit, methods=["POST"])
 def second_step() -> Any:
-    """The authenticator code, within five minutes of the password."""
-    user_id = session.get("pending_user")
-    if user_id is None or time.time() - session.get("pending_at", 0) > 300:
+    """The authenticator code, within CODE_MINUTES of the password; counted like passwords,
+    and each code good once."""
+    user = g.get("pending_user")
+    if user is None:
         session.clear()
         return redirect(url_for("auth.sign_in"))
-    user = accounts.get(user_id)
     form = CodeForm()
     error = None
     if form.validate_on_submit():
-        if user is not None and not user.disabled and accounts.totp_ok(user, form.code.data):
+        attempt = accounts.check_code(user, form.code.data)
+        if attempt.ok:
             return _start_session(user)
-        error = "The code is not right. Check your authenticator app and try again."
+        error = (
+            "The code is not right, or the account is locked. Check your authenticator app "
+            "and try again in a few minutes."
+        )
+        _record_failure("sign-in code failed", user.email, attempt)
     status = 200 if error is None and not form.errors else 400
     return render_page("admin/sign_in_code.html", form=form, error=error), status
 
 
-def _start_session(user: User) -> Any:
-    session.clear()  # a new session on every sign-in: no fixation
-    session["user_id"] = user.id
-    session["seen"] = time.time()
-    session["password_stamp"] = user.password_hash[-16:]  # a password reset ends old sessions
+def _record_failure(action: str, target: str, attempt: accounts.Attempt) -> None:
+    """The failure, why (for staff reading the log, never for the person), and the lock."""
+    user = attempt.user
+    audit.record(action, target=target, user=None, detail=attempt.outcome.value)
+    if attempt.locked_now and user is not None:
+        detail = f"{accounts.LOCK_AFTER} attempts in a row: locked for {accounts.LOCK_MINUTES} min"
+        audit.record("account locked", target=user.email, user=None, detail=detail)
+    db.session.commit()
+
+
+def _new_session(user: User, *, awaiting_code: bool = False) -> None:
+    """A new session id on every step (no fixation); the one this browser had ends."""
+    token = session.get("sid")
+    if isinstance(token, str):
+        accounts.end_session(token)
+    session.clear()
+    session["sid"] = accounts.open_session(user, awaiting_code=awaiting_code)
     session.permanent = False
+
+
+def _start_session(user: User) -> Any:
+    """Signed in, in the transaction of the audit entry that says so."""
+    _new_session(user)
+    accounts.end_idle_sessions(current_app.config["ENGAGE_IDLE_MINUTES"] * 60)
     audit.record("signed in", target=user.email, user=user, commit=True)
     return redirect(_safe_next(request.args.get("next")))
 
 
 @bp.post("/sign-out")
 def sign_out() -> Any:
+    """End the session on the server, not only in this browser."""
     user = g.get("user")
+    token = session.get("sid")
+    if isinstance(token, str):
+        accounts.end_session(token)
     if user is not None:
-        audit.record("signed out", target=user.email, user=user, commit=True)
+        audit.record("signed out", target=user.email, user=user)
+    db.session.commit()
     session.clear()
     return redirect(url_for("auth.sign_in"))

@@ -22,7 +22,7 @@ from .errors import FeedbackError
 from .limits import limiter
 from .models import Comment, utcnow
 from .render import render_comment
-from .screening import screen
+from .screening import screen_comment
 from .submissions import body_problem, comment_input, read_submission
 from .theme import render_page
 from .tokens import client_hash, new_edit_token, token_matches
@@ -30,6 +30,7 @@ from .tokens import client_hash, new_edit_token, token_matches
 bp = Blueprint("comments", __name__, url_prefix="/api")
 
 LIST_CACHE_SIZE = 512
+COUNTS_MAX = 100  # pages one counts request may ask for: a list page shows at most a few dozen
 
 
 def _new_comment_limit() -> str:
@@ -64,12 +65,13 @@ def post_comment() -> Any:
             return _form_again(entry, submission.fields, problems)
         raise FeedbackError("Some fields need correcting.", 400, problems)
     token, token_hash = new_edit_token()
+    html = render_comment(comment.body)
     stored = storage.add_comment(
         page=comment.page,
         body=comment.body,
-        html=render_comment(comment.body),
+        html=html,
         status="spam" if comment.honeypot else "pending",
-        held_reasons=screened(comment.body),
+        held_reasons=screened(comment.body, comment.author, html),
         edit_token_hash=token_hash,
         author=comment.author,
         email=comment.email,
@@ -87,10 +89,13 @@ def post_comment() -> Any:
     return {"id": stored.id, "status": "pending", "edit_token": token}, 202
 
 
-def screened(body: str) -> list[dict]:
-    """Why a moderator should look closely at this text, as stored with the comment."""
+def screened(body: str, author: str | None = None, html: str | None = None) -> list[dict]:
+    """Why a moderator should look closely at this comment, as stored with it: its body as
+    readers will read it (`html`, its rendering, is checked too; rendered here if not given),
+    and the author's name (those holds carry `"field": "author"`)."""
     config = current_app.config
-    holds = screen(body, config["ENGAGE_SCREEN_WORDS"], config["ENGAGE_MAX_LINKS"])
+    words, max_links = config["ENGAGE_SCREEN_WORDS"], config["ENGAGE_MAX_LINKS"]
+    holds = screen_comment(body, author, words, max_links, html=html)
     return [hold.as_dict() for hold in holds]
 
 
@@ -232,9 +237,11 @@ def iso(moment: datetime.datetime) -> str:
 @bp.get("/comments/counts")
 def counts() -> Response:
     """Approved comments for each `page` asked for (up to 100), for list pages."""
-    pages = request.args.getlist("page")[:100]
+    pages = request.args.getlist("page")
     if not pages:
         raise FeedbackError("Say which pages: /api/comments/counts?page=/a/&page=/b/", 400)
+    if len(pages) > COUNTS_MAX:
+        raise FeedbackError(f"Ask for {COUNTS_MAX} pages or fewer at a time.", 400)
     key = "counts " + "\n".join(pages)
     found = fresh().get(key, lambda: storage.approved_counts(pages))
     response = current_app.response_class(
@@ -244,13 +251,26 @@ def counts() -> Response:
     return response
 
 
+def _json_object() -> dict[str, Any]:
+    """The JSON body of an edit or withdrawal: an object of fields, or none at all."""
+    if not request.is_json or not request.get_data():
+        return {}
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        raise FeedbackError(
+            'The request body should be a JSON object, like {"edit_token": "...", "body": "..."}.',
+            400,
+        )
+    return data
+
+
 def _own_comment(comment_id: int) -> Comment:
     """The comment, if the request carries its edit token and it may still be changed."""
     comment = storage.get_comment(comment_id)
     if comment is None or comment.status == "spam":
         raise FeedbackError("There is no such comment.", 404)
-    data = request.get_json(silent=True) if request.is_json else None
-    token = request.headers.get("X-Edit-Token") or (data or {}).get("edit_token")
+    data = _json_object()  # a body of the wrong shape is refused even with the token in a header
+    token = request.headers.get("X-Edit-Token") or data.get("edit_token")
     if not token_matches(token, comment.edit_token_hash):
         raise FeedbackError("This comment cannot be changed without its edit token.", 403)
     window = datetime.timedelta(minutes=current_app.config["ENGAGE_EDIT_MINUTES"])
@@ -268,11 +288,12 @@ def edit(comment_id: int) -> Any:
     if not request.is_json:
         raise FeedbackError('Send the change as JSON: {"edit_token": ..., "body": ...}.', 415)
     comment = _own_comment(comment_id)
-    body = (request.get_json(silent=True) or {}).get("body")
+    body = _json_object().get("body")
     body = body.replace("\r\n", "\n").strip() if isinstance(body, str) else ""
     if trouble := body_problem(body):
         raise FeedbackError("Some fields need correcting.", 400, {"body": trouble})
-    storage.edit_comment(comment, body, render_comment(body), screened(body))
+    html = render_comment(body)
+    storage.edit_comment(comment, body, html, screened(body, comment.author, html))
     return {"id": comment.id, "status": comment.status}
 
 

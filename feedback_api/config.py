@@ -210,7 +210,7 @@ SETTINGS: tuple[Setting, ...] = (
         "ENGAGE_RATELIMIT_SIGN_IN",
         "10/minute;50/hour",
         "Sign-in attempts allowed per client address (accounts also lock for 15 minutes after 5 "
-        "wrong passwords in a row).",
+        "wrong passwords or authenticator codes in a row).",
         _rate_limit,
     ),
     Setting(

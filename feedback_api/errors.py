@@ -1,16 +1,20 @@
 """One error path: views raise `FeedbackError`; one handler answers JSON or an NHS-styled page.
 
 Unexpected errors are logged with their traceback, the session rolled back, and the reader gets
-a plain 500 that says their input was not saved.
+a plain 500 that says their input was not saved. When the database cannot be reached the answer
+is 503 with Retry-After instead, logged once per outage (see `outage`).
 """
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 from flask import Flask, Response, current_app, jsonify, request
+from sqlalchemy import exc as sa_exc
 from werkzeug.exceptions import HTTPException
 
+from . import outage
 from .models import db
 
 TITLES = {
@@ -19,6 +23,7 @@ TITLES = {
     405: "That cannot be done here",
     409: "This is closed",
     413: "What you sent is too long",
+    414: "The address is too long",
     415: "That kind of request is not accepted",
     422: "There is a problem with what was sent",
     429: "Too many attempts",
@@ -91,6 +96,7 @@ def register(app: Flask) -> None:
             404: "There is nothing at this address.",
             405: f"{request.method} is not allowed here.",
             413: "The request is larger than this service accepts. Shorten it and try again.",
+            414: "The address is longer than this service accepts.",
             429: "You have sent a lot in a short time. Wait a little, then try again.",
         }.get(status, error.description or "The request could not be handled.")
         headers = dict(error.get_headers())
@@ -107,3 +113,17 @@ def register(app: Flask) -> None:
             "later.",
             500,
         )
+
+    database_down = outage.init_app(app)
+
+    @app.errorhandler(sa_exc.DBAPIError)
+    @app.errorhandler(sa_exc.TimeoutError)
+    def database_unavailable(error: sa_exc.SQLAlchemyError) -> Response:
+        if not outage.is_outage(error):
+            return unexpected(error)
+        # The connection may be gone already: there is then nothing to roll back.
+        with contextlib.suppress(sa_exc.SQLAlchemyError):
+            db.session.rollback()
+        database_down.failed(error)
+        retry = {"Retry-After": str(outage.RETRY_AFTER_SECONDS)}
+        return error_response(outage.MESSAGE, 503, headers=retry)

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from . import storage
 from .errors import FeedbackError
 from .models import Comment, User, db
+from .textsafe import scrub
 
 bp = Blueprint("feeds", __name__, url_prefix="/api/feeds")
 FEED_SIZE = 50
@@ -36,12 +37,15 @@ def _feed(title: str, self_url: str, comments: list[Comment], private: bool) -> 
     feed.updated(newest)
     for comment in reversed(comments):  # feedgen prepends: add oldest first
         page = manifest.page(comment.page)
-        page_title = page["title"] if page else comment.page
+        # The page address is a key, read back exactly as stored (text people typed is scrubbed
+        # when read): what the feed writes of it must still be valid XML.
+        address = scrub(comment.page)
+        page_title = page["title"] if page else address
         entry = feed.add_entry()
         entry.id(f"{site['url']}/api/comments/{comment.id}")
         who = comment.author or "Anonymous"
         entry.title(f"{who} on ‘{page_title}’")  # noqa: RUF001 (typographic quotes)
-        link = f"{site['url']}{comment.page}#comment-{comment.id}"
+        link = f"{site['url']}{address}#comment-{comment.id}"
         entry.link(href=f"{site['url']}/admin/?status=pending" if private else link)
         entry.author({"name": who})
         entry.published(_aware(comment.created))

@@ -8,10 +8,15 @@ change visible to readers bumps in the same transaction.
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import JSON, DateTime, ForeignKey, Index, String, Text
+from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.types import TypeDecorator
+
+from .textsafe import scrub, scrub_value
 
 
 class Base(DeclarativeBase):
@@ -29,6 +34,40 @@ REPLY_TAGS = ("response", "change planned", "change made")
 
 def utcnow() -> datetime.datetime:
     return datetime.datetime.now(datetime.UTC)
+
+
+# Text people typed is read back through these types: a row stored before the input checks
+# existed, or written straight into the database, then comes out as text every page, feed and
+# export can write (no NUL, half surrogate pair or other character XML and UTF-8 refuse). The
+# columns are the same types to the database and to Alembic; only the values read are scrubbed.
+
+
+class ReadableText(TypeDecorator):
+    """Text, scrubbed (textsafe.scrub) when read."""
+
+    impl = Text
+    cache_ok = True
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> str | None:
+        return None if value is None else scrub(value)
+
+
+class ReadableString(ReadableText):
+    """String(length), scrubbed when read."""
+
+    impl = String
+    cache_ok = True
+
+
+class ReadableJSON(TypeDecorator):
+    """JSON whose strings (keys included) are scrubbed when read: a JSON escape such as
+    "\\ud800" stores happily as text and fails only when written out."""
+
+    impl = JSON
+    cache_ok = True
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> Any:
+        return scrub_value(value)
 
 
 class Page(db.Model):
@@ -50,14 +89,14 @@ class Comment(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     page: Mapped[str] = mapped_column(String(300), ForeignKey("pages.url"))
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("comments.id"))
-    author: Mapped[str | None] = mapped_column(String(80))
-    email: Mapped[str | None] = mapped_column(String(254))
+    author: Mapped[str | None] = mapped_column(ReadableString(80))
+    email: Mapped[str | None] = mapped_column(ReadableString(254))
     notify: Mapped[bool] = mapped_column(default=False)
-    body: Mapped[str] = mapped_column(Text)
-    html: Mapped[str] = mapped_column(Text)
+    body: Mapped[str] = mapped_column(ReadableText)
+    html: Mapped[str] = mapped_column(ReadableText)
     status: Mapped[str] = mapped_column(String(12), index=True)
-    held_reasons: Mapped[list] = mapped_column(JSON, default=list)
-    reject_reason: Mapped[str | None] = mapped_column(Text)
+    held_reasons: Mapped[list] = mapped_column(ReadableJSON, default=list)
+    reject_reason: Mapped[str | None] = mapped_column(ReadableText)
     official: Mapped[bool] = mapped_column(default=False)
     created: Mapped[datetime.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated: Mapped[datetime.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
@@ -88,6 +127,26 @@ class User(db.Model):
     locked_until: Mapped[datetime.datetime | None] = mapped_column(DateTime(timezone=True))
     created: Mapped[datetime.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     last_sign_in: Mapped[datetime.datetime | None] = mapped_column(DateTime(timezone=True))
+    # The time step (Unix time // 30) of the last authenticator code accepted: a code is good
+    # once, so one seen over a shoulder or phished cannot be used again.
+    totp_last_step: Mapped[int | None] = mapped_column()
+
+
+class StaffSession(db.Model):
+    """One signed-in browser. The cookie carries a random id and this table only its sha256, so
+    a session can be ended on the server (sign-out, password reset, account disabled) and a
+    copied cookie stops working; nothing about the password travels in the cookie."""
+
+    __tablename__ = "staff_sessions"
+
+    id_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    # True between a right password and the authenticator code: not yet signed in.
+    awaiting_code: Mapped[bool] = mapped_column(default=False)
+    created: Mapped[datetime.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    last_seen: Mapped[datetime.datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, index=True
+    )
 
 
 class AuditEntry(db.Model):
@@ -101,10 +160,10 @@ class AuditEntry(db.Model):
     )
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     action: Mapped[str] = mapped_column(String(40), index=True)
-    target: Mapped[str] = mapped_column(String(80), default="")
-    before: Mapped[dict | None] = mapped_column(JSON)
-    after: Mapped[dict | None] = mapped_column(JSON)
-    detail: Mapped[str] = mapped_column(Text, default="")
+    target: Mapped[str] = mapped_column(ReadableString(80), default="")
+    before: Mapped[dict | None] = mapped_column(ReadableJSON)
+    after: Mapped[dict | None] = mapped_column(ReadableJSON)
+    detail: Mapped[str] = mapped_column(ReadableText, default="")
 
 
 class Response(db.Model):
@@ -115,9 +174,9 @@ class Response(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     questionnaire: Mapped[str] = mapped_column(String(100), index=True)
     reference: Mapped[str] = mapped_column(String(20), unique=True)
-    answers: Mapped[dict] = mapped_column(JSON)
+    answers: Mapped[dict] = mapped_column(ReadableJSON)
     # Personal data found in free-text answers, by question id: [{kind, match, start, end}].
-    held_reasons: Mapped[dict] = mapped_column(JSON, default=dict)
+    held_reasons: Mapped[dict] = mapped_column(ReadableJSON, default=dict)
     spam: Mapped[bool] = mapped_column(default=False)
     created: Mapped[datetime.datetime] = mapped_column(
         DateTime(timezone=True), default=utcnow, index=True

@@ -9,13 +9,13 @@ marked: user text never passes through `|safe` here.
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlsplit
 
 from flask import Blueprint, Response, current_app, flash, g, redirect, request, url_for
 from markupsafe import Markup
 
 from . import accounts, audit, signals, storage
 from .auth import staff_required
+from .boundary import local_path, page_number, record_ids
 from .comments import iso, screened
 from .errors import FeedbackError
 from .models import REPLY_TAGS, STATUSES, Comment
@@ -45,10 +45,7 @@ def _filters() -> dict[str, Any]:
     args = request.args
     status = args.get("status", "pending")
     kind = args.get("kind", "")
-    try:
-        number = max(1, int(args.get("p", "1")))
-    except ValueError:
-        number = 1
+    number = page_number(args.get("p", "1"))
     return {
         "status": status if status in (*STATUSES, "needs-response") else "pending",
         "page": args.get("page", ""),
@@ -137,10 +134,7 @@ def _comment(comment_id: int) -> Comment:
 
 def _back() -> str:
     """Where to return after an action: the queue view the moderator came from."""
-    target = request.values.get("next", "")
-    if target.startswith("/admin/") and not urlsplit(target).netloc and "//" not in target:
-        return target
-    return url_for("moderation.queue")
+    return local_path(request.values.get("next"), "/admin/") or url_for("moderation.queue")
 
 
 def _done(message: str, then: tuple[str, str] | None = None) -> Response:
@@ -233,7 +227,8 @@ def redact(comment_id: int) -> Response:
         return _comment_page(item, {"body": trouble}, body=body)
 
     def change() -> None:
-        storage.redact(item, body, render_comment(body), screened(body))
+        html = render_comment(body)
+        storage.redact(item, body, html, screened(body, item.author, html))
         storage.set_status(item, "approved", commit=False)
 
     _audited("redact and approve", item, change)
@@ -305,7 +300,7 @@ def reply(comment_id: int) -> Response:
 def bulk() -> Response:
     """Approve, reject (with a ground rule) or mark as spam every checked item."""
     action = request.form.get("action", "")
-    ids = [int(v) for v in request.form.getlist("ids") if v.isdigit()]
+    ids = record_ids(request.form.getlist("ids"))
     items = storage.comments_by_id(ids)
     rule = _rule(request.form.get("reason", ""))
     problem = None

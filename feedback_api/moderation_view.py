@@ -12,6 +12,7 @@ from markupsafe import Markup, escape
 from .comments import iso
 from .manifest import SITE_ZONE
 from .models import Comment
+from .screening import BODY
 
 KIND_NAMES = {
     "nhs_number": "NHS number",
@@ -33,13 +34,16 @@ STATUS_NAMES = {
 
 
 def _held_spans(body: str, reasons: list[dict]) -> list[tuple[int, int, str]]:
-    """(start, end, kind name) of each held span, in order.
+    """(start, end, kind name) of each held span in the body, in order.
 
     Offsets come from the database: they are clamped to the text, and a span overlapping one
-    already taken (or empty) is skipped rather than trusted.
+    already taken (or empty) is skipped rather than trusted. Reasons found in another field
+    (the author's name) have offsets into that field, never into the body.
     """
     spans = []
     for reason in reasons or []:
+        if not isinstance(reason, dict) or reason.get("field", BODY) != BODY:
+            continue
         try:
             start, end = int(reason["start"]), int(reason["end"])
         except (KeyError, TypeError, ValueError):
@@ -83,9 +87,20 @@ def redacted(body: str, reasons: list[dict], placeholder: str = "[{} removed]") 
     return "".join(pieces)
 
 
+FIELD_NAMES = {"author": "in the name"}
+
+
 def reason_names(reasons: list[dict]) -> list[str]:
-    """The distinct reasons a comment was held, in words, in the order they first appear."""
-    return list(dict.fromkeys(KIND_NAMES.get(str(r.get("kind")), "other") for r in reasons or []))
+    """The distinct reasons a comment was held, in words, in the order they first appear;
+    one found outside the body says where, e.g. "phone number in the name"."""
+    names = []
+    for reason in reasons or []:
+        name = KIND_NAMES.get(str(reason.get("kind")), "other")
+        field = str(reason.get("field", BODY))
+        if field != BODY:
+            name = f"{name} {FIELD_NAMES.get(field, 'in the ' + field)}"
+        names.append(name)
+    return list(dict.fromkeys(names))
 
 
 def age(moment: datetime.datetime, now: datetime.datetime | None = None) -> str:

@@ -114,8 +114,10 @@ def report(questionnaire_id: str) -> str:
         "flagged": args.get("flagged", "") if args.get("flagged") in ("yes", "no") else "",
         "contains": args.get("contains", "")[:100],
     }
+    # Personal data in free text as the downloads treat it: administrators only.
+    personal = g.user.role == "admin"
     every_answer = report_text.text_answers(definition, responses)
-    answers = report_text.text_answers(definition, responses, **filters)
+    answers = report_text.text_answers(definition, responses, personal=personal, **filters)
     pages = max(1, -(-len(answers) // ANSWERS_PER_PAGE))
     number = min(max(args.get("page", 1, type=int) or 1, 1), pages)
     equality = reports.choice_questions(definition, "equality")
@@ -137,6 +139,7 @@ def report(questionnaire_id: str) -> str:
         chart_description=report_chart.description(timeline["rows"], timeline["period"]),
         text_fields=report_text.text_fields(definition),
         filters=filters,
+        personal=personal,
         answers=answers[(number - 1) * ANSWERS_PER_PAGE : number * ANSWERS_PER_PAGE],
         answers_total=len(answers),
         answers_page={"number": number, "pages": pages, "first": (number - 1) * ANSWERS_PER_PAGE},

@@ -3,6 +3,9 @@ words and phrases people use most, so hundreds of answers can be read for what m
 
 Counts of words and phrases are of the answers that use them (an answer repeating a word counts
 once), taken from the text with personal data removed, so a phone number never tops the list.
+
+Personal data found in an answer is shown, marked, to administrators only; moderators read (and
+search) the text with it replaced by what it was, as in the downloads they may take.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from .models import Response
 from .moderation_view import highlighted, reason_names, redacted
@@ -45,6 +48,7 @@ class TextAnswer:
     label: str
     text: str
     reasons: list[dict]
+    personal: bool = False  # the reader may see personal data (an administrator)
 
     @property
     def flagged(self) -> bool:
@@ -54,6 +58,16 @@ class TextAnswer:
     def marked(self) -> Markup:
         """The text, escaped, with personal data in <mark>."""
         return highlighted(self.text, self.reasons)
+
+    @property
+    def redacted(self) -> str:
+        """The text with personal data replaced by what it was: "[phone number removed]"."""
+        return redacted(self.text, self.reasons)
+
+    @property
+    def shown(self) -> Markup:
+        """What the report shows: marked for an administrator, redacted for anyone else."""
+        return self.marked if self.personal else escape(self.redacted)
 
     @property
     def reason_names(self) -> list[str]:
@@ -78,8 +92,13 @@ def text_answers(
     field: str = "",
     flagged: str = "",
     contains: str = "",
+    personal: bool = False,
 ) -> list[TextAnswer]:
-    """Free-text answers, newest first; `flagged` is "" (all), "yes" or "no"."""
+    """Free-text answers, newest first; `flagged` is "" (all), "yes" or "no".
+
+    Without `personal`, `contains` searches the text with personal data cut out: searching for
+    a phone number's digits must not find the answer that holds it.
+    """
     fields = text_fields(definition)
     wanted = [field] if field in fields else list(fields)
     needle = contains.casefold().strip()
@@ -92,10 +111,20 @@ def text_answers(
             reasons = (response.held_reasons or {}).get(name, [])
             if (flagged == "yes" and not reasons) or (flagged == "no" and reasons):
                 continue
-            if needle and needle not in text.casefold():
+            # Cut out, not replaced: "number" must not find every "[phone number removed]".
+            searched = text if personal else redacted(text, reasons, "\0")
+            if needle and needle not in searched.casefold():
                 continue
             found.append(
-                TextAnswer(response.reference, response.created, name, fields[name], text, reasons)
+                TextAnswer(
+                    response.reference,
+                    response.created,
+                    name,
+                    fields[name],
+                    text,
+                    reasons,
+                    personal,
+                )
             )
     found.sort(key=lambda answer: answer.created, reverse=True)
     return found

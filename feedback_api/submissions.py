@@ -12,6 +12,7 @@ from typing import Any
 
 from flask import request
 
+from .boundary import record_id
 from .errors import FeedbackError
 
 BODY_MAX = 5000
@@ -42,7 +43,7 @@ def read_submission() -> Submission:
     if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
         return Submission(request.form.to_dict(), is_form=True)
     raise FeedbackError(
-        "Send the comment as JSON (application/json) or as a form "
+        "Send the fields as JSON (application/json) or as a form "
         "(application/x-www-form-urlencoded).",
         415,
     )
@@ -117,14 +118,9 @@ def comment_input(fields: dict[str, Any]) -> tuple[CommentInput | None, dict[str
     if notify and not email and "email" not in problems:
         problems["email"] = "Enter your email address, or untick the box to be told of replies."
     parent = fields.get("parent")
-    parent_id = None
-    if parent not in (None, ""):
-        try:
-            parent_id = int(parent)
-            if parent_id < 1:
-                raise ValueError
-        except (TypeError, ValueError):
-            problems["parent"] = "The comment you are replying to could not be found."
+    parent_id = None if parent in (None, "") else record_id(parent)
+    if parent not in (None, "") and parent_id is None:
+        problems["parent"] = "The comment you are replying to could not be found."
     if problems:
         return None, problems
     return (

@@ -119,3 +119,14 @@ def normalised(*questions: dict, **top) -> dict:
     data = definition(*questions, **top)
     assert problems(data) == []
     return normalise("survey", data)
+
+
+def survey_app(make_app, tmp_path: Path, built_site: Path, **overrides: object) -> object:
+    """An app for the `staff` fixture (cookies over plain http) reading SURVEY's manifest, with
+    answers limited only loosely; `overrides` are further settings."""
+    settings = {
+        "ENGAGE_SECURE_COOKIES": False,
+        "ENGAGE_MANIFEST": survey_manifest(tmp_path, built_site),
+        "ENGAGE_RATELIMIT_RESPONSES": "1000/minute",
+    }
+    return make_app(**{**settings, **overrides})

@@ -19,7 +19,7 @@ from conftest import (
     sign_in_with_form,
 )
 from feedback_api.models import AuditEntry, Response, db
-from surveys import CONSULTATION, survey_manifest
+from surveys import CONSULTATION, survey_app
 
 PHONE = "07700 900123"
 # (experience, travel, why, used, equality_age): seven people, worked out by hand below.
@@ -37,12 +37,7 @@ PEOPLE = [
 @pytest.fixture
 def staff_app(tmp_path, built_site, make_app):
     """The `staff` fixture's app, reading a manifest with the test survey open today."""
-    return make_app(
-        ENGAGE_SECURE_COOKIES=False,
-        ENGAGE_MANIFEST=survey_manifest(tmp_path, built_site),
-        ENGAGE_RATELIMIT_RESPONSES="1000/minute",
-        ENGAGE_REPORT_SMALL_GROUP=2,
-    )
+    return survey_app(make_app, tmp_path, built_site, ENGAGE_REPORT_SMALL_GROUP=2)
 
 
 @pytest.fixture
@@ -117,13 +112,13 @@ def test_report_figures_match_hand_computed_values(seeded, staff) -> None:
 
 
 def test_free_text_is_listed_with_personal_data_marked_and_filtered(seeded, staff) -> None:
-    moderator = staff("moderator")
-    html = moderator.get("/admin/reports/test-survey").get_data(as_text=True)
+    moderator, admin = staff("moderator"), staff("admin")  # only an administrator sees it marked
+    html = admin.get("/admin/reports/test-survey").get_data(as_text=True)
     assert "1 answer contains what looks like personal data" in html
     assert "6 answers found." in html, "five answers to 'why' and one bus route"
     assert f"phone number: </span>{PHONE}</mark>" in html
     assert "Contains phone number" in html
-    only_flagged = moderator.get("/admin/reports/test-survey?flagged=yes").get_data(as_text=True)
+    only_flagged = admin.get("/admin/reports/test-survey?flagged=yes").get_data(as_text=True)
     assert "1 answer found." in only_flagged and PHONE in only_flagged
     clean = moderator.get("/admin/reports/test-survey?flagged=no").get_data(as_text=True)
     assert "5 answers found." in clean
@@ -134,6 +129,41 @@ def test_free_text_is_listed_with_personal_data_marked_and_filtered(seeded, staf
     assert "1 answer found." in route and ">X5</p>" in route
     unknown = moderator.get("/admin/reports/test-survey?field=nope").get_data(as_text=True)
     assert "6 answers found." in unknown, "an unknown field shows every answer"
+
+
+def free_text(html: str) -> str:
+    return html.split('id="free-text"')[1].split('id="terms"')[0]
+
+
+def test_a_moderator_reads_free_text_with_personal_data_removed(seeded, staff) -> None:
+    """As in the downloads: personal data in free text is for administrators only."""
+    moderator, admin = staff("moderator"), staff("admin")
+    html = moderator.get("/admin/reports/test-survey").get_data(as_text=True)
+    assert "1 answer contains what looks like personal data" in html
+    assert "Call me on [phone number removed] about the long wait." in free_text(html)
+    assert "Contains phone number" in html, "the answer is still flagged"
+    assert "07700" not in html and "900123" not in html
+    flagged = moderator.get("/admin/reports/test-survey?flagged=yes").get_data(as_text=True)
+    assert "1 answer found." in flagged and "[phone number removed]" in flagged
+    assert PHONE not in flagged
+    marked = admin.get("/admin/reports/test-survey?flagged=yes").get_data(as_text=True)
+    assert f"phone number: </span>{PHONE}</mark>" in marked
+    assert "[phone number removed]" not in free_text(marked)
+
+
+def test_a_moderator_cannot_find_an_answer_by_its_personal_data(seeded, staff) -> None:
+    moderator, admin = staff("moderator"), staff("admin")
+    for digits in ("900123", "07700", PHONE, "on 07700 900123 about"):
+        query = "/admin/reports/test-survey?contains=" + digits.replace(" ", "+")
+        found = moderator.get(query).get_data(as_text=True)
+        assert "0 answers found." in found, digits
+        assert "900123" not in free_text(found).split('role="status"')[1], digits
+        assert "1 answer found." in admin.get(query).get_data(as_text=True), digits
+    # The words around it are found; the placeholder's own words are not the person's.
+    around = moderator.get("/admin/reports/test-survey?contains=call+me+on").get_data(as_text=True)
+    assert "1 answer found." in around and "[phone number removed]" in free_text(around)
+    placeholder = moderator.get("/admin/reports/test-survey?contains=number").get_data(as_text=True)
+    assert "0 answers found." in placeholder
 
 
 def test_free_text_is_listed_fifty_at_a_time(seeded, staff) -> None:
