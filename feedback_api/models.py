@@ -59,15 +59,39 @@ class ReadableString(ReadableText):
     cache_ok = True
 
 
+def any_json(value: Any) -> Any:
+    return value
+
+
+def an_object(value: Any) -> dict:
+    """Answers by question id: an object, or nothing."""
+    return value if isinstance(value, dict) else {}
+
+
+def reasons(value: Any) -> list[dict]:
+    """Held reasons: a list of objects; anything else in it is dropped."""
+    return [item for item in value if isinstance(item, dict)] if isinstance(value, list) else []
+
+
+def reasons_by_field(value: Any) -> dict[str, list[dict]]:
+    """A response's held reasons: {field: reasons}."""
+    return {str(k): reasons(v) for k, v in value.items()} if isinstance(value, dict) else {}
+
+
 class ReadableJSON(TypeDecorator):
-    """JSON whose strings (keys included) are scrubbed when read: a JSON escape such as
-    "\\ud800" stores happily as text and fails only when written out."""
+    """JSON whose strings (keys included) are scrubbed when read, in the shape the code expects:
+    a JSON escape such as "\\ud800" stores happily as text and fails only when written out, and a
+    row written by hand may hold a list where an object belongs."""
 
     impl = JSON
     cache_ok = True
 
+    def __init__(self, shape: Any = any_json) -> None:
+        super().__init__()
+        self.shape = shape
+
     def process_result_value(self, value: Any, dialect: Dialect) -> Any:
-        return scrub_value(value)
+        return self.shape(scrub_value(value))
 
 
 class Page(db.Model):
@@ -95,7 +119,7 @@ class Comment(db.Model):
     body: Mapped[str] = mapped_column(ReadableText)
     html: Mapped[str] = mapped_column(ReadableText)
     status: Mapped[str] = mapped_column(String(12), index=True)
-    held_reasons: Mapped[list] = mapped_column(ReadableJSON, default=list)
+    held_reasons: Mapped[list] = mapped_column(ReadableJSON(reasons), default=list)
     reject_reason: Mapped[str | None] = mapped_column(ReadableText)
     official: Mapped[bool] = mapped_column(default=False)
     created: Mapped[datetime.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
@@ -174,9 +198,9 @@ class Response(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     questionnaire: Mapped[str] = mapped_column(String(100), index=True)
     reference: Mapped[str] = mapped_column(String(20), unique=True)
-    answers: Mapped[dict] = mapped_column(ReadableJSON)
+    answers: Mapped[dict] = mapped_column(ReadableJSON(an_object))
     # Personal data found in free-text answers, by question id: [{kind, match, start, end}].
-    held_reasons: Mapped[dict] = mapped_column(ReadableJSON, default=dict)
+    held_reasons: Mapped[dict] = mapped_column(ReadableJSON(reasons_by_field), default=dict)
     spam: Mapped[bool] = mapped_column(default=False)
     created: Mapped[datetime.datetime] = mapped_column(
         DateTime(timezone=True), default=utcnow, index=True

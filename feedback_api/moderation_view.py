@@ -95,6 +95,8 @@ def reason_names(reasons: list[dict]) -> list[str]:
     one found outside the body says where, e.g. "phone number in the name"."""
     names = []
     for reason in reasons or []:
+        if not isinstance(reason, dict):  # a row written by hand: not a reason to fail the page
+            continue
         name = KIND_NAMES.get(str(reason.get("kind")), "other")
         field = str(reason.get("field", BODY))
         if field != BODY:

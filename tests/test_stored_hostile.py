@@ -248,3 +248,52 @@ def test_people_and_audit_pages_answer(hostile, staff) -> None:
     assert_writable(admin.get("/admin/audit"), "audit")
     audit = json.loads(assert_writable(admin.get("/admin/audit.json"), "audit.json"))
     assert audit["entries"]
+
+
+@pytest.mark.parametrize(
+    ("reasons", "held", "answers"),
+    [
+        ('["x", 5, null, {"kind": 7}]', '["not an object"]', '["a list"]'),
+        ('{"kind": "phone"}', '{"why": "not a list"}', '"text"'),
+        ("null", '{"why": [1, "x", {"start": null}]}', '{"why": 5, "used": "gp"}'),
+    ],
+)
+def test_stored_reasons_and_answers_of_the_wrong_shape_still_render(
+    staff_app, staff, reasons, held, answers
+) -> None:
+    """A row written by hand or by an older version, with JSON of the wrong shape."""
+    client = staff_app.test_client()
+    sent = client.post(
+        "/api/responses",
+        json={"questionnaire": "test-survey", "answers": {"experience": "good", "travel": "car"}},
+    )
+    assert sent.status_code == 201
+    posted = client.post("/api/comments", json={"page": PAGE, "body": "Clean"})
+    assert posted.status_code == 202
+    with staff_app.app_context():
+        dialect = db.engine.dialect.name
+        db.session.execute(
+            db.text(f"UPDATE comments SET held_reasons = {json_param(dialect, 'reasons')}"),
+            {"reasons": reasons},
+        )
+        db.session.execute(
+            db.text(
+                f"UPDATE responses SET held_reasons = {json_param(dialect, 'held')},"
+                f" answers = {json_param(dialect, 'answers')}"
+            ),
+            {"held": held, "answers": answers},
+        )
+        db.session.commit()
+    for role in ("moderator", "admin"):
+        signed_in = staff(role)
+        for path in [
+            "/admin/",
+            f"/admin/comments/{posted.json['id']}",
+            "/admin/reports/",
+            "/admin/reports/test-survey",
+            "/admin/reports/test-survey?flagged=yes&contains=x",
+            "/admin/reports/test-survey/responses.csv",
+            "/admin/reports/test-survey/responses.json",
+            "/admin/dashboard",
+        ]:
+            assert_writable(signed_in.get(path), f"{role} {path}")
