@@ -10,6 +10,7 @@ number written internationally without its `+` given one, so the ordinary rules 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from .reading import Builder, Reading
 
@@ -84,33 +85,41 @@ def _parts(address: Reading) -> Reading:
     return builder.reading()
 
 
-def _percent_decoded(reading: Reading) -> Reading:
-    """%XX runs as the UTF-8 text they encode, each run mapped to where it was typed."""
-    text, builder = reading.text, Builder()
-    cursor = 0
-    for m in _PERCENTS.finditer(text):
+def _replaced(
+    reading: Reading, pattern: re.Pattern[str], put: Callable[[Builder, re.Match[str]], None]
+) -> Reading:
+    """The reading with each match of `pattern` replaced by what `put` writes; the rest copied
+    with its map to where it was typed."""
+    builder, cursor = Builder(), 0
+    for m in pattern.finditer(reading.text):
         _copy_mapped(builder, reading, cursor, m.start())
         cursor = m.end()
+        put(builder, m)
+    _copy_mapped(builder, reading, cursor, len(reading.text))
+    return builder.reading()
+
+
+def _percent_decoded(reading: Reading) -> Reading:
+    """%XX runs as the UTF-8 text they encode, each run mapped to where it was typed."""
+
+    def put(builder: Builder, m: re.Match[str]) -> None:
         chars = bytes.fromhex(m.group().replace("%", "")).decode("utf-8", "replace")
         builder.stands_for(chars, reading.starts[m.start()], reading.ends[m.end() - 1])
-    _copy_mapped(builder, reading, cursor, len(text))
-    return builder.reading()
+
+    return _replaced(reading, _PERCENTS, put)
 
 
 def _with_plus(reading: Reading) -> Reading:
     """Messaging links write +44 7700 900123 as 447700900123: put the "+" back (zero width)."""
-    text, builder = reading.text, Builder()
-    cursor = 0
-    for m in _BARE_INTERNATIONAL.finditer(text):
-        _copy_mapped(builder, reading, cursor, m.start())
-        cursor = m.end()
+
+    def put(builder: Builder, m: re.Match[str]) -> None:
         if m.group():  # 0044: the "+" stands for the 00
             builder.put("+", reading.starts[m.start()], reading.ends[m.end() - 1])
         else:
             where = reading.starts[m.end()]
             builder.put("+", where, where)
-    _copy_mapped(builder, reading, cursor, len(text))
-    return builder.reading()
+
+    return _replaced(reading, _BARE_INTERNATIONAL, put)
 
 
 def _copy_mapped(builder: Builder, reading: Reading, start: int, end: int) -> None:
