@@ -15,7 +15,7 @@ import textwrap
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from feedback_api.config import database_uri
+from contract.database import database_uri
 
 from .feed import FeedError, read
 from .ledger import Ledger

@@ -13,8 +13,8 @@ from urllib.parse import urlsplit
 import feedparser
 from markupsafe import Markup
 
-from engagement.social import hashtag
-from feedback_api import manifest
+from contract import manifest
+from contract.social import hashtag
 
 from .model import Entry
 

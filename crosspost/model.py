@@ -7,7 +7,9 @@ import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
-PLATFORMS = ("mastodon", "bluesky", "x", "facebook", "linkedin")
+from contract.vocabulary import PLATFORMS
+
+__all__ = ["PLATFORMS", "Composed", "Entry", "PlatformError", "PostedRef"]
 
 
 @dataclass(frozen=True)

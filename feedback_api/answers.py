@@ -13,10 +13,12 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from engagement.wordings import OTHER_TEXT_MAX_LENGTH, OTHER_VALUE
+from contract.vocabulary import TEXT_TYPES, QuestionType
+from contract.wordings import OTHER_TEXT_MAX_LENGTH, OTHER_VALUE
 
-CHOICE = ("single", "fft", "scale", "equality")
-TEXT = ("text", "long_text")
+# Questions answered with one of their options.
+CHOICE = (QuestionType.SINGLE, QuestionType.FFT, QuestionType.SCALE, QuestionType.EQUALITY)
+TEXT = TEXT_TYPES
 # A day, month or year in figures as a person types them: "²" or a 20-digit year is no date.
 DATE_PART = re.compile(r"[0-9]{1,4}")
 

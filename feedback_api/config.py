@@ -17,7 +17,8 @@ from typing import Any
 import click
 from limits import parse_many
 
-from crosspost.model import PLATFORMS
+from contract.database import database_uri
+from contract.vocabulary import PLATFORMS
 
 
 class StartupError(click.ClickException):
@@ -269,17 +270,6 @@ def load(instance_path: Path, environ: Mapping[str, str], overrides: Mapping[str
 IGNORED_ENVIRONMENT = {"ENGAGE_SITE_URL", "ENGAGE_PUBLISH_TARGET", "ENGAGE_OUTPUT", "ENGAGE_TODAY"}
 # The cross-poster's settings (crosspost/platforms/*.py), often set in the same environment.
 CROSSPOSTER_PREFIXES = ("ENGAGE_CROSSPOST_", *(f"ENGAGE_{p.upper()}_" for p in PLATFORMS))
-
-
-def database_uri(url: str, instance_path: Path) -> str:
-    """One URL for SQLAlchemy: SQLite in the instance folder by default; postgres:// rewritten."""
-    if not url:
-        return f"sqlite:///{instance_path / 'engage.db'}"
-    if url.startswith("postgres://"):
-        return "postgresql+psycopg://" + url[len("postgres://") :]
-    if url.startswith("postgresql://"):
-        return "postgresql+psycopg://" + url[len("postgresql://") :]
-    return url
 
 
 def _read_instance_file(path: Path) -> dict[str, Any]:

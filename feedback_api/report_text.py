@@ -19,6 +19,8 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
+from contract.vocabulary import TEXT_TYPES
+
 from .models import Response
 from .moderation_view import highlighted, reason_names, redacted
 
@@ -78,7 +80,7 @@ def text_fields(definition: dict[str, Any]) -> dict[str, str]:
     """Every field that holds free text, with what staff call it, in question order."""
     fields = {}
     for question in definition["questions"]:
-        if question["type"] in ("text", "long_text"):
+        if question["type"] in TEXT_TYPES:
             fields[question["id"]] = question["label"]
         if question.get("other"):
             fields[f"{question['id']}_other"] = f"{question['label']} (other, please say)"

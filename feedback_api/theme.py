@@ -1,7 +1,7 @@
 """The site's own templates, rendered by the API: a page it answers with looks like the site.
 
-The Flask app loads `theme/templates` (with the NHS.UK macros, as the build does) and fills the
-templates' site variables from the manifest, never from the build's settings files.
+The Flask app loads the theme package's templates (with the NHS.UK macros, as the build does) and
+fills the templates' site variables from the manifest, never from the build's settings files.
 """
 
 from __future__ import annotations
@@ -10,25 +10,13 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask, current_app, g
-from jinja2 import Environment, FileSystemLoader
 
-from engagement import templating
-
-THEME_TEMPLATES = Path(__file__).resolve().parent.parent / "theme" / "templates"
-
-
-def configure_environment(env: Environment, cache_path: str, site: dict[str, Any]) -> None:
-    """Point a Jinja environment at the theme, configured as the build configures it."""
-    env.loader = FileSystemLoader(str(THEME_TEMPLATES))
-    env.autoescape = True
-    env.trim_blocks = True
-    env.lstrip_blocks = True
-    templating.configure(env, cache_path, site)
+from theme import environment
 
 
 def configure(app: Flask) -> None:
     """Point Flask's Jinja at the theme, with its compiled templates in the instance folder."""
-    configure_environment(app.jinja_env, str(Path(app.instance_path) / "cache"), {})
+    environment.standalone(app.jinja_env, str(Path(app.instance_path) / "cache"), {})
 
 
 def site_context() -> dict[str, Any]:

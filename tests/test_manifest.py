@@ -11,7 +11,7 @@ import pytest
 
 from conftest import ROOT
 
-SCHEMA = json.loads((ROOT / "schemas/manifest.schema.json").read_text(encoding="utf-8"))
+SCHEMA = json.loads((ROOT / "contract/manifest.schema.json").read_text(encoding="utf-8"))
 
 
 def test_manifest_validates_against_its_schema(manifest: dict) -> None:

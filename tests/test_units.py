@@ -7,9 +7,9 @@ import datetime
 import pytest
 
 from engagement.consultations import split_outcome, status
-from engagement.pagination import shown_numbers
 from engagement.questionnaires import check, normalise
 from engagement.social import hashtag
+from theme.pagination import shown_numbers
 
 D = datetime.date
 

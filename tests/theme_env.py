@@ -1,5 +1,5 @@
 """The theme's templates rendered outside Pelican, in a Jinja environment set up as the API sets
-up its own (`feedback_api.theme.configure_environment`)."""
+up its own (`theme.environment.standalone`)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 
 from jinja2 import Environment
 
-from feedback_api import theme
+from theme import environment
 
 
 def render_questionnaire(
@@ -15,7 +15,7 @@ def render_questionnaire(
 ) -> str:
     """The questionnaire partial with a reader's answers and errors, as a page of the site."""
     env = Environment()
-    theme.configure_environment(env, str(cache_path), {"SITEURL": ""})
+    environment.standalone(env, str(cache_path), {"SITEURL": ""})
     return env.get_template("partials/questionnaire.html").render(
         questionnaire=questionnaire,
         answers=answers,

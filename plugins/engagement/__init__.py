@@ -14,7 +14,8 @@ from typing import Any
 from pelican import signals
 from pelican.readers import MarkdownReader
 
-from . import templating
+from theme import environment
+
 from .build import EngagementBuild
 from .feeds import AbsoluteFeedWriter
 from .problems import PROBLEMS, HideContentErrorTraceback
@@ -63,8 +64,8 @@ def on_readers_init(readers: Any) -> None:
 
 
 def on_generator_init(generator: Any) -> None:
-    """Templates can use the NHS.UK frontend macros and `render_once` (see `templating`)."""
-    templating.configure(generator.env, generator.settings["CACHE_PATH"], generator.context)
+    """Templates can use the NHS.UK frontend macros and `render_once` (see `theme.environment`)."""
+    environment.configure(generator.env, generator.settings["CACHE_PATH"], generator.context)
 
 
 def feed_writer(pelican: Any) -> type:

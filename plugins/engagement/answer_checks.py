@@ -8,7 +8,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from .wordings import EQUALITY_PARTS, OTHER_VALUE, SCALE_DEFAULT, SCALE_MOST_POINTS
+from contract.wordings import EQUALITY_PARTS, OTHER_VALUE, SCALE_DEFAULT, SCALE_MOST_POINTS
 
 OPTION_VALUE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
 

@@ -12,7 +12,8 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-PLATFORMS = ("mastodon", "bluesky", "x", "facebook", "linkedin")
+from contract.vocabulary import PLATFORMS
+
 SOCIAL_FIELDS = tuple(f"social_{platform}" for platform in PLATFORMS)
 
 COMMON = ("title", "summary", "slug", "status", "tags", "modified", "comments", *SOCIAL_FIELDS)

@@ -2,18 +2,19 @@
 
 The feedback API learns from it which pages take comments and which questionnaires exist; the
 cross-poster learns each post's social copy. Neither reads markdown or YAML. The format is
-documented by `schemas/manifest.schema.json`; bump `VERSION` when it changes incompatibly.
+documented by `contract/manifest.schema.json`; the version and the atomic write are the shared
+contract's.
 """
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
 from typing import Any
 
 from markupsafe import Markup
 
-VERSION = 1
+from contract.manifest import VERSION, write
+
+__all__ = ["build", "page_entry", "write"]
 
 
 def page_entry(item: Any) -> dict[str, Any]:
@@ -56,11 +57,3 @@ def build(
         "pages": sorted((page_entry(item) for item in items), key=lambda entry: entry["url"]),
         "questionnaires": {key: questionnaires[key] for key in sorted(questionnaires)},
     }
-
-
-def write(path: Path, manifest: dict[str, Any]) -> None:
-    """Write atomically, so a service reading it never sees half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_suffix(".tmp")
-    partial.write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    partial.replace(path)

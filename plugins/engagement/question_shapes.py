@@ -3,9 +3,7 @@ the theme renders, with the built-in wordings filled in."""
 
 from __future__ import annotations
 
-from .answer_checks import option_pair
-from .questionnaire_types import DEFAULT_MAX_LENGTH
-from .wordings import (
+from contract.wordings import (
     EQUALITY_DEFAULT_ID,
     EQUALITY_PARTS,
     FFT_LABEL,
@@ -15,6 +13,9 @@ from .wordings import (
     PREFER_NOT,
     scale_options,
 )
+
+from .answer_checks import option_pair
+from .questionnaire_types import DEFAULT_MAX_LENGTH
 
 
 def normalise_question(question: dict, service: str) -> list[dict]:

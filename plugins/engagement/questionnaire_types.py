@@ -13,6 +13,15 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from contract.vocabulary import CHOICE_TYPES, QUESTION_TYPES, TEXT_TYPES
+from contract.wordings import (
+    EQUALITY_DEFAULT_ID,
+    EQUALITY_PARTS,
+    FFT_OPTIONS,
+    OTHER_VALUE,
+    scale_options,
+)
+
 from .answer_checks import (
     Fault,
     check_equality,
@@ -21,11 +30,8 @@ from .answer_checks import (
     check_scale,
     option_pair,
 )
-from .wordings import EQUALITY_DEFAULT_ID, EQUALITY_PARTS, FFT_OPTIONS, OTHER_VALUE, scale_options
 
-TYPES = ("single", "multiple", "scale", "fft", "text", "long_text", "date", "equality")
-CHOICE_TYPES = ("single", "multiple", "scale", "fft")  # a condition may depend on these
-TEXT_TYPES = ("text", "long_text")
+TYPES = QUESTION_TYPES
 DEFAULT_MAX_LENGTH = {"text": 200, "long_text": 2000}
 COMMON_KEYS = ("id", "type", "label", "hint", "required", "show_if")
 # Fields each type takes besides the common ones.

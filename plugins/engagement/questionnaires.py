@@ -12,6 +12,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from contract.wordings import FFT_DEFAULT_SERVICE
+
 from . import yamlfile
 from .question_shapes import normalise_question
 from .questionnaire_types import (
@@ -22,7 +24,6 @@ from .questionnaire_types import (
     expanded_ids,
     unknown_keys,
 )
-from .wordings import FFT_DEFAULT_SERVICE
 
 __all__ = ["TYPES", "check", "load_all", "normalise"]
 

@@ -2,20 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
-from .fields import PLATFORMS
+from contract.social import hashtag
+from contract.vocabulary import PLATFORMS
 
-WORD = re.compile(r"[^\W_]+")
-
-
-def hashtag(tag: str) -> str | None:
-    """'urgent care' -> '#UrgentCare': CamelCase so screen readers say the words apart."""
-    words = WORD.findall(tag)
-    if not words:
-        return None
-    return "#" + "".join(word[:1].upper() + word[1:] for word in words)
+__all__ = ["hashtag", "social_copy"]
 
 
 def social_copy(metadata: dict[str, Any], tags: list[str]) -> dict[str, Any]:

@@ -1,4 +1,5 @@
-"""The theme's Jinja environment: NHS.UK frontend macros, and fragments rendered once per build.
+"""The theme's Jinja environment, the same for the Pelican build and the API's pages: NHS.UK
+frontend macros, and fragments rendered once per build.
 
 The NHS.UK macros are generous, flexible and slow: a header or a comment form costs more to render
 than the article around it. Fragments that are the same on many pages (the header for a section,
@@ -16,14 +17,28 @@ from jinja2 import (
     ChoiceLoader,
     Environment,
     FileSystemBytecodeCache,
+    FileSystemLoader,
     PackageLoader,
 )
 from markupsafe import Markup
 
+from contract.wordings import OTHER_TEXT_MAX_LENGTH
+
 from .pagination import Pagination
-from .wordings import OTHER_TEXT_MAX_LENGTH
 
 PLAIN = (str, int, float, bool, type(None))
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+STATIC = Path(__file__).resolve().parent / "static"
+
+
+def standalone(env: Environment, cache_path: str, site: dict[str, Any]) -> None:
+    """A Jinja environment outside Pelican (the API's, a test's) set up on the theme's templates
+    with Pelican's own options, then configured as the build configures its generators."""
+    env.loader = FileSystemLoader(str(TEMPLATES))
+    env.autoescape = True
+    env.trim_blocks = True
+    env.lstrip_blocks = True
+    configure(env, cache_path, site)
 
 
 def configure(env: Environment, cache_path: str, site: dict[str, Any]) -> None:

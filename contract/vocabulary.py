@@ -1,0 +1,95 @@
+"""The words the programs share, as enums: a misspelt platform, status or action is an error where
+it is written, not a row no query finds.
+
+They are `StrEnum`s, so a member is the string stored in the database, the manifest and the
+forms (`CommentStatus.APPROVED == "approved"`), and reading a stored value back is `Enum(value)`.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Platform(StrEnum):
+    """The social platforms the cross-poster posts to, in the order previews list them."""
+
+    MASTODON = "mastodon"
+    BLUESKY = "bluesky"
+    X = "x"
+    FACEBOOK = "facebook"
+    LINKEDIN = "linkedin"
+
+
+PLATFORMS: tuple[str, ...] = tuple(Platform)
+
+
+class QuestionType(StrEnum):
+    """The kinds of question a questionnaire may ask (see the manifest schema for each)."""
+
+    SINGLE = "single"
+    MULTIPLE = "multiple"
+    SCALE = "scale"
+    FFT = "fft"
+    TEXT = "text"
+    LONG_TEXT = "long_text"
+    DATE = "date"
+    EQUALITY = "equality"
+
+
+QUESTION_TYPES: tuple[str, ...] = tuple(QuestionType)
+# The types a `show_if` condition may depend on, and those answered in the person's own words.
+CHOICE_TYPES: tuple[str, ...] = (
+    QuestionType.SINGLE,
+    QuestionType.MULTIPLE,
+    QuestionType.SCALE,
+    QuestionType.FFT,
+)
+TEXT_TYPES: tuple[str, ...] = (QuestionType.TEXT, QuestionType.LONG_TEXT)
+
+
+class CommentStatus(StrEnum):
+    """Where a comment stands in moderation; only `approved` is ever public."""
+
+    PENDING = "pending"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    SPAM = "spam"
+
+
+COMMENT_STATUSES: tuple[str, ...] = tuple(CommentStatus)
+
+
+class Role(StrEnum):
+    """What a staff account may do: moderators moderate, administrators also manage."""
+
+    MODERATOR = "moderator"
+    ADMIN = "admin"
+
+
+class AuditAction(StrEnum):
+    """Every action the audit log records, as staff read it in the log's filter."""
+
+    APPROVE = "approve"
+    REJECT = "reject"
+    SPAM = "spam"
+    REDACT_AND_APPROVE = "redact and approve"
+    NEEDS_RESPONSE = "needs response"
+    NO_RESPONSE_NEEDED = "no response needed"
+    OFFICIAL_REPLY = "official reply"
+    SIGNED_IN = "signed in"
+    SIGNED_OUT = "signed out"
+    SIGN_IN_FAILED = "sign-in failed"
+    SIGN_IN_CODE_FAILED = "sign-in code failed"
+    SIGN_IN_REFUSED_NO_SECOND_FACTOR = "sign-in refused: no second factor"
+    ACCOUNT_LOCKED = "account locked"
+    ACCOUNT_CREATED = "account created"
+    ACCOUNT_DISABLED = "account disabled"
+    PASSWORD_RESET = "password reset"
+    SESSIONS_ENDED = "sessions ended"
+    SECOND_FACTOR_SET = "second factor set"
+    FEED_TOKEN_ISSUED = "feed token issued"
+    PERSONAL_DATA_EXPORTED = "personal data exported"
+    PERSONAL_DATA_ERASED = "personal data erased"
+    RESPONSES_EXPORTED = "responses exported"
+    PURGE = "purge"
+    DIGEST_SENT = "digest sent"
