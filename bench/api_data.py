@@ -119,7 +119,7 @@ def environment(env: Mapping[str, str]) -> Iterator[None]:
 def app_context(env: Mapping[str, str]) -> Iterator[Any]:
     """The real application, on the bench database, for seeding through our own code."""
     from feedback_api import create_app
-    from feedback_api.models import db
+    from feedback_api.storage.models import db
 
     with environment(env):
         app = create_app()
@@ -133,8 +133,8 @@ def app_context(env: Mapping[str, str]) -> Iterator[Any]:
 
 def seed_ours(env: Mapping[str, str], texts: Sequence[str]) -> list[str]:
     """The seed page through storage's own functions; returns the rendered HTML of each text."""
-    from feedback_api import storage
     from feedback_api.render import render_comment
+    from feedback_api.storage import queries as storage
 
     htmls = []
     with app_context(env):
@@ -162,7 +162,7 @@ def seed_ours_bulk(
     from sqlalchemy import func, select, update
     from sqlalchemy.dialects.sqlite import insert
 
-    from feedback_api.models import Comment, Page
+    from feedback_api.storage.models import Comment, Page
 
     with app_context(env) as db:
         existing = db.session.scalar(select(func.count()).select_from(Comment)) or 0

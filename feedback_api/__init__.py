@@ -16,8 +16,9 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from feedback_api.storage.models import db
+
 from . import boundary, config, errors, limits, manifest, theme
-from .models import db
 
 PROJECT = Path(__file__).resolve().parent.parent
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
@@ -44,19 +45,12 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         proxies = app.config["ENGAGE_TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
 
-    from . import (
-        api,
-        auth,
-        cli,
-        comments,
-        dashboard,
-        feeds,
-        moderation,
-        notifications,
-        report_pages,
-        responses,
-        site,
-    )
+    from feedback_api import cli
+    from feedback_api.notices import notifications
+    from feedback_api.public import comments, feeds, responses, site
+    from feedback_api.public import health as api
+    from feedback_api.staff import auth, dashboard, moderation
+    from feedback_api.staff.reports import pages as report_pages
 
     auth.init_app(app)
     app.register_blueprint(comments.bp)

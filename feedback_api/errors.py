@@ -14,8 +14,9 @@ from flask import Flask, Response, current_app, jsonify, request
 from sqlalchemy import exc as sa_exc
 from werkzeug.exceptions import HTTPException
 
+from feedback_api.storage.models import db
+
 from . import outage
-from .models import db
 
 TITLES = {
     400: "There is a problem with what was sent",

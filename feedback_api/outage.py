@@ -23,7 +23,7 @@ from flask import Flask
 from sqlalchemy import event
 from sqlalchemy import exc as sa_exc
 
-from .models import db
+from feedback_api.storage.models import db
 
 RETRY_AFTER_SECONDS = 30
 MESSAGE = (

@@ -11,8 +11,8 @@ import requests
 from argon2 import PasswordHasher
 
 from conftest import PASSWORD, TOKEN, csrf_token
-from feedback_api import accounts
-from feedback_api.models import AuditEntry, User, db
+from feedback_api.accounts import service as accounts
+from feedback_api.storage.models import AuditEntry, User, db
 
 MODERATOR = "mod@example.nhs.uk"
 ADMIN = "admin@example.nhs.uk"

@@ -232,7 +232,7 @@ def database(request: pytest.FixtureRequest) -> str:
 def make_app(tmp_path: Path, built_site: Path, database: str) -> Iterator[Callable[..., object]]:
     """Build apps on a fresh database (tables made by the real migrations)."""
     from feedback_api import create_app
-    from feedback_api.models import db
+    from feedback_api.storage.models import db
 
     made = []
 
@@ -295,7 +295,7 @@ def staff(staff_app: object) -> Callable[[str], object]:
     with the new session's CSRF token as `.token`."""
 
     def sign_in(role: str = "moderator") -> object:
-        from feedback_api import accounts
+        from feedback_api.accounts import service as accounts
 
         email = f"{role}@example.nhs.uk"
         with staff_app.app_context():

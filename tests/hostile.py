@@ -3,7 +3,7 @@ comment and a survey response as a reader sends them, and row counts."""
 
 from __future__ import annotations
 
-from feedback_api.models import db
+from feedback_api.storage.models import db
 from surveys import survey_app
 
 PAGE = "/blog/winter-vaccines/"

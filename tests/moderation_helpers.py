@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import datetime
 
-from feedback_api import storage
-from feedback_api.comments import screened
-from feedback_api.models import AuditEntry, Comment, db
+from feedback_api.public.comments import screened
+from feedback_api.storage import queries as storage
+from feedback_api.storage.models import AuditEntry, Comment, db
 
 PAGE = "/blog/winter-vaccines/"
 OTHER = "/blog/when-to-use-nhs-111/"

@@ -8,7 +8,7 @@ import datetime
 import json
 from pathlib import Path
 
-from engagement.questionnaires import check, normalise
+from engagement.questionnaires.definitions import check, normalise
 
 TODAY = datetime.date.today()
 

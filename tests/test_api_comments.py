@@ -7,8 +7,8 @@ import json
 
 import pytest
 
-from feedback_api import storage
-from feedback_api.models import Comment, db
+from feedback_api.storage import queries as storage
+from feedback_api.storage.models import Comment, db
 
 PAGE = "/blog/winter-vaccines/"
 CLOSED = "/blog/community-diagnostic-centre-vale-cross/"

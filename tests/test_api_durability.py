@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, api_config
-from feedback_api.models import Comment, db
+from feedback_api.storage.models import Comment, db
 
 PAGE = "/blog/winter-vaccines/"
 

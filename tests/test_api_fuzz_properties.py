@@ -13,8 +13,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from feedback_api import storage
-from feedback_api.models import Comment, db
+from feedback_api.storage import queries as storage
+from feedback_api.storage.models import Comment, db
 from hostile import PAGE, a_comment, hostile_app, post_raw
 from surveys import CONSULTATION
 

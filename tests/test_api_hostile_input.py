@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from feedback_api import storage
-from feedback_api.models import Comment, Response, db
+from feedback_api.storage import queries as storage
+from feedback_api.storage.models import Comment, Response, db
 from hostile import PAGE, a_comment, answer_survey, hostile_app, post_raw, rows
 
 SURROGATE = '"bad \\ud800 text"'  # JSON text for a lone surrogate, as an attacker sends it

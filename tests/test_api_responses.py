@@ -11,7 +11,7 @@ import pytest
 
 from conftest import api_config
 from feedback_api import create_app
-from feedback_api.models import Response, db
+from feedback_api.storage.models import Response, db
 from surveys import TODAY, survey_manifest
 
 

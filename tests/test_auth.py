@@ -7,8 +7,8 @@ import pyotp
 import pytest
 
 from conftest import PASSWORD, TOKEN, assert_accessible, csrf_token, serving, sign_in_by_keyboard
-from feedback_api import accounts
-from feedback_api.models import AuditEntry, db
+from feedback_api.accounts import service as accounts
+from feedback_api.storage.models import AuditEntry, db
 
 
 @pytest.fixture

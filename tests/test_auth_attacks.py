@@ -30,9 +30,9 @@ from auth_helpers import (
     sign_in,
 )
 from conftest import PASSWORD, csrf_token, serving
-from feedback_api import accounts
-from feedback_api import audit as audit_log
-from feedback_api.models import User, db, utcnow
+from feedback_api.accounts import service as accounts
+from feedback_api.storage import audit as audit_log
+from feedback_api.storage.models import User, db, utcnow
 
 PARALLEL = 16
 WRONG = "not the password at all"

@@ -26,8 +26,8 @@ from auth_helpers import (
     sign_in,
 )
 from conftest import PASSWORD, csrf_token, serving
-from feedback_api import accounts
-from feedback_api.models import StaffSession, db
+from feedback_api.accounts import service as accounts
+from feedback_api.storage.models import StaffSession, db
 
 WRONG_CODE = "000000"
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 
 from conftest import ROOT, run_pelican
-from feedback_api import storage
+from feedback_api.storage import queries as storage
 
 PAGE = "/blog/winter-vaccines/"
 

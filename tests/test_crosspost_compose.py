@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from crosspost import counting
 from crosspost.compose import ELLIPSIS, RULES, clean, compose, compose_all
 from crosspost.model import PLATFORMS, Entry
-from engagement.social import social_copy
+from engagement.output.social import social_copy
 
 ROOT = Path(__file__).resolve().parent.parent
 PUBLISHED = datetime.datetime(2026, 11, 2, 9, tzinfo=datetime.UTC)

@@ -7,8 +7,8 @@ import json
 import pytest
 
 from conftest import assert_accessible, assert_fits_320_px, serving, sign_in_with_form
-from feedback_api import storage
-from feedback_api.models import AuditEntry, Comment, db
+from feedback_api.storage import queries as storage
+from feedback_api.storage.models import AuditEntry, Comment, db
 
 PAGE = "/blog/winter-vaccines/"
 

@@ -11,8 +11,8 @@ import tasks
 from conftest import ROOT
 from crosspost.model import PLATFORMS
 from crosspost.platforms import load
-from engagement.fields import ALLOWED, display_name
-from engagement.questionnaires import TYPES
+from engagement.frontmatter.fields import ALLOWED, display_name
+from engagement.questionnaires.definitions import TYPES
 from engagement.settings import SETTINGS
 from feedback_api.config import SETTINGS as API_SETTINGS
 

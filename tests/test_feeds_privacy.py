@@ -7,8 +7,9 @@ import datetime
 import feedparser
 from sqlalchemy import update
 
-from feedback_api import accounts, storage
-from feedback_api.models import AuditEntry, Comment, db
+from feedback_api.accounts import service as accounts
+from feedback_api.storage import queries as storage
+from feedback_api.storage.models import AuditEntry, Comment, db
 
 PAGE = "/blog/winter-vaccines/"
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
-from feedback_api.models import db
+from feedback_api.storage.models import db
 
 
 def not_the_cross_posters(name: str | None, kind: str, _parent: object) -> bool:

@@ -8,9 +8,10 @@ import re
 
 import pytest
 
-from feedback_api import accounts, storage
-from feedback_api.models import Comment, db
-from feedback_api.moderation_view import highlighted
+from feedback_api.accounts import service as accounts
+from feedback_api.staff.moderation_view import highlighted
+from feedback_api.storage import queries as storage
+from feedback_api.storage.models import Comment, db
 from moderation_helpers import (
     NHS_NUMBER,
     OTHER,

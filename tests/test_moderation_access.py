@@ -9,7 +9,7 @@ from collections.abc import Iterator
 import pytest
 
 from conftest import PASSWORD, assert_accessible, sign_in_by_keyboard, sign_in_with_form
-from feedback_api import accounts
+from feedback_api.accounts import service as accounts
 from moderation_helpers import NHS_NUMBER, act, audit_entries, get, public, seed
 
 

@@ -12,8 +12,8 @@ import pytest
 from playwright.sync_api import expect
 
 from conftest import assert_accessible, serving
-from feedback_api import accounts
-from feedback_api.models import AuditEntry, Comment, db
+from feedback_api.accounts import service as accounts
+from feedback_api.storage.models import AuditEntry, Comment, db
 
 pytestmark = pytest.mark.browser
 

@@ -10,7 +10,9 @@ from email.message import Message
 import pytest
 from aiosmtpd.controller import Controller
 
-from feedback_api import accounts, signals, storage
+from feedback_api import signals
+from feedback_api.accounts import service as accounts
+from feedback_api.storage import queries as storage
 
 PAGE = "/blog/winter-vaccines/"
 

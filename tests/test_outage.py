@@ -21,8 +21,9 @@ from flask_migrate import upgrade
 from sqlalchemy.engine import make_url
 
 from conftest import PASSWORD, POSTGRES_URL, api_config, csrf_token
-from feedback_api import accounts, create_app, outage
-from feedback_api.models import db
+from feedback_api import create_app, outage
+from feedback_api.accounts import service as accounts
+from feedback_api.storage.models import db
 
 PAGE = "/blog/winter-vaccines/"
 DOWN = {

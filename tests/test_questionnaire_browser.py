@@ -73,7 +73,7 @@ def no_js_page(browser: object) -> Iterator[object]:
 
 
 def stored_responses(app: object) -> list[dict]:
-    from feedback_api.models import Response, db
+    from feedback_api.storage.models import Response, db
 
     with app.app_context():
         return [

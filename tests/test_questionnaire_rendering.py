@@ -4,7 +4,7 @@ reader's answers and errors: conditions, pages and the fields the API reads back
 from __future__ import annotations
 
 from contract.wordings import OTHER_TEXT_MAX_LENGTH
-from engagement.questionnaires import DEFAULT_CONSENT, normalise
+from engagement.questionnaires.definitions import DEFAULT_CONSENT, normalise
 from surveys import CHOICE, MULTI, SCALE, TEXT, cond, definition, problems
 from theme_env import render_questionnaire
 

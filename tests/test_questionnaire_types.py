@@ -9,7 +9,7 @@ import textwrap
 import pytest
 
 from conftest import ROOT
-from engagement.questionnaires import DEFAULT_CONSENT, load_all, normalise
+from engagement.questionnaires.definitions import DEFAULT_CONSENT, load_all, normalise
 from surveys import CHOICE, DATE, MULTI, SCALE, TEXT, cond, definition, normalised, problems
 
 # Normalised shapes -------------------------------------------------------------------------------

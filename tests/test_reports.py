@@ -18,7 +18,7 @@ from conftest import (
     serving,
     sign_in_with_form,
 )
-from feedback_api.models import AuditEntry, Response, db
+from feedback_api.storage.models import AuditEntry, Response, db
 from surveys import CONSULTATION, survey_app
 
 PHONE = "07700 900123"
@@ -373,7 +373,7 @@ def test_closed_consultation_links_its_published_summary(built_site, manifest) -
 
 @pytest.mark.browser
 def test_report_pages_are_accessible(seeded, page) -> None:
-    from feedback_api import accounts
+    from feedback_api.accounts import service as accounts
 
     with seeded.app_context():
         accounts.create("admin@example.nhs.uk", "admin", PASSWORD)

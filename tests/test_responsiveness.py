@@ -6,8 +6,8 @@ import datetime
 
 import pytest
 
-from feedback_api import responsiveness
-from feedback_api.models import Comment, db
+from feedback_api.staff import responsiveness
+from feedback_api.storage.models import Comment, db
 
 A, B = "/blog/winter-vaccines/", "/blog/heatwave-and-hay-fever/"
 NOW = datetime.datetime(2026, 11, 25, 12, 0, tzinfo=datetime.UTC)  # a Wednesday
@@ -38,7 +38,7 @@ def add(page: str, created, moderated=None, status="approved", **extra) -> Comme
 @pytest.fixture
 def seeded(app):
     with app.app_context():
-        from feedback_api.storage import ensure_page
+        from feedback_api.storage.queries import ensure_page
 
         ensure_page(A)
         ensure_page(B)

@@ -12,11 +12,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from feedback_api import storage
-from feedback_api.models import Comment, Response, db
-from feedback_api.moderation_view import highlighted, reason_names, redacted
 from feedback_api.screening import Hold, screen, screen_comment
 from feedback_api.screening.rendered import missed_in_html
+from feedback_api.staff.moderation_view import highlighted, reason_names, redacted
+from feedback_api.storage import queries as storage
+from feedback_api.storage.models import Comment, Response, db
 from screening_cases import Case, cases, wide
 from screening_near_misses import NEAR_MISSES
 from surveys import survey_app

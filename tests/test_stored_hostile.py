@@ -19,8 +19,9 @@ import xml.etree.ElementTree as ET
 import feedparser
 import pytest
 
-from feedback_api import accounts, storage
-from feedback_api.models import AuditEntry, Comment, Response, db
+from feedback_api.accounts import service as accounts
+from feedback_api.storage import queries as storage
+from feedback_api.storage.models import AuditEntry, Comment, Response, db
 from surveys import CONSULTATION, survey_app
 
 PAGE = "/blog/winter-vaccines/"

@@ -6,9 +6,9 @@ import datetime
 
 import pytest
 
-from engagement.consultations import split_outcome, status
-from engagement.questionnaires import check, normalise
-from engagement.social import hashtag
+from engagement.frontmatter.consultations import split_outcome, status
+from engagement.output.social import hashtag
+from engagement.questionnaires.definitions import check, normalise
 from theme.pagination import shown_numbers
 
 D = datetime.date

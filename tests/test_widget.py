@@ -46,8 +46,8 @@ def post(app: object, **fields: object) -> dict:
 
 
 def approve(app: object, comment_id: int, official: bool = False) -> None:
-    from feedback_api import storage
-    from feedback_api.models import db
+    from feedback_api.storage import queries as storage
+    from feedback_api.storage.models import db
 
     with app.app_context():
         comment = storage.get_comment(comment_id)
@@ -59,7 +59,7 @@ def approve(app: object, comment_id: int, official: bool = False) -> None:
 
 def stored(app: object, page: str = ARTICLE) -> list[dict]:
     """Every comment on `page` in the database, whatever its status."""
-    from feedback_api import storage
+    from feedback_api.storage import queries as storage
 
     with app.app_context():
         return [

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select, update
 
 from conftest import ROOT
-from feedback_api.models import Comment, Page, db
+from feedback_api.storage.models import Comment, Page, db
 
 CORPUS = ROOT / "tests/data/xss/payloadbox-xss-payload-list.txt"
 PAGE = "/blog/winter-vaccines/"

@@ -14,14 +14,14 @@ from typing import Any
 from pelican import signals
 from pelican.readers import MarkdownReader
 
+from engagement.frontmatter.reader import EngageMarkdownReader
+from engagement.frontmatter.youtube import YouTubeExtension
+from engagement.output.feeds import AbsoluteFeedWriter
 from theme import environment
 
 from .build import EngagementBuild
-from .feeds import AbsoluteFeedWriter
 from .problems import PROBLEMS, HideContentErrorTraceback
-from .reader import EngageMarkdownReader
 from .settings import apply_defaults
-from .youtube import YouTubeExtension
 
 _current: EngagementBuild | None = None
 

@@ -14,12 +14,15 @@ from typing import Any
 
 from pelican.generators import ArticlesGenerator, PagesGenerator
 
-from . import baked_comments, consultations, ground_rules, manifest, questionnaires
-from .assets import ThemeAssets
-from .fields import parse_day
+from engagement.frontmatter import consultations, ground_rules
+from engagement.frontmatter.fields import parse_day
+from engagement.frontmatter.reader import CONSULTATION_CATEGORY
+from engagement.output import baked_comments, manifest
+from engagement.output.assets import ThemeAssets
+from engagement.output.social import social_copy
+from engagement.questionnaires import definitions as questionnaires
+
 from .problems import PROBLEMS, line_of_field
-from .reader import CONSULTATION_CATEGORY
-from .social import social_copy
 
 
 class EngagementBuild:

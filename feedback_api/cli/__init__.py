@@ -1,0 +1,19 @@
+"""Operators' commands under `flask --app feedback_api …`: comments, reports, users, people and
+purge. Each command group lives beside what it manages; `register` adds them all to the app."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def register(app: Flask) -> None:
+    """Every command group, under `flask --app feedback_api`."""
+    from feedback_api.accounts.cli import users_cli
+    from feedback_api.cli.comments import comments_cli, reports_cli
+    from feedback_api.privacy.cli import people_cli, purge_command
+
+    app.cli.add_command(comments_cli)
+    app.cli.add_command(users_cli)
+    app.cli.add_command(people_cli)
+    app.cli.add_command(purge_command)
+    app.cli.add_command(reports_cli)

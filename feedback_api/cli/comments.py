@@ -1,0 +1,181 @@
+"""Operators' commands: `flask --app feedback_api comments list|approve|reject|export`, `reports`.
+
+For scripting, and for moderating before the moderation screen exists. Errors are sentences with
+a non-zero exit, never tracebacks.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sys
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+
+from feedback_api import signals
+from feedback_api.public.comments import iso
+from feedback_api.storage import queries as storage
+from feedback_api.storage.models import STATUSES, Comment
+
+comments_cli = AppGroup("comments", help="List, approve, reject and export comments.")
+
+
+def as_record(comment: Comment) -> dict:
+    """A comment for operators: everything but the edit token hash and client hash."""
+    return {
+        "id": comment.id,
+        "page": comment.page,
+        "status": comment.status,
+        "created": iso(comment.created),
+        "author": comment.author,
+        "email": comment.email,
+        "notify": comment.notify,
+        "parent": comment.parent_id,
+        "body": comment.body,
+        "held_reasons": [
+            {"kind": reason["kind"], "match": reason["match"]} for reason in comment.held_reasons
+        ],
+        "reject_reason": comment.reject_reason,
+    }
+
+
+@comments_cli.command("list")
+@click.option("--status", type=click.Choice(STATUSES), help="Only comments in this state.")
+@click.option("--page", help="Only comments on this page (its address, e.g. /blog/x/).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+def list_command(status: str | None, page: str | None, as_json: bool) -> None:
+    """List comments, oldest first."""
+    found = storage.comments(status=status, page=page)
+    if as_json:
+        click.echo(
+            json.dumps([as_record(comment) for comment in found], indent=2, ensure_ascii=False)
+        )
+        return
+    if not found:
+        click.echo("No comments.")
+        return
+    for comment in found:
+        reasons = ", ".join(f"{r['kind']}: {r['match']}" for r in comment.held_reasons) or "-"
+        text = " ".join(comment.body.split())
+        click.echo(
+            f"#{comment.id} {comment.status:<8} {iso(comment.created)} {comment.page}\n"
+            f"    by {comment.author or 'anonymous'}; held for: {reasons}\n"
+            f"    {text[:100]}{'…' if len(text) > 100 else ''}"
+        )
+
+
+def _find(comment_id: int) -> Comment:
+    comment = storage.get_comment(comment_id)
+    if comment is None:
+        raise click.ClickException(f"There is no comment #{comment_id}.")
+    return comment
+
+
+@comments_cli.command("approve")
+@click.argument("comment_id", type=int)
+def approve_command(comment_id: int) -> None:
+    """Publish a comment."""
+    comment = _find(comment_id)
+    if comment.status == "approved":
+        click.echo(f"#{comment_id} was already approved.")
+        return
+    storage.set_status(comment, "approved")
+    signals.comment_approved.send(current_app._get_current_object(), comment=comment, staff=None)
+    current_app.extensions["engage_mailer"].flush()
+    click.echo(f"#{comment_id} approved: it now shows on {comment.page}")
+
+
+@comments_cli.command("reject")
+@click.argument("comment_id", type=int)
+@click.option("--reason", required=True, help="Why: which ground rule it breaks.")
+def reject_command(comment_id: int, reason: str) -> None:
+    """Reject a comment (and unpublish it if it was approved)."""
+    if not reason.strip():
+        raise click.ClickException("Give a reason: --reason 'personal details'.")
+    storage.set_status(_find(comment_id), "rejected", reason.strip())
+    click.echo(f"#{comment_id} rejected: {reason.strip()}")
+
+
+@comments_cli.command("export-site")
+@click.argument("path", type=click.Path(dir_okay=False, writable=True))
+def export_site_command(path: str) -> None:
+    """Write every page's approved comments for the site build to bake into its pages."""
+    from feedback_api.public.comments import public_list
+
+    pages = {
+        url: public_list(url, list(storage.approved_comments(url)))
+        for url in storage.pages_with_approved_comments()
+    }
+    document = {"version": 1, "pages": pages}
+    target = Path(path)
+    partial = target.with_suffix(".tmp")
+    partial.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
+    partial.replace(target)
+    click.echo(f"Approved comments on {len(pages)} page(s) written to {target}.")
+
+
+@comments_cli.command("export")
+@click.option("--format", "fmt", type=click.Choice(["json", "csv"]), default="json")
+@click.option("--status", type=click.Choice(STATUSES), help="Only comments in this state.")
+def export_command(fmt: str, status: str | None) -> None:
+    """Every comment, as JSON or CSV on standard output."""
+    records = [as_record(comment) for comment in storage.comments(status=status)]
+    if fmt == "json":
+        click.echo(json.dumps(records, indent=2, ensure_ascii=False))
+        return
+    out = io.StringIO()
+    columns = [
+        "id",
+        "page",
+        "status",
+        "created",
+        "author",
+        "email",
+        "notify",
+        "parent",
+        "body",
+        "held_reasons",
+        "reject_reason",
+    ]
+    writer = csv.DictWriter(out, fieldnames=columns)
+    writer.writeheader()
+    for record in records:
+        record["held_reasons"] = "; ".join(
+            f"{r['kind']}: {r['match']}" for r in record["held_reasons"]
+        )
+        writer.writerow(record)
+    sys.stdout.write(out.getvalue())
+
+
+reports_cli = AppGroup("reports", help="Figures from questionnaire responses.")
+
+
+@reports_cli.command("summary")
+@click.argument("questionnaire_id")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
+def summary_command(questionnaire_id: str, as_json: bool) -> None:
+    """Responses in total and, per question, counts and percentages (FFT scores too)."""
+    from feedback_api.staff.reports import figures as reports
+
+    manifest = current_app.extensions["engage_manifest"].get()
+    definition = manifest.questionnaires.get(questionnaire_id)
+    if definition is None:
+        known = ", ".join(sorted(manifest.questionnaires)) or "none"
+        raise click.ClickException(
+            f"There is no questionnaire {questionnaire_id!r} (known: {known})."
+        )
+    figures = reports.summary(definition, reports.responses_to(questionnaire_id))
+    if as_json:
+        click.echo(json.dumps(figures, indent=2, ensure_ascii=False))
+        return
+    click.echo(f"{definition['title']}: {figures['responses']} response(s)")
+    for qid, entry in figures["questions"].items():
+        click.echo(f"\n{entry['label']} ({qid}): {entry['answered']} answered")
+        if entry["type"] == "fft":
+            click.echo(f"  positive {entry['positive_pct']}%, negative {entry['negative_pct']}%")
+        for value, count in entry["counts"].items():
+            click.echo(f"  {value}: {count} ({entry['percentages'][value]}%)")

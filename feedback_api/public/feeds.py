@@ -1,0 +1,81 @@
+"""Atom feeds of comments (feedgen): approved comments, site-wide and per page, for anyone; and
+the pending queue for moderators' feed readers, opened by a revocable per-user token."""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+
+from feedgen.feed import FeedGenerator
+from flask import Blueprint, Response, current_app, request
+from sqlalchemy import select
+
+from feedback_api.errors import FeedbackError
+from feedback_api.storage import queries as storage
+from feedback_api.storage.models import Comment, User, db
+from feedback_api.textsafe import scrub
+
+bp = Blueprint("feeds", __name__, url_prefix="/api/feeds")
+FEED_SIZE = 50
+
+
+def _aware(moment: datetime.datetime) -> datetime.datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=datetime.UTC)
+
+
+def _feed(title: str, self_url: str, comments: list[Comment], private: bool) -> Response:
+    manifest = current_app.extensions["engage_manifest"].get()
+    site = manifest.site
+    feed = FeedGenerator()
+    feed.id(self_url)
+    feed.title(title)
+    feed.author({"name": site["name"]})
+    feed.link(href=site["url"] + "/", rel="alternate")
+    feed.link(href=self_url, rel="self")
+    feed.language(site.get("language", "en-GB"))
+    newest = max((_aware(c.updated) for c in comments), default=datetime.datetime.now(datetime.UTC))
+    feed.updated(newest)
+    for comment in reversed(comments):  # feedgen prepends: add oldest first
+        page = manifest.page(comment.page)
+        # The page address is a key, read back exactly as stored (text people typed is scrubbed
+        # when read): what the feed writes of it must still be valid XML.
+        address = scrub(comment.page)
+        page_title = page["title"] if page else address
+        entry = feed.add_entry()
+        entry.id(f"{site['url']}/api/comments/{comment.id}")
+        who = comment.author or "Anonymous"
+        entry.title(f"{who} on ‘{page_title}’")  # noqa: RUF001 (typographic quotes)
+        link = f"{site['url']}{address}#comment-{comment.id}"
+        entry.link(href=f"{site['url']}/admin/?status=pending" if private else link)
+        entry.author({"name": who})
+        entry.published(_aware(comment.created))
+        entry.updated(_aware(comment.updated))
+        entry.content(comment.html, type="html")
+    response = Response(feed.atom_str(pretty=False), mimetype="application/atom+xml")
+    response.headers["Cache-Control"] = "private, no-store" if private else "public, max-age=60"
+    return response
+
+
+@bp.get("/comments.atom")
+def approved() -> Response:
+    """The newest approved comments on the site, or on one page with ?page=."""
+    page = request.args.get("page")
+    manifest = current_app.extensions["engage_manifest"].get()
+    if page is not None and manifest.page(page) is None:
+        raise FeedbackError(f"There is no page {page} on this site.", 404)
+    comments = storage.recent_comments("approved", page=page, limit=FEED_SIZE)
+    name = manifest.site["name"]
+    title = f"Comments on ‘{manifest.page(page)['title']}’" if page else f"Comments: {name}"  # noqa: RUF001
+    return _feed(title, request.url, comments, private=False)
+
+
+@bp.get("/pending.atom")
+def pending() -> Response:
+    """The moderation queue for a feed reader; the token is the user's, revoked by a new one."""
+    token = request.args.get("token", "")
+    digest = hashlib.sha256(token.encode()).hexdigest()
+    user = db.session.scalar(select(User).where(User.feed_token_hash == digest)) if token else None
+    if user is None or user.disabled:
+        raise FeedbackError("This feed needs a valid personal token.", 401)
+    comments = storage.recent_comments("pending", limit=FEED_SIZE)
+    return _feed("Waiting for moderation", request.base_url, comments, private=True)

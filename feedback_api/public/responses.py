@@ -1,0 +1,133 @@
+"""Answering a questionnaire: `POST /api/responses` (JSON or a plain form), and the pages a
+person without JavaScript sees (the form again with errors; the confirmation with a reference).
+
+Answers are checked against the manifest's definition, screened for personal data, committed,
+and only then acknowledged. Responses are never public.
+"""
+
+from __future__ import annotations
+
+import datetime
+import secrets
+from typing import Any
+from urllib.parse import urlencode
+
+from flask import Blueprint, Response, current_app, redirect, request, url_for
+
+from feedback_api.errors import FeedbackError
+from feedback_api.limits import limiter
+from feedback_api.manifest import SITE_ZONE, questionnaire_window
+from feedback_api.public.answers import Submitted, check, free_text
+from feedback_api.public.submissions import read_submission
+from feedback_api.public.tokens import client_hash
+from feedback_api.screening import screen
+from feedback_api.storage import queries as storage
+from feedback_api.theme import render_page
+
+bp = Blueprint("responses", __name__, url_prefix="/api")
+REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread
+
+
+def new_reference() -> str:
+    """A reference a person can read out over the phone, e.g. K7MQ-3XRD."""
+    letters = "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(8))
+    return f"{letters[:4]}-{letters[4:]}"
+
+
+def _limit() -> str:
+    return current_app.config["ENGAGE_RATELIMIT_RESPONSES"]
+
+
+def _consultation_page(questionnaire_id: str) -> dict[str, Any] | None:
+    manifest = current_app.extensions["engage_manifest"].get()
+    return next(
+        (p for p in manifest.pages.values() if p.get("questionnaire") == questionnaire_id), None
+    )
+
+
+@bp.post("/responses")
+@limiter.limit(_limit)
+def post_response() -> Any:
+    """Store one person's answers; 201 with a reference, or 303 to the confirmation page."""
+    submission = read_submission()
+    fields = submission.fields
+    questionnaire_id = fields.get("questionnaire")
+    manifest = current_app.extensions["engage_manifest"].get()
+    definition = (
+        manifest.questionnaires.get(questionnaire_id) if isinstance(questionnaire_id, str) else None
+    )
+    if definition is None:
+        raise FeedbackError(f"There is no questionnaire {questionnaire_id!r} on this site.", 404)
+    today = datetime.datetime.now(SITE_ZONE).date()
+    window = questionnaire_window(definition, today)
+    if window == "upcoming":
+        raise FeedbackError(f"This questionnaire opens on {definition['opens']}.", 409)
+    if window == "closed":
+        raise FeedbackError("This questionnaire has closed and no longer takes answers.", 409)
+    if submission.is_form:
+        sent = Submitted(fields, many=request.form.getlist)
+    else:
+        answers = fields.get("answers")
+        if not isinstance(answers, dict):
+            raise FeedbackError('Send the answers as an object: {"answers": {...}}.', 400)
+        sent = Submitted(answers)
+    clean, errors = check(definition, sent, today)
+    if errors:
+        if submission.is_form:
+            return _form_again(definition, request.form, errors)
+        raise FeedbackError("Some answers need correcting.", 422, errors)
+    config = current_app.config
+    held = {
+        field: [hold.as_dict() for hold in holds]
+        for field, text in free_text(definition, clean).items()
+        if (holds := screen(text, config["ENGAGE_SCREEN_WORDS"], config["ENGAGE_MAX_LINKS"]))
+    }
+    stored = storage.add_response(
+        questionnaire=definition["id"],
+        reference=new_reference(),
+        answers=clean,
+        held_reasons=held,
+        spam=bool(str(fields.get("website") or "").strip()),
+        ip_hash=client_hash(),
+    )
+    if submission.is_form:
+        query = urlencode({"reference": stored.reference, "questionnaire": definition["id"]})
+        return redirect(f"{url_for('responses.received')}?{query}", code=303)
+    return {"id": stored.id, "reference": stored.reference}, 201
+
+
+def _form_again(definition: dict, form: Any, errors: dict[str, str]) -> Response:
+    """The questionnaire again: the NHS error summary, each field's message, every answer kept."""
+    answers: dict[str, Any] = {}
+    for question in definition["questions"]:
+        qid = question["id"]
+        if question["type"] == "multiple":
+            answers[qid] = form.getlist(qid)
+            if form.get(f"{qid}_other"):
+                answers[f"{qid}_other"] = form.get(f"{qid}_other")
+        elif question["type"] == "date":
+            answers[qid] = {
+                part: form.get(f"{qid}-{part}", "") for part in ("day", "month", "year")
+            }
+        elif form.get(qid) is not None:
+            answers[qid] = form.get(qid)
+    html = render_page(
+        "feedback/questionnaire_form.html",
+        questionnaire=definition,
+        page=_consultation_page(definition["id"]),
+        answers=answers,
+        errors=errors,
+    )
+    return Response(html, status=422, mimetype="text/html")
+
+
+@bp.get("/responses/received")
+def received() -> str:
+    """The confirmation page with the reference number."""
+    reference = request.args.get("reference", "")
+    questionnaire = request.args.get("questionnaire", "")
+    return render_page(
+        "feedback/response_received.html",
+        reference=reference if storage.response_exists(reference) else None,
+        page=_consultation_page(questionnaire),
+    )

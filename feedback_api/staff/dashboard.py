@@ -1,0 +1,75 @@
+"""The workspace's dashboard and people's-rights pages (/admin/dashboard, /admin/people)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from flask import Blueprint, Response, current_app, flash, g, redirect, request, url_for
+
+from feedback_api.privacy import service as privacy
+from feedback_api.staff import responsiveness
+from feedback_api.staff.auth import staff_required
+from feedback_api.storage import audit
+from feedback_api.theme import render_page
+
+bp = Blueprint("dashboard", __name__, url_prefix="/admin")
+
+
+def _page_titles() -> dict[str, str]:
+    manifest = current_app.extensions["engage_manifest"].get()
+    return {url: entry["title"] for url, entry in manifest.pages.items()}
+
+
+@bp.get("/dashboard")
+@staff_required()
+def dashboard() -> Any:
+    """How quickly comments are moderated and questions answered, overall and per page."""
+    target = current_app.config["ENGAGE_RESPONSE_TARGET_DAYS"]
+    overall, pages = responsiveness.figures(target)
+    return render_page(
+        "admin/dashboard.html",
+        admin_section="dashboard",
+        overall=overall,
+        pages=pages,
+        titles=_page_titles(),
+        target=target,
+    )
+
+
+@bp.get("/people")
+@staff_required("admin")
+def people() -> Any:
+    """Find everything submitted with an email address (administrators only)."""
+    email = request.args.get("email", "").strip()
+    found = privacy.submitted_by(email) if email else []
+    return render_page(
+        "admin/people.html", admin_section="people", email=email, found=found, titles=_page_titles()
+    )
+
+
+@bp.get("/people/export.json")
+@staff_required("admin")
+def people_export() -> Response:
+    """A subject access export as a JSON download; the export itself is audited."""
+    email = request.args.get("email", "").strip()
+    audit.record("personal data exported", target="(email withheld)", user=g.user, commit=True)
+    body = json.dumps(privacy.export(email), indent=2, ensure_ascii=False)
+    return Response(
+        body,
+        mimetype="application/json",
+        headers={"Content-Disposition": 'attachment; filename="subject-access-export.json"'},
+    )
+
+
+@bp.post("/people/erase")
+@staff_required("admin")
+def people_erase() -> Response:
+    """Erase everything submitted with the address, after the admin confirmed it."""
+    email = request.form.get("email", "").strip()
+    if request.form.get("confirm") != "yes":
+        flash("Tick the box to confirm the erasure.", "error")
+        return redirect(url_for("dashboard.people", email=email), code=303)
+    count = privacy.erase(email, staff=g.user)
+    flash(f"Erased {count} comment(s) submitted with that address.", "success")
+    return redirect(url_for("dashboard.people"), code=303)

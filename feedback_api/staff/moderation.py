@@ -1,0 +1,386 @@
+"""The moderation workspace at /admin: the queue, actions on comments, replies, the audit log.
+
+Every action changes the comment and writes its audit entry (the state before and after) in one
+transaction, then sends the moderator back to the queue they came from with a notice naming what
+was done. The queue shows each comment's own text, escaped, with the spans screening held it for
+marked: user text never passes through `|safe` here.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Response, current_app, flash, g, redirect, request, url_for
+from markupsafe import Markup
+
+from feedback_api import signals
+from feedback_api.accounts import service as accounts
+from feedback_api.boundary import local_path, page_number, record_ids
+from feedback_api.errors import FeedbackError
+from feedback_api.public.comments import iso, screened
+from feedback_api.public.submissions import body_problem
+from feedback_api.public.tokens import new_edit_token
+from feedback_api.render import render_comment
+from feedback_api.screening import KINDS
+from feedback_api.staff.auth import staff_required
+from feedback_api.staff.moderation_view import KIND_NAMES, STATUS_NAMES, describe, exact
+from feedback_api.storage import audit
+from feedback_api.storage import queries as storage
+from feedback_api.storage.models import REPLY_TAGS, STATUSES, Comment
+from feedback_api.theme import render_page
+
+bp = Blueprint("moderation", __name__, url_prefix="/admin")
+
+BULK_ACTIONS = ("approve", "reject", "spam")
+AUDIT_PAGE_SIZE = 500
+AUDIT_EXPORT_LIMIT = 1_000_000
+
+
+def ground_rules() -> list[dict]:
+    return current_app.extensions["engage_manifest"].get().site.get("ground_rules", [])
+
+
+# --- The queue ---------------------------------------------------------------------------------
+
+
+def _filters() -> dict[str, Any]:
+    """The queue's filters from the query string; unknown values fall back to the defaults."""
+    args = request.args
+    status = args.get("status", "pending")
+    kind = args.get("kind", "")
+    number = page_number(args.get("p", "1"))
+    return {
+        "status": status if status in (*STATUSES, "needs-response") else "pending",
+        "page": args.get("page", ""),
+        "kind": kind if kind in KINDS else "",
+        "q": args.get("q", "").strip()[:200],
+        "p": number,
+    }
+
+
+def _queue_url(filters: dict[str, Any], **changes: Any) -> str:
+    wanted = {**filters, **changes}
+    query = {k: v for k, v in wanted.items() if v and not (k == "p" and v == 1)}
+    if query.get("status") == "pending":
+        query.pop("status")
+    return url_for("moderation.queue", **query)
+
+
+@bp.get("/")
+@staff_required()
+def queue() -> Any:
+    """Items oldest first (pending by default), with why each was held; filters and pages."""
+    filters = _filters()
+    items, total = storage.moderation_queue(
+        status=filters["status"],
+        page=filters["page"] or None,
+        kind=filters["kind"] or None,
+        search=filters["q"] or None,
+        number=filters["p"],
+    )
+    manifest = current_app.extensions["engage_manifest"].get()
+    pages = [
+        (url, (manifest.page(url) or {}).get("title", url)) for url in storage.commented_pages()
+    ]
+    last = max(1, -(-total // storage.QUEUE_PAGE_SIZE))
+    return render_page(
+        "admin/queue.html",
+        admin_section="queue",
+        items=[describe(item) for item in items],
+        total=total,
+        filters=filters,
+        pages=pages,
+        statuses=STATUS_NAMES,
+        kinds=KIND_NAMES,
+        rules=ground_rules(),
+        here=_queue_url(filters),
+        previous_url=_queue_url(filters, p=filters["p"] - 1) if filters["p"] > 1 else None,
+        next_url=_queue_url(filters, p=filters["p"] + 1) if filters["p"] < last else None,
+        page_number=filters["p"],
+        last_page=last,
+    )
+
+
+@bp.get("/comments/<int:comment_id>")
+@staff_required()
+def comment(comment_id: int) -> Any:
+    """One item: reject with a ground rule, redact then approve, reply as the organisation."""
+    item = _comment(comment_id)
+    return _comment_page(item)
+
+
+def _comment_page(item: Comment, errors: dict[str, str] | None = None, **values: Any) -> Any:
+    parent = storage.get_comment(item.parent_id) if item.parent_id else None
+    html = render_page(
+        "admin/comment.html",
+        admin_section="queue",
+        item=describe(item),
+        parent=describe(parent) if parent else None,
+        rules=ground_rules(),
+        tags=REPLY_TAGS,
+        back=_back(),
+        errors=errors or {},
+        values=values,
+    )
+    return Response(html, status=400 if errors else 200, mimetype="text/html")
+
+
+# --- Actions -----------------------------------------------------------------------------------
+
+
+def _comment(comment_id: int) -> Comment:
+    item = storage.get_comment(comment_id)
+    if item is None:
+        raise FeedbackError("There is no such comment.", 404)
+    return item
+
+
+def _back() -> str:
+    """Where to return after an action: the queue view the moderator came from."""
+    return local_path(request.values.get("next"), "/admin/") or url_for("moderation.queue")
+
+
+def _done(message: str, then: tuple[str, str] | None = None) -> Response:
+    """Back where the moderator was, with a banner saying what happened and, when there is an
+    obvious next step, a link to it: (link text, address)."""
+    if then:
+        text, href = then
+        message = Markup('{} <a href="{}">{}</a>').format(message, href, text)
+    flash(message, "success")
+    return redirect(_back(), code=303)
+
+
+def _audited(action: str, item: Comment, change: Any, detail: str = "") -> None:
+    """Apply `change` to the comment and record it, before and after, in the same transaction."""
+    before = audit.comment_state(item)
+    change()
+    audit.record(
+        action,
+        target=f"comment {item.id}",
+        user=g.user,
+        before=before,
+        after=audit.comment_state(item),
+        detail=detail,
+    )
+
+
+def _published(*items: Comment) -> None:
+    """Tell subscribers (the writers' notices) about comments just published; after the commit."""
+    app = current_app._get_current_object()
+    for item in items:
+        signals.comment_approved.send(app, comment=item, staff=g.user)
+
+
+def _rule(rule_id: str) -> dict | None:
+    return next((rule for rule in ground_rules() if rule["id"] == rule_id), None)
+
+
+def _label(item: Comment) -> str:
+    return f"comment {item.id} by {item.author or 'anonymous'}"
+
+
+@bp.post("/comments/<int:comment_id>/approve")
+@staff_required()
+def approve(comment_id: int) -> Response:
+    item = _comment(comment_id)
+    was_published = item.status == "approved"
+    _audited("approve", item, lambda: storage.set_status(item, "approved", commit=False))
+    storage.commit()
+    if not was_published:
+        _published(item)
+    reply = url_for("moderation.comment", comment_id=item.id, _anchor="reply-heading")
+    return _done(
+        f"Approved {_label(item)}. It is now published.", ("Reply as the organisation", reply)
+    )
+
+
+@bp.post("/comments/<int:comment_id>/spam")
+@staff_required()
+def spam(comment_id: int) -> Response:
+    item = _comment(comment_id)
+    _audited("spam", item, lambda: storage.set_status(item, "spam", commit=False))
+    storage.commit()
+    return _done(f"Marked {_label(item)} as spam.")
+
+
+@bp.post("/comments/<int:comment_id>/reject")
+@staff_required()
+def reject(comment_id: int) -> Response:
+    item = _comment(comment_id)
+    rule = _rule(request.form.get("reason", ""))
+    if rule is None:
+        return _comment_page(item, {"reason": "Choose the ground rule this comment breaks."})
+    _audited(
+        "reject",
+        item,
+        lambda: storage.set_status(item, "rejected", rule["id"], commit=False),
+        detail=rule["title"],
+    )
+    storage.commit()
+    return _done(f"Rejected {_label(item)}: {rule['title']}.")
+
+
+@bp.post("/comments/<int:comment_id>/redact")
+@staff_required()
+def redact(comment_id: int) -> Response:
+    """Save the moderator's redacted text and approve; the original stays only in the audit."""
+    item = _comment(comment_id)
+    body = request.form.get("body", "").replace("\r\n", "\n").strip()
+    if trouble := body_problem(body):
+        return _comment_page(item, {"body": trouble}, body=body)
+
+    def change() -> None:
+        html = render_comment(body)
+        storage.redact(item, body, html, screened(body, item.author, html))
+        storage.set_status(item, "approved", commit=False)
+
+    _audited("redact and approve", item, change)
+    storage.commit()
+    _published(item)
+    return _done(f"Redacted and approved {_label(item)}. It is now published.")
+
+
+@bp.post("/comments/<int:comment_id>/needs-response")
+@staff_required()
+def needs_response(comment_id: int) -> Response:
+    item = _comment(comment_id)
+    value = request.form.get("value") == "yes"
+    _audited(
+        "needs response" if value else "no response needed",
+        item,
+        lambda: storage.set_needs_response(item, value),
+    )
+    storage.commit()
+    if value:
+        return _done(f"Marked {_label(item)} as needing a response.")
+    return _done(f"Marked {_label(item)} as not needing a response.")
+
+
+@bp.post("/comments/<int:comment_id>/reply")
+@staff_required()
+def reply(comment_id: int) -> Response:
+    """An official reply as the organisation, published at once; the question is answered."""
+    parent = _comment(comment_id)
+    if parent.status != "approved" or parent.parent_id is not None:
+        raise FeedbackError("Only a published comment (not a reply) can be answered.", 409)
+    body = request.form.get("body", "").replace("\r\n", "\n").strip()
+    tag = request.form.get("tag") or None
+    errors = {}
+    if trouble := body_problem(body):
+        errors["body"] = trouble
+    if tag is not None and tag not in REPLY_TAGS:
+        errors["tag"] = "Choose one of the tags, or no tag."
+    if errors:
+        return _comment_page(parent, errors, body=body, tag=tag)
+    site = current_app.extensions["engage_manifest"].get().site
+    before = audit.comment_state(parent)
+    official = storage.add_official_reply(
+        parent,
+        body=body,
+        html=render_comment(body),
+        author=site["name"],
+        staff_id=g.user.id,
+        tag=tag,
+        edit_token_hash=new_edit_token()[1],
+    )
+    audit.record(
+        "official reply",
+        target=f"comment {parent.id}",
+        user=g.user,
+        before=before,
+        after={**audit.comment_state(parent), "reply": official.id, "reply_body": body, "tag": tag},
+        detail=f"reply {official.id}",
+    )
+    storage.commit()
+    signals.official_reply_posted.send(
+        current_app._get_current_object(), reply=official, parent=parent
+    )
+    return _done(f"Replied to {_label(parent)} as {site['name']}.")
+
+
+@bp.post("/bulk")
+@staff_required()
+def bulk() -> Response:
+    """Approve, reject (with a ground rule) or mark as spam every checked item."""
+    action = request.form.get("action", "")
+    ids = record_ids(request.form.getlist("ids"))
+    items = storage.comments_by_id(ids)
+    rule = _rule(request.form.get("reason", ""))
+    problem = None
+    if not items:
+        problem = "Select at least one comment."
+    elif action not in BULK_ACTIONS:
+        problem = "Choose what to do with the selected comments."
+    elif action == "reject" and rule is None:
+        problem = "Choose the ground rule the selected comments break."
+    if problem:
+        flash(problem, "error")
+        return redirect(_back(), code=303)
+    status = {"approve": "approved", "reject": "rejected", "spam": "spam"}[action]
+    reason = rule["id"] if action == "reject" and rule else None
+    newly_published = [i for i in items if status == "approved" and i.status != "approved"]
+    for item in items:
+        _audited(
+            action,
+            item,
+            lambda item=item: storage.set_status(item, status, reason, commit=False),
+            detail="bulk" + (f": {rule['title']}" if reason and rule else ""),
+        )
+    storage.commit()
+    _published(*newly_published)
+    done = {"approve": "Approved", "reject": "Rejected", "spam": "Marked as spam"}[action]
+    count = f"{len(items)} comment{'s' if len(items) != 1 else ''}"
+    suffix = f": {rule['title']}" if reason and rule else ""
+    return _done(f"{done} {count}{suffix}.")
+
+
+# --- The audit log -----------------------------------------------------------------------------
+
+
+def _entries(limit: int) -> tuple[list[dict[str, Any]], str]:
+    action = request.args.get("action", "")
+    users = {user.id: user.email for user in accounts.all_users()}
+    found = audit.entries(limit=limit, action=action or None)
+    rows = [
+        {
+            "id": entry.id,
+            "at": iso(entry.at),
+            "exact": exact(entry.at),
+            "user": users.get(entry.user_id, "") if entry.user_id else "",
+            "action": entry.action,
+            "target": entry.target,
+            "detail": entry.detail,
+            "before": entry.before,
+            "after": entry.after,
+        }
+        for entry in found
+    ]
+    return rows, action
+
+
+@bp.get("/audit")
+@staff_required("admin")
+def audit_log() -> Any:
+    """Every staff action, newest first (administrators only)."""
+    rows, action = _entries(AUDIT_PAGE_SIZE)
+    return render_page(
+        "admin/audit.html",
+        admin_section="audit",
+        entries=rows,
+        action=action,
+        actions=storage.audit_actions(),
+        limit=AUDIT_PAGE_SIZE,
+    )
+
+
+@bp.get("/audit.json")
+@staff_required("admin")
+def audit_export() -> Response:
+    """The audit log as JSON, newest first, filtered as the page is."""
+    rows, action = _entries(AUDIT_EXPORT_LIMIT)
+    for row in rows:
+        row.pop("exact")
+    response = current_app.json.response({"action": action or None, "entries": rows})
+    response.headers["Content-Disposition"] = 'attachment; filename="engage-audit.json"'
+    response.headers["Cache-Control"] = "no-store"
+    return response

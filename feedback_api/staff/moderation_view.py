@@ -1,0 +1,144 @@
+"""How the workspace shows a comment: its text with the held spans marked, the reasons in words,
+its age. Built from escaped pieces, so user text never reaches a template as trusted markup."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from flask import current_app
+from markupsafe import Markup, escape
+
+from feedback_api.manifest import SITE_ZONE
+from feedback_api.public.comments import iso
+from feedback_api.screening import BODY
+from feedback_api.storage.models import Comment
+
+KIND_NAMES = {
+    "nhs_number": "NHS number",
+    "phone": "phone number",
+    "email": "email address",
+    "postcode": "postcode",
+    "address": "address",
+    "date_of_birth": "date of birth",
+    "links": "links",
+    "word": "watched word",
+}
+STATUS_NAMES = {
+    "pending": "Waiting",
+    "approved": "Published",
+    "rejected": "Rejected",
+    "spam": "Spam",
+    "needs-response": "Needs a response",
+}
+
+
+def _held_spans(body: str, reasons: list[dict]) -> list[tuple[int, int, str]]:
+    """(start, end, kind name) of each held span in the body, in order.
+
+    Offsets come from the database: they are clamped to the text, and a span overlapping one
+    already taken (or empty) is skipped rather than trusted. Reasons found in another field
+    (the author's name) have offsets into that field, never into the body.
+    """
+    spans = []
+    for reason in reasons or []:
+        if not isinstance(reason, dict) or reason.get("field", BODY) != BODY:
+            continue
+        try:
+            start, end = int(reason["start"]), int(reason["end"])
+        except (KeyError, TypeError, ValueError):
+            continue
+        name = KIND_NAMES.get(str(reason.get("kind")), "held text")
+        spans.append((max(0, min(start, len(body))), max(0, min(end, len(body))), name))
+    kept: list[tuple[int, int, str]] = []
+    cursor = 0
+    for start, end, name in sorted(spans):
+        if start < cursor or end <= start:
+            continue
+        kept.append((start, end, name))
+        cursor = end
+    return kept
+
+
+def highlighted(body: str, reasons: list[dict]) -> Markup:
+    """The text with each held span in <mark>, built from escaped pieces."""
+    pieces: list[str] = []
+    cursor = 0
+    for start, end, name in _held_spans(body, reasons):
+        pieces.append(str(escape(body[cursor:start])))
+        pieces.append(
+            f'<mark class="engage-held"><span class="nhsuk-u-visually-hidden">{escape(name)}: '
+            f"</span>{escape(body[start:end])}</mark>"
+        )
+        cursor = end
+    pieces.append(str(escape(body[cursor:])))
+    return Markup("".join(pieces))
+
+
+def redacted(body: str, reasons: list[dict], placeholder: str = "[{} removed]") -> str:
+    """The text with each held span replaced by what it was, e.g. '[phone number removed]'."""
+    pieces: list[str] = []
+    cursor = 0
+    for start, end, name in _held_spans(body, reasons):
+        pieces.append(body[cursor:start])
+        pieces.append(placeholder.format(name))
+        cursor = end
+    pieces.append(body[cursor:])
+    return "".join(pieces)
+
+
+FIELD_NAMES = {"author": "in the name"}
+
+
+def reason_names(reasons: list[dict]) -> list[str]:
+    """The distinct reasons a comment was held, in words, in the order they first appear;
+    one found outside the body says where, e.g. "phone number in the name"."""
+    names = []
+    for reason in reasons or []:
+        if not isinstance(reason, dict):  # a row written by hand: not a reason to fail the page
+            continue
+        name = KIND_NAMES.get(str(reason.get("kind")), "other")
+        field = str(reason.get("field", BODY))
+        if field != BODY:
+            name = f"{name} {FIELD_NAMES.get(field, 'in the ' + field)}"
+        names.append(name)
+    return list(dict.fromkeys(names))
+
+
+def age(moment: datetime.datetime, now: datetime.datetime | None = None) -> str:
+    """'3 hours ago', to the largest whole unit."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=datetime.UTC)
+    seconds = int(((now or datetime.datetime.now(datetime.UTC)) - moment).total_seconds())
+    for unit, size in (("day", 86400), ("hour", 3600), ("minute", 60)):
+        if seconds >= size:
+            count = seconds // size
+            return f"{count} {unit}{'s' if count != 1 else ''} ago"
+    return "just now"
+
+
+def exact(moment: datetime.datetime) -> str:
+    """'5 March 2026 at 2:05pm', in the site's time zone."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=datetime.UTC)
+    local = moment.astimezone(SITE_ZONE)
+    return f"{local.day} {local:%B %Y} at {local.hour % 12 or 12}:{local:%M}{local:%p}".replace(
+        "AM", "am"
+    ).replace("PM", "pm")
+
+
+def describe(comment: Comment) -> dict[str, Any]:
+    """What the templates show of a comment."""
+    manifest = current_app.extensions["engage_manifest"].get()
+    entry = manifest.page(comment.page) or {}
+    return {
+        "comment": comment,
+        "page_title": entry.get("title", comment.page),
+        "page_url": comment.page,
+        "age": age(comment.created),
+        "exact": exact(comment.created),
+        "iso": iso(comment.created),
+        "text": highlighted(comment.body, comment.held_reasons),
+        "reasons": reason_names(comment.held_reasons),
+        "status_name": STATUS_NAMES.get(comment.status, comment.status),
+    }

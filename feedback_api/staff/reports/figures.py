@@ -1,0 +1,163 @@
+"""Figures from questionnaire responses, for the reports staff act on.
+
+Spam (honeypot) responses are left out. Percentages are of the people who answered that
+question, to one decimal place. The Friends and Family Test scores follow NHS England: positive
+= (Very good + Good) / all answers to the question, negative = (Poor + Very poor) / all answers,
+with "Don't know" in the denominator.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import Counter
+from typing import Any
+
+from sqlalchemy import select
+
+from feedback_api.manifest import SITE_ZONE
+from feedback_api.storage.models import Response, db
+
+FFT_POSITIVE = ("very_good", "good")
+FFT_NEGATIVE = ("poor", "very_poor")
+
+
+def responses_to(questionnaire_id: str) -> list[Response]:
+    query = select(Response).where(
+        Response.questionnaire == questionnaire_id, Response.spam.is_(False)
+    )
+    return list(db.session.scalars(query.order_by(Response.created, Response.id)).all())
+
+
+def _pct(part: int, whole: int) -> float | None:
+    return round(100 * part / whole, 1) if whole else None
+
+
+def local_day(moment: datetime.datetime) -> datetime.date:
+    """The day in the site's time zone (SQLite hands back naive datetimes, stored as UTC)."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=datetime.UTC)
+    return moment.astimezone(SITE_ZONE).date()
+
+
+def within(
+    responses: list[Response], since: datetime.date | None, until: datetime.date | None
+) -> list[Response]:
+    """The responses received from `since` to `until` (days in the site's time zone, inclusive)."""
+    return [
+        response
+        for response in responses
+        if (since is None or local_day(response.created) >= since)
+        and (until is None or local_day(response.created) <= until)
+    ]
+
+
+def over_time(responses: list[Response]) -> dict[str, Any]:
+    """Responses per day, or per week (from Monday) once they span more than eight weeks.
+
+    Every period between the first and last response is listed, empty ones too, so a chart of
+    the figures shows quiet spells as they were.
+    """
+    if not responses:
+        return {"period": "day", "rows": []}
+    days = [local_day(response.created) for response in responses]
+    first, last = min(days), max(days)
+    weekly = (last - first).days > 56
+    step = datetime.timedelta(days=7 if weekly else 1)
+
+    def period_of(day: datetime.date) -> datetime.date:
+        return day - datetime.timedelta(days=day.weekday()) if weekly else day
+
+    counts = Counter(period_of(day) for day in days)
+    rows, cumulative, start = [], 0, period_of(first)
+    while start <= last:
+        cumulative += counts[start]
+        label = f"{start.day} {start:%b %Y}"
+        rows.append(
+            {
+                "start": start.isoformat(),
+                "label": f"Week of {label}" if weekly else label,
+                "count": counts[start],
+                "cumulative": cumulative,
+            }
+        )
+        start += step
+    return {"period": "week" if weekly else "day", "rows": rows}
+
+
+def choice_questions(definition: dict[str, Any], *types: str) -> list[dict[str, Any]]:
+    """Questions with options (of the given types, or any), in order."""
+    return [
+        question
+        for question in definition["questions"]
+        if question.get("options") and (not types or question["type"] in types)
+    ]
+
+
+def breakdown(
+    definition: dict[str, Any],
+    responses: list[Response],
+    by: str,
+    question: str,
+    small_group: int = 0,
+) -> dict[str, Any] | None:
+    """Answers to `question` for each answer to the equality question `by` (a cross-tabulation).
+
+    One row per option of `by` plus "Not answered"; each row has the same figures as the summary
+    (counts and percentages, FFT scores). A group of fewer than `small_group` people shows its
+    size only ("suppressed"), so nobody can be picked out by their answers to equality questions.
+    None when either id is not a question of that kind.
+    """
+    groups = {q["id"]: q for q in choice_questions(definition, "equality")}
+    asked = {q["id"]: q for q in choice_questions(definition)}
+    if by not in groups or question not in asked:
+        return None
+    only = {**definition, "questions": [asked[question]]}
+    rows = []
+    for option in [*groups[by]["options"], {"value": None, "label": "Not answered"}]:
+        subset = [r for r in responses if r.answers.get(by) == option["value"]]
+        suppressed = 0 < len(subset) < small_group
+        figures = summary(only, [] if suppressed else subset)["questions"][question]
+        rows.append(
+            {
+                **figures,
+                "value": option["value"],
+                "label": option["label"],
+                "responses": len(subset),
+                "suppressed": suppressed,
+            }
+        )
+    return {"by": groups[by], "question": asked[question], "rows": rows}
+
+
+def summary(definition: dict[str, Any], responses: list[Response]) -> dict[str, Any]:
+    """`{"responses": total, "questions": {id: {"answered", "counts", "percentages", ...}}}`."""
+    questions: dict[str, Any] = {}
+    for question in definition["questions"]:
+        qid = question["id"]
+        counts: Counter[str] = Counter()
+        answered = 0
+        for response in responses:
+            value = response.answers.get(qid)
+            if value in (None, "", []):
+                continue
+            answered += 1
+            for item in value if isinstance(value, list) else [value]:
+                counts[str(item)] += 1
+        entry: dict[str, Any] = {
+            "type": question["type"],
+            "label": question["label"],
+            "answered": answered,
+        }
+        if question.get("options"):
+            ordered = {
+                option["value"]: counts.get(option["value"], 0) for option in question["options"]
+            }
+            entry["counts"] = ordered
+            entry["percentages"] = {value: _pct(n, answered) for value, n in ordered.items()}
+        else:
+            entry["counts"] = {}
+        if question["type"] == "fft":
+            entry["positive_pct"] = _pct(sum(counts[v] for v in FFT_POSITIVE), answered)
+            entry["negative_pct"] = _pct(sum(counts[v] for v in FFT_NEGATIVE), answered)
+        questions[qid] = entry
+    return {"questionnaire": definition["id"], "responses": len(responses), "questions": questions}

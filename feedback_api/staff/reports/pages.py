@@ -1,0 +1,213 @@
+"""Staff reports (/admin/reports): what people said in each questionnaire and on its consultation
+page, as figures, chart, free text and exports, ready to act on without spreadsheet work."""
+
+from __future__ import annotations
+
+import datetime
+import json
+from typing import Any
+
+from flask import Blueprint, Response, abort, current_app, g, request
+
+from feedback_api.manifest import SITE_ZONE, questionnaire_window
+from feedback_api.staff.auth import staff_required
+from feedback_api.staff.moderation_view import describe
+from feedback_api.staff.reports import chart as report_chart
+from feedback_api.staff.reports import exports as report_exports
+from feedback_api.staff.reports import figures as reports
+from feedback_api.staff.reports import text as report_text
+from feedback_api.storage import audit
+from feedback_api.storage import queries as storage
+from feedback_api.theme import render_page
+
+bp = Blueprint("reports", __name__, url_prefix="/admin/reports")
+ANSWERS_PER_PAGE = 50
+
+
+def _definition(questionnaire_id: str) -> dict[str, Any]:
+    definition = (
+        current_app.extensions["engage_manifest"].get().questionnaires.get(questionnaire_id)
+    )
+    if definition is None:
+        abort(404)
+    return definition
+
+
+def _consultation(questionnaire_id: str) -> dict[str, Any] | None:
+    """The page the questionnaire is on, if any."""
+    pages = current_app.extensions["engage_manifest"].get().pages.values()
+    return next((page for page in pages if page.get("questionnaire") == questionnaire_id), None)
+
+
+WINDOW_NAMES = {"upcoming": "Opens soon", "open": "Open", "closed": "Closed"}
+
+
+def window(definition: dict[str, Any]) -> str:
+    """'Open', 'Closed' or 'Opens soon' today, as the API enforces it."""
+    return WINDOW_NAMES[questionnaire_window(definition)]
+
+
+def report_address(page: dict[str, Any] | None) -> str | None:
+    """The published summary report's absolute address, for a page that has one."""
+    if not page or not page.get("report"):
+        return None
+    if page["report"].startswith("/"):
+        return current_app.extensions["engage_manifest"].get().site["url"] + page["report"]
+    return page["report"]
+
+
+@bp.get("/")
+@staff_required()
+def index() -> str:
+    """Every questionnaire on the site with its window and how many have answered."""
+    manifest = current_app.extensions["engage_manifest"].get()
+    listed = [
+        {
+            "definition": definition,
+            "page": _consultation(qid),
+            "window": window(definition),
+            "responses": len(reports.responses_to(qid)),
+        }
+        for qid, definition in sorted(manifest.questionnaires.items())
+    ]
+    return render_page("admin/reports.html", admin_section="reports", listed=listed)
+
+
+def _day(name: str) -> datetime.date | None:
+    """A day from the query (YYYY-MM-DD, as date fields send it); anything else is ignored."""
+    try:
+        return datetime.date.fromisoformat(request.args.get(name, ""))
+    except ValueError:
+        return None
+
+
+def _period_responses(questionnaire_id: str) -> tuple[list[Any], dict[str, Any]]:
+    """The questionnaire's responses within the period asked for (`from`, `to`), and the period
+    as the templates and links need it."""
+    since, until = _day("from"), _day("to")
+    if since and until and until < since:
+        since, until = until, since
+    period = {
+        "from": since.isoformat() if since else "",
+        "to": until.isoformat() if until else "",
+    }
+    period["args"] = {key: value for key, value in period.items() if value}
+    responses = reports.within(reports.responses_to(questionnaire_id), since, until)
+    return responses, period
+
+
+def _comments(page: dict[str, Any] | None) -> dict[str, Any]:
+    if page is None:
+        return {"counts": {}, "published": []}
+    found = storage.comments(page=page["url"])
+    counts: dict[str, int] = {}
+    for comment in found:
+        counts[comment.status] = counts.get(comment.status, 0) + 1
+    published = [describe(c) for c in found if c.status == "approved"]
+    return {"counts": counts, "published": published}
+
+
+@bp.get("/<questionnaire_id>")
+@staff_required()
+def report(questionnaire_id: str) -> str:
+    """One questionnaire's report; the free-text and breakdown forms filter it with GET."""
+    definition = _definition(questionnaire_id)
+    responses, period = _period_responses(questionnaire_id)
+    args = request.args
+    filters = {
+        "field": args.get("field", ""),
+        "flagged": args.get("flagged", "") if args.get("flagged") in ("yes", "no") else "",
+        "contains": args.get("contains", "")[:100],
+    }
+    # Personal data in free text as the downloads treat it: administrators only.
+    personal = g.user.role == "admin"
+    every_answer = report_text.text_answers(definition, responses)
+    answers = report_text.text_answers(definition, responses, personal=personal, **filters)
+    pages = max(1, -(-len(answers) // ANSWERS_PER_PAGE))
+    number = min(max(args.get("page", 1, type=int) or 1, 1), pages)
+    equality = reports.choice_questions(definition, "equality")
+    crossable = reports.choice_questions(definition, "single", "multiple", "scale", "fft")
+    by = args.get("by") or (equality[0]["id"] if equality else "")
+    against = args.get("question") or (crossable[0]["id"] if crossable else "")
+    timeline = reports.over_time(responses)
+    page = _consultation(questionnaire_id)
+    return render_page(
+        "admin/report.html",
+        admin_section="reports",
+        definition=definition,
+        window=window(definition),
+        page=page,
+        report_url=report_address(page),
+        figures=reports.summary(definition, responses),
+        timeline=timeline,
+        chart=report_chart.bars(timeline["rows"]),
+        chart_description=report_chart.description(timeline["rows"], timeline["period"]),
+        text_fields=report_text.text_fields(definition),
+        filters=filters,
+        personal=personal,
+        answers=answers[(number - 1) * ANSWERS_PER_PAGE : number * ANSWERS_PER_PAGE],
+        answers_total=len(answers),
+        answers_page={"number": number, "pages": pages, "first": (number - 1) * ANSWERS_PER_PAGE},
+        flagged_total=sum(1 for answer in every_answer if answer.flagged),
+        terms=report_text.frequent_terms(every_answer),
+        equality=equality,
+        crossable=crossable,
+        cross=reports.breakdown(
+            definition,
+            responses,
+            by,
+            against,
+            current_app.config["ENGAGE_REPORT_SMALL_GROUP"],
+        ),
+        comments=_comments(page),
+        period=period,
+    )
+
+
+def _personal_asked() -> bool:
+    """Personal data in an export only for an administrator who asks; the request is audited."""
+    if request.args.get("personal") != "include":
+        return False
+    if g.user.role != "admin":
+        abort(403)
+    return True
+
+
+def _download(body: str, mimetype: str, name: str) -> Response:
+    return Response(
+        body,
+        mimetype=mimetype,
+        headers={
+            "Content-Disposition": f'attachment; filename="{name}"',
+            "Cache-Control": "no-store",
+        },
+    )
+
+
+@bp.get("/<questionnaire_id>/responses.<fmt>")
+@staff_required()
+def export(questionnaire_id: str, fmt: str) -> Response:
+    """Every response as CSV or JSON; personal data removed unless an administrator asks."""
+    if fmt not in ("csv", "json"):
+        abort(404)
+    definition = _definition(questionnaire_id)
+    personal = _personal_asked()
+    responses, period = _period_responses(questionnaire_id)
+    during = f", {period['from'] or 'start'} to {period['to'] or 'now'}" if period["args"] else ""
+    audit.record(
+        "responses exported",
+        target=questionnaire_id,
+        user=g.user,
+        detail=f"{fmt}, personal data {'included' if personal else 'removed'}{during}",
+        commit=True,
+    )
+    stamp = datetime.datetime.now(SITE_ZONE).date().isoformat()
+    span = "-".join(period["args"].values())
+    name = f"{questionnaire_id}-responses-{span or stamp}.{fmt}"
+    if fmt == "csv":
+        # A byte-order mark so Excel opens the UTF-8 file with names and accents intact.
+        body = "\ufeff" + report_exports.to_csv(definition, responses, personal)
+        return _download(body, "text/csv", name)
+    figures = reports.summary(definition, responses)
+    document = report_exports.to_json(definition, responses, figures, personal)
+    return _download(json.dumps(document, indent=2, ensure_ascii=False), "application/json", name)

@@ -1,0 +1,166 @@
+"""Free-text answers for staff: each with personal data flagged, filtered as asked, and the
+words and phrases people use most, so hundreds of answers can be read for what matters.
+
+Counts of words and phrases are of the answers that use them (an answer repeating a word counts
+once), taken from the text with personal data removed, so a phone number never tops the list.
+
+Personal data found in an answer is shown, marked, to administrators only; moderators read (and
+search) the text with it replaced by what it was, as in the downloads they may take.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from markupsafe import Markup, escape
+
+from contract.vocabulary import TEXT_TYPES
+from feedback_api.staff.moderation_view import highlighted, reason_names, redacted
+from feedback_api.storage.models import Response
+
+APOSTROPHE = "\u2019"  # typographic apostrophe, as phones type it
+WORD = re.compile(rf"[^\W\d_]+(?:['{APOSTROPHE}][^\W\d_]+)*")
+# Common English words that say nothing about what people think of a service.
+STOP_WORDS = frozenset(
+    """a about above after again against all also am an and any are as at be because been before
+    being below between both but by can could did do does doing done down during each even ever
+    every few for from further get got had has have having he her here hers herself him himself his
+    how i if in into is it its itself just let like me more most much must my myself no nor not now
+    of off on once only or other our ours ourselves out over own really same she should so some
+    still such than that the their theirs them themselves then there these they this those though
+    through to too under until up upon us very was we were what when where which while who whom why
+    will with would yet you your yours yourself yourselves i'm i've it's don't didn't can't
+    couldn't wasn't isn't won't we're they're you're that's there's""".split()  # noqa: SIM905
+)
+
+
+@dataclass(frozen=True)
+class TextAnswer:
+    """One free-text answer as the report lists it."""
+
+    reference: str
+    created: datetime.datetime
+    field: str  # question id, or '<id>_other' for "Other, please say"
+    label: str
+    text: str
+    reasons: list[dict]
+    personal: bool = False  # the reader may see personal data (an administrator)
+
+    @property
+    def flagged(self) -> bool:
+        return bool(self.reasons)
+
+    @property
+    def marked(self) -> Markup:
+        """The text, escaped, with personal data in <mark>."""
+        return highlighted(self.text, self.reasons)
+
+    @property
+    def redacted(self) -> str:
+        """The text with personal data replaced by what it was: "[phone number removed]"."""
+        return redacted(self.text, self.reasons)
+
+    @property
+    def shown(self) -> Markup:
+        """What the report shows: marked for an administrator, redacted for anyone else."""
+        return self.marked if self.personal else escape(self.redacted)
+
+    @property
+    def reason_names(self) -> list[str]:
+        return reason_names(self.reasons)
+
+
+def text_fields(definition: dict[str, Any]) -> dict[str, str]:
+    """Every field that holds free text, with what staff call it, in question order."""
+    fields = {}
+    for question in definition["questions"]:
+        if question["type"] in TEXT_TYPES:
+            fields[question["id"]] = question["label"]
+        if question.get("other"):
+            fields[f"{question['id']}_other"] = f"{question['label']} (other, please say)"
+    return fields
+
+
+def text_answers(
+    definition: dict[str, Any],
+    responses: Iterable[Response],
+    *,
+    field: str = "",
+    flagged: str = "",
+    contains: str = "",
+    personal: bool = False,
+) -> list[TextAnswer]:
+    """Free-text answers, newest first; `flagged` is "" (all), "yes" or "no".
+
+    Without `personal`, `contains` searches the text with personal data cut out: searching for
+    a phone number's digits must not find the answer that holds it.
+    """
+    fields = text_fields(definition)
+    wanted = [field] if field in fields else list(fields)
+    needle = contains.casefold().strip()
+    found = []
+    for response in reversed(list(responses)):  # newest first, also among equal times
+        for name in wanted:
+            text = response.answers.get(name)
+            if not isinstance(text, str) or not text.strip():
+                continue
+            reasons = (response.held_reasons or {}).get(name, [])
+            if (flagged == "yes" and not reasons) or (flagged == "no" and reasons):
+                continue
+            # Cut out, not replaced: "number" must not find every "[phone number removed]".
+            searched = text if personal else redacted(text, reasons, "\0")
+            if needle and needle not in searched.casefold():
+                continue
+            found.append(
+                TextAnswer(
+                    response.reference,
+                    response.created,
+                    name,
+                    fields[name],
+                    text,
+                    reasons,
+                    personal,
+                )
+            )
+    found.sort(key=lambda answer: answer.created, reverse=True)
+    return found
+
+
+def _words(text: str) -> list[str]:
+    return [word.replace(APOSTROPHE, "'") for word in WORD.findall(text.casefold())]
+
+
+def frequent_terms(answers: Iterable[TextAnswer], top: int = 20) -> dict[str, list[tuple]]:
+    """{"words": [(word, answers)], "phrases": [(phrase, answers)]}, most used first.
+
+    Phrases are runs of two or three words that neither start nor end with a stop word and are
+    used in at least two answers.
+    """
+    words: Counter[str] = Counter()
+    phrases: Counter[str] = Counter()
+    for answer in answers:
+        # Personal data is cut out, and no phrase runs across the cut.
+        pieces = [
+            _words(piece) for piece in redacted(answer.text, answer.reasons, "\0").split("\0")
+        ]
+        words.update({t for tokens in pieces for t in tokens if t not in STOP_WORDS and len(t) > 2})
+        grams = set()
+        for tokens in pieces:
+            for size in (2, 3):
+                for i in range(len(tokens) - size + 1):
+                    gram = tokens[i : i + size]
+                    if gram[0] not in STOP_WORDS and gram[-1] not in STOP_WORDS:
+                        grams.add(" ".join(gram))
+        phrases.update(grams)
+    ranked = sorted(
+        ((phrase, n) for phrase, n in phrases.items() if n >= 2), key=lambda pn: (-pn[1], pn[0])
+    )
+    return {
+        "words": sorted(words.items(), key=lambda wn: (-wn[1], wn[0]))[:top],
+        "phrases": ranked[:top],
+    }

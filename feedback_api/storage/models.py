@@ -1,0 +1,208 @@
+"""Tables: comments, and one row per page with its approved count and a version for caching.
+
+The page row makes the public reads cheap whatever the size of the comments table: counts are a
+primary-key lookup, and a page's rendered comment list is cached under its version, which every
+change visible to readers bumps in the same transaction.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from flask_sqlalchemy import SQLAlchemy
+from sqlalchemy import JSON, DateTime, ForeignKey, Index, String, Text
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.types import TypeDecorator
+
+from feedback_api.textsafe import scrub, scrub_value
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+# Objects stay readable after commit: a view that has just stored a comment answers from it
+# without another query.
+db = SQLAlchemy(model_class=Base, session_options={"expire_on_commit": False})
+
+STATUSES = ("pending", "approved", "rejected", "spam")
+ROLES = ("moderator", "admin")
+REPLY_TAGS = ("response", "change planned", "change made")
+
+
+def utcnow() -> datetime.datetime:
+    return datetime.datetime.now(datetime.UTC)
+
+
+# Text people typed is read back through these types: a row stored before the input checks
+# existed, or written straight into the database, then comes out as text every page, feed and
+# export can write (no NUL, half surrogate pair or other character XML and UTF-8 refuse). The
+# columns are the same types to the database and to Alembic; only the values read are scrubbed.
+
+
+class ReadableText(TypeDecorator):
+    """Text, scrubbed (textsafe.scrub) when read."""
+
+    impl = Text
+    cache_ok = True
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> str | None:
+        return None if value is None else scrub(value)
+
+
+class ReadableString(ReadableText):
+    """String(length), scrubbed when read."""
+
+    impl = String
+    cache_ok = True
+
+
+def any_json(value: Any) -> Any:
+    return value
+
+
+def an_object(value: Any) -> dict:
+    """Answers by question id: an object, or nothing."""
+    return value if isinstance(value, dict) else {}
+
+
+def reasons(value: Any) -> list[dict]:
+    """Held reasons: a list of objects; anything else in it is dropped."""
+    return [item for item in value if isinstance(item, dict)] if isinstance(value, list) else []
+
+
+def reasons_by_field(value: Any) -> dict[str, list[dict]]:
+    """A response's held reasons: {field: reasons}."""
+    return {str(k): reasons(v) for k, v in value.items()} if isinstance(value, dict) else {}
+
+
+class ReadableJSON(TypeDecorator):
+    """JSON whose strings (keys included) are scrubbed when read, in the shape the code expects:
+    a JSON escape such as "\\ud800" stores happily as text and fails only when written out, and a
+    row written by hand may hold a list where an object belongs."""
+
+    impl = JSON
+    cache_ok = True
+
+    def __init__(self, shape: Any = any_json) -> None:
+        super().__init__()
+        self.shape = shape
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> Any:
+        return self.shape(scrub_value(value))
+
+
+class Page(db.Model):
+    """A page of the site that has received comments."""
+
+    __tablename__ = "pages"
+
+    url: Mapped[str] = mapped_column(String(300), primary_key=True)
+    approved_count: Mapped[int] = mapped_column(default=0)
+    version: Mapped[int] = mapped_column(default=0)
+
+
+class Comment(db.Model):
+    """One comment or reply, with its source, its rendered HTML and why it was held."""
+
+    __tablename__ = "comments"
+    __table_args__ = (Index("ix_comments_page_status_created", "page", "status", "created"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    page: Mapped[str] = mapped_column(String(300), ForeignKey("pages.url"))
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("comments.id"))
+    author: Mapped[str | None] = mapped_column(ReadableString(80))
+    email: Mapped[str | None] = mapped_column(ReadableString(254))
+    notify: Mapped[bool] = mapped_column(default=False)
+    body: Mapped[str] = mapped_column(ReadableText)
+    html: Mapped[str] = mapped_column(ReadableText)
+    status: Mapped[str] = mapped_column(String(12), index=True)
+    held_reasons: Mapped[list] = mapped_column(ReadableJSON(reasons), default=list)
+    reject_reason: Mapped[str | None] = mapped_column(ReadableText)
+    official: Mapped[bool] = mapped_column(default=False)
+    created: Mapped[datetime.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated: Mapped[datetime.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    moderated: Mapped[datetime.datetime | None] = mapped_column(DateTime(timezone=True))
+    edit_token_hash: Mapped[str] = mapped_column(String(64))
+    ip_hash: Mapped[str | None] = mapped_column(String(64))
+    # A question waiting for an official answer (flagged by the reader or a moderator).
+    needs_response: Mapped[bool] = mapped_column(default=False)
+    # Official replies: which member of staff wrote it, and its public Care Opinion-style tag.
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    reply_tag: Mapped[str | None] = mapped_column(String(20))
+
+
+class User(db.Model):
+    """A member of staff who signs in to moderate (moderator) or also manage accounts (admin)."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(120), default="")
+    role: Mapped[str] = mapped_column(String(12))
+    password_hash: Mapped[str] = mapped_column(String(200))
+    disabled: Mapped[bool] = mapped_column(default=False)
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    feed_token_hash: Mapped[str | None] = mapped_column(String(64))
+    failed_sign_ins: Mapped[int] = mapped_column(default=0)
+    locked_until: Mapped[datetime.datetime | None] = mapped_column(DateTime(timezone=True))
+    created: Mapped[datetime.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    last_sign_in: Mapped[datetime.datetime | None] = mapped_column(DateTime(timezone=True))
+    # The time step (Unix time // 30) of the last authenticator code accepted: a code is good
+    # once, so one seen over a shoulder or phished cannot be used again.
+    totp_last_step: Mapped[int | None] = mapped_column()
+
+
+class StaffSession(db.Model):
+    """One signed-in browser. The cookie carries a random id and this table only its sha256, so
+    a session can be ended on the server (sign-out, password reset, account disabled) and a
+    copied cookie stops working; nothing about the password travels in the cookie."""
+
+    __tablename__ = "staff_sessions"
+
+    id_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    # True between a right password and the authenticator code: not yet signed in.
+    awaiting_code: Mapped[bool] = mapped_column(default=False)
+    created: Mapped[datetime.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    last_seen: Mapped[datetime.datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, index=True
+    )
+
+
+class AuditEntry(db.Model):
+    """One staff action: who, when, what, and the state before and after."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime.datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, index=True
+    )
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    action: Mapped[str] = mapped_column(String(40), index=True)
+    target: Mapped[str] = mapped_column(ReadableString(80), default="")
+    before: Mapped[dict | None] = mapped_column(ReadableJSON)
+    after: Mapped[dict | None] = mapped_column(ReadableJSON)
+    detail: Mapped[str] = mapped_column(ReadableText, default="")
+
+
+class Response(db.Model):
+    """One person's answers to a questionnaire. Never public; read by staff in reports."""
+
+    __tablename__ = "responses"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    questionnaire: Mapped[str] = mapped_column(String(100), index=True)
+    reference: Mapped[str] = mapped_column(String(20), unique=True)
+    answers: Mapped[dict] = mapped_column(ReadableJSON(an_object))
+    # Personal data found in free-text answers, by question id: [{kind, match, start, end}].
+    held_reasons: Mapped[dict] = mapped_column(ReadableJSON(reasons_by_field), default=dict)
+    spam: Mapped[bool] = mapped_column(default=False)
+    created: Mapped[datetime.datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, index=True
+    )
+    ip_hash: Mapped[str | None] = mapped_column(String(64))

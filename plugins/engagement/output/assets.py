@@ -1,0 +1,139 @@
+"""The theme's front-end assets: Sass compiled from nhsuk-frontend's source, JS and images copied.
+
+Compiling starts in a background process as soon as Pelican starts, so it overlaps with reading
+content, and its result is cached by a hash of everything that goes into it: a rebuild with
+unchanged styles costs nothing. Nothing is loaded from a CDN and nothing generated is committed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+from engagement.problems import ContentError
+
+CSS_OUTPUT = Path("theme/css/main.css")
+NHSUK_OUTPUT = Path("theme/nhsuk")
+NHSUK_DIST = Path("nhsuk-frontend/dist/nhsuk")
+NHSUK_SCRIPTS = ("nhsuk-frontend.min.js", "nhsuk-frontend.min.js.map")
+SASS_TIMEOUT_SECONDS = 180
+
+
+class ThemeAssets:
+    """One build's asset work: `start()` when Pelican starts, `finish(output)` when it ends."""
+
+    def __init__(self, settings: dict[str, Any]) -> None:
+        self.node_modules = Path(settings["ENGAGE_NODE_MODULES"]).resolve()
+        self.scss = Path(settings["ENGAGE_SCSS"]).resolve()
+        self.font = bool(settings["ENGAGE_NHS_FONT"])
+        self.cache = Path(settings["CACHE_PATH"]).resolve() / "engage"
+        self.process: subprocess.Popen[bytes] | None = None
+        self.css: Path | None = None
+
+    def start(self) -> None:
+        """Begin compiling the CSS unless an identical compile is cached."""
+        self._require_packages()
+        self.cache.mkdir(parents=True, exist_ok=True)
+        self.css = self.cache / f"main-{self._fingerprint()}.css"
+        if self.css.exists():
+            return
+        entry = self.cache / f"entry-font-{str(self.font).lower()}.scss"
+        entry.write_text(
+            f'@use "main" with ($engage-include-font-face: {str(self.font).lower()});\n'
+        )
+        node = shutil.which("node")
+        if node is None:
+            raise ContentError(
+                "theme: Node.js is needed to compile the styles: install Node.js 20 or later, "
+                "then run `make setup`."
+            )
+        self.process = subprocess.Popen(
+            [
+                node,
+                str(self.node_modules / "sass" / "sass.js"),
+                "--quiet",
+                "--no-source-map",
+                "--style=compressed",
+                f"--load-path={self.scss.parent}",
+                f"--load-path={self.node_modules}",
+                str(entry),
+                str(self.css.with_suffix(".tmp")),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            # Pelican's own work is the critical path; the compile fills the idle core.
+            preexec_fn=_lower_priority,
+        )
+
+    def finish(self, output: Path) -> None:
+        """Wait for the compile, then put the CSS, NHS.UK scripts and images into the output."""
+        if self.css is None:
+            return
+        if self.process is not None:
+            try:
+                _, errors = self.process.communicate(timeout=SASS_TIMEOUT_SECONDS)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                raise ContentError(
+                    "theme: compiling the styles took too long and was stopped."
+                ) from None
+            if self.process.returncode != 0:
+                message = errors.decode("utf-8", "replace").strip()
+                raise ContentError(f"theme: the styles did not compile:\n{message}")
+            self.css.with_suffix(".tmp").replace(self.css)
+            self.process = None
+            for stale in self.cache.glob("main-*"):  # earlier compiles of other styles
+                if stale != self.css:
+                    stale.unlink(missing_ok=True)
+        _copy_if_changed(self.css, output / CSS_OUTPUT)
+        dist = self.node_modules / NHSUK_DIST
+        for name in NHSUK_SCRIPTS:
+            _copy_if_changed(dist / name, output / NHSUK_OUTPUT / name)
+        for source in sorted((dist / "assets").rglob("*")):
+            if source.is_file():
+                _copy_if_changed(
+                    source, output / NHSUK_OUTPUT / "assets" / source.relative_to(dist / "assets")
+                )
+
+    def _require_packages(self) -> None:
+        for needed in (self.node_modules / NHSUK_DIST, self.node_modules / "sass" / "sass.js"):
+            if not needed.exists():
+                raise ContentError(
+                    f"theme: {needed} is missing: the front-end packages are not installed. "
+                    "Run `make setup` (or `npm ci`)."
+                )
+        if not self.scss.is_file():
+            raise ContentError(
+                f"theme: the styles' entry point {self.scss} is missing (ENGAGE_SCSS)."
+            )
+
+    def _fingerprint(self) -> str:
+        """A hash of the Sass sources, the package versions and the font switch."""
+        digest = hashlib.sha256()
+        for package in ("nhsuk-frontend", "sass"):
+            manifest = json.loads((self.node_modules / package / "package.json").read_text())
+            digest.update(f"{package}@{manifest['version']}\n".encode())
+        digest.update(f"font={self.font}\n".encode())
+        for path in sorted(self.scss.parent.rglob("*.scss")):
+            digest.update(path.relative_to(self.scss.parent).as_posix().encode())
+            digest.update(path.read_bytes())
+        return digest.hexdigest()[:16]
+
+
+def _lower_priority() -> None:
+    os.nice(10)
+
+
+def _copy_if_changed(source: Path, target: Path) -> None:
+    stat = source.stat()
+    if target.exists():
+        existing = target.stat()
+        if existing.st_size == stat.st_size and int(existing.st_mtime) == int(stat.st_mtime):
+            return
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(source, target)
