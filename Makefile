@@ -1,4 +1,5 @@
-# Bootstrap only: create .venv, install the pinned Python and npm packages, then hand over to invoke.
+# Bootstrap only: create .venv, install the pinned Python and npm packages (every extra: site, api,
+# crosspost and test), then hand over to invoke.
 # `make run` builds the sample site, upgrades the database and serves site + API; `make test` runs
 # the whole suite.
 
@@ -14,7 +15,7 @@ setup: $(VENV)/.installed node_modules/.installed
 
 $(VENV)/.installed: pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c requirements.lock -e '.[test]'
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c requirements.lock -e '.[site,api,crosspost,test]'
 	touch $@
 
 node_modules/.installed: package.json package-lock.json

@@ -15,3 +15,11 @@ def database_uri(url: str, instance_path: Path) -> str:
     if url.startswith("postgresql://"):
         return "postgresql+psycopg://" + url[len("postgresql://") :]
     return url
+
+
+def project_home(package_file: str) -> Path:
+    """Where `instance/` and `output/` are by default: the checkout a program runs from (the folder
+    with pyproject.toml above its package), or the current folder for an installed package, which
+    must never write into site-packages."""
+    checkout = Path(package_file).resolve().parent.parent
+    return checkout if (checkout / "pyproject.toml").is_file() else Path.cwd()

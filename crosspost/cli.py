@@ -7,7 +7,6 @@ variables only (README, "Cross-posting").
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import sys
@@ -15,14 +14,18 @@ import textwrap
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from contract.database import database_uri
+import click
+
+from contract.database import database_uri, project_home
+from contract.vocabulary import PLATFORMS
+from platforms.values import Entry
 
 from .feed import FeedError, read
 from .ledger import Ledger
-from .model import PLATFORMS, Entry
 from .run import Outcome, Plan, Runner
 
-PROJECT = Path(__file__).resolve().parent.parent
+PROG = "python -m crosspost"
+PROJECT = project_home(__file__)
 
 
 def defaults(env: Mapping[str, str]) -> dict[str, str]:
@@ -34,34 +37,6 @@ def defaults(env: Mapping[str, str]) -> dict[str, str]:
         "manifest": env.get("ENGAGE_MANIFEST") or str(output / "engagement.json"),
         "database": database_uri(env.get("DATABASE_URL", ""), instance),
     }
-
-
-def parser(env: Mapping[str, str]) -> argparse.ArgumentParser:
-    found = defaults(env)
-    made = argparse.ArgumentParser(
-        prog="python -m crosspost",
-        description="Post each new entry of the site's feed to the organisation's social "
-        "accounts, once per platform. Without --post, shows what would be posted.",
-    )
-    made.add_argument("--post", action="store_true", help="publish (default: preview only)")
-    made.add_argument("--platform", action="append", choices=PLATFORMS, help="only this platform")
-    made.add_argument("--entry", metavar="URL", help="only the entry with this address")
-    made.add_argument("--feed", default=found["feed"], help="Atom feed: a path or an address")
-    made.add_argument("--manifest", default=found["manifest"], help="the site's engagement.json")
-    made.add_argument("--json", action="store_true", help="print the preview as JSON")
-    made.add_argument(
-        "--retry-failed",
-        action="store_true",
-        help="try failed posts again (after fixing what the summary said was wrong)",
-    )
-    made.add_argument(
-        "--backfill", type=int, default=0, metavar="N", help="first run: also post the newest N"
-    )
-    made.add_argument(
-        "--max-per-run", type=int, default=5, metavar="N", help="new entries per run (default 5)"
-    )
-    made.set_defaults(database=found["database"])
-    return made
 
 
 def _block(text: str) -> str:
@@ -147,39 +122,76 @@ def print_summary(outcomes: list[Outcome], plan: Plan, out: object) -> None:
         )
 
 
-def main(argv: Sequence[str] | None = None, env: Mapping[str, str] | None = None) -> int:
-    env = os.environ if env is None else env
-    args = parser(env).parse_args(argv)
+@click.command(
+    help="Post each new entry of the site's feed to the organisation's social accounts, once "
+    "per platform. Without --post, shows what would be posted.",
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+)
+@click.option("--post", is_flag=True, help="publish (default: preview only)")
+@click.option(
+    "--platform",
+    "platforms",
+    multiple=True,
+    type=click.Choice([str(name) for name in PLATFORMS]),  # the values, not enum member names
+    help="only this platform",
+)
+@click.option("--entry", metavar="URL", help="only the entry with this address")
+@click.option("--feed", metavar="PATH|URL", help="Atom feed: a path or an address")
+@click.option("--manifest", metavar="PATH", help="the site's engagement.json")
+@click.option("--json", "as_json", is_flag=True, help="print the preview as JSON")
+@click.option(
+    "--retry-failed",
+    is_flag=True,
+    help="try failed posts again (after fixing what the summary said was wrong)",
+)
+@click.option(
+    "--backfill", type=int, default=0, metavar="N", help="first run: also post the newest N"
+)
+@click.option(
+    "--max-per-run", type=int, default=5, metavar="N", help="new entries per run (default 5)"
+)
+@click.pass_obj
+def command(
+    env: Mapping[str, str],
+    post: bool,
+    platforms: tuple[str, ...],
+    entry: str | None,
+    feed: str | None,
+    manifest: str | None,
+    as_json: bool,
+    retry_failed: bool,
+    backfill: int,
+    max_per_run: int,
+) -> int:
+    """The run itself; its exit status is what it returns (main() hands it on)."""
+    found = defaults(env)
+    feed = found["feed"] if feed is None else feed
     # The default manifest is optional (any Atom feed will do); one given by name must exist.
-    manifest = args.manifest
-    if manifest == defaults(env)["manifest"] and not Path(manifest).exists():
+    manifest = found["manifest"] if manifest is None else manifest
+    if manifest == found["manifest"] and not Path(manifest).exists():
         manifest = None
     try:
-        entries = read(args.feed, manifest)
+        entries = read(feed, manifest)
     except FeedError as error:
         print(f"crosspost: {error}", file=sys.stderr)
         return 2
-    ledger = Ledger(args.database)
+    ledger = Ledger(found["database"])
     try:
         runner = Runner(
             ledger,
             env,
-            platforms=tuple(args.platform or PLATFORMS),
+            platforms=platforms or PLATFORMS,
             progress=lambda line: print(line, file=sys.stderr),
         )
-        if args.retry_failed and args.post:
+        if retry_failed and post:
             ledger.retry_failed(runner.platforms)
-        plan = runner.plan(
-            entries, backfill=args.backfill, max_per_run=args.max_per_run, only_url=args.entry
-        )
-        if args.entry and not any(e.url == args.entry for e in entries):
-            print(
-                f"crosspost: no entry with the address {args.entry} in {args.feed}", file=sys.stderr
-            )
+        plan = runner.plan(entries, backfill=backfill, max_per_run=max_per_run, only_url=entry)
+        if entry and not any(e.url == entry for e in entries):
+            print(f"crosspost: no entry with the address {entry} in {feed}", file=sys.stderr)
             return 2
-        if not args.post:
+        if not post:
             outcomes = runner.preview(plan, entries)
-            if args.json:
+            if as_json:
                 print(json.dumps(preview_json(outcomes), indent=2, ensure_ascii=False))
             else:
                 print_preview(outcomes, plan, sys.stdout)
@@ -189,3 +201,26 @@ def main(argv: Sequence[str] | None = None, env: Mapping[str, str] | None = None
         return 1 if any(o.action == "failed" for o in outcomes) else 0
     finally:
         ledger.close()
+
+
+def main(argv: Sequence[str] | None = None, env: Mapping[str, str] | None = None) -> int:
+    """Run the command on `argv` (default: sys.argv[1:]) with settings from `env` (default: the
+    environment); the exit status: 0, 1 when any post failed, 2 for a usage error or a feed,
+    manifest or entry that cannot be found (130 when interrupted)."""
+    env = os.environ if env is None else env
+    try:
+        status = command.main(
+            args=None if argv is None else list(argv),
+            prog_name=PROG,
+            standalone_mode=False,
+            obj=env,
+        )
+    except click.ClickException as error:  # a usage error: said on stderr, with the usage
+        if isinstance(error, click.UsageError) and error.ctx is None:
+            error.ctx = click.Context(command, info_name=PROG)  # so the usage is shown too
+        error.show()
+        return error.exit_code
+    except click.Abort:
+        print("Aborted!", file=sys.stderr)
+        return 130
+    return status if isinstance(status, int) else 0

@@ -3,7 +3,8 @@
 The default post is the title, the summary, the link and a few hashtags, each in its own
 paragraph. The editor's own text for a platform (Social_<platform> in the post's metadata)
 replaces title and summary. When a post is too long the link is never cut: hashtags go first,
-then the summary is cut at a word boundary with "…", then the title.
+then the summary is cut at a word boundary with "…", then the title. How each platform counts a
+post, its limit and where it takes the link are that platform's `rules` (platforms.<name>).
 """
 
 from __future__ import annotations
@@ -12,35 +13,26 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import regex
-from atproto import client_utils, models
 
-from . import counting
-from .model import PLATFORMS, Composed, Entry
+from contract.vocabulary import PLATFORMS
+from platforms import load
+from platforms.base import Rules
+from platforms.counting import utf8_bytes
+from platforms.values import Composed, Entry
 
 ELLIPSIS = "…"
 PARAGRAPH = "\n\n"
 
 
-@dataclass(frozen=True)
-class Rules:
-    """What one platform allows, and where the link goes."""
+def rules(platform: str) -> Rules:
+    """How the platform counts a post and what it takes, from the platform's own module (loaded
+    on first use: composing for a platform brings in its client's SDK, importing this does not).
 
-    limit: int  # characters, counted by `count`
-    max_hashtags: int  # more reads as spam; the first tags in the manifest are the main ones
-    count: Callable[[str], int]
-    link_in_text: bool = True  # Facebook takes the link as a separate `link` parameter
-    max_bytes: int | None = None  # Bluesky also limits UTF-8 bytes
-    card: bool = False  # the platform shows a preview card built from Composed.card
+    Raises ValueError for an unknown platform."""
+    if platform not in PLATFORMS:
+        raise ValueError(f"Unknown platform {platform!r}: expected one of {', '.join(PLATFORMS)}")
+    return load(platform).rules
 
-
-RULES: dict[str, Rules] = {
-    "mastodon": Rules(500, 4, counting.mastodon_length),
-    "bluesky": Rules(300, 2, counting.bluesky_length, max_bytes=3000, card=True),
-    "x": Rules(280, 2, counting.x_length),
-    "facebook": Rules(63_206, 3, counting.facebook_length, link_in_text=False, card=True),
-    "linkedin": Rules(3_000, 3, counting.linkedin_length, card=True),
-}
-assert tuple(RULES) == PLATFORMS
 
 # LinkedIn's "little" text format: these must be backslash-escaped or LinkedIn cuts the post at
 # the first one it cannot parse (learn.microsoft.com, linkedin/marketing/community-management/
@@ -74,20 +66,15 @@ def compose(
 
     Raises ValueError for an unknown platform, or when even the link alone is over the limit.
     """
-    if platform not in RULES:
-        raise ValueError(f"Unknown platform {platform!r}: expected one of {', '.join(PLATFORMS)}")
-    rules = RULES[platform]
-    limit = rules.limit if limit is None else limit
-    wanted = rules.max_hashtags if max_hashtags is None else max_hashtags
+    allowed = rules(platform)
+    limit = allowed.limit if limit is None else limit
+    wanted = allowed.max_hashtags if max_hashtags is None else max_hashtags
     title, summary = clean(entry.title), clean(entry.summary)
-    link = entry.url if rules.link_in_text else None
-    little = platform == "linkedin"
+    link = entry.url if allowed.link_in_text else None
+    little = allowed.little
 
     def fits(segments: Sequence[_Segment]) -> bool:
-        text = _join(segments)
-        if rules.max_bytes is not None and counting.bluesky_bytes(text) > rules.max_bytes:
-            return False
-        return rules.count(text) <= limit
+        return allowed.fits(_join(segments), limit)
 
     own = clean(entry.text.get(platform, ""))
     tags = hashtag_names(entry.hashtags)
@@ -106,15 +93,13 @@ def compose(
         raise ValueError(f"The link alone is over {platform}'s limit of {limit}: {entry.url}")
 
     text = _join(segments)
-    facets: tuple[dict[str, object], ...] = ()
-    if platform == "bluesky":
-        text, facets = _bluesky_text(segments)
-    card = {"uri": entry.url, "title": title, "description": summary} if rules.card else None
+    facets = _facets(segments) if allowed.facets else ()
+    card = {"uri": entry.url, "title": title, "description": summary} if allowed.card else None
     return Composed(
         entry=entry,
         platform=platform,
         text=text,
-        length=rules.count(text),
+        length=allowed.count(text),
         limit=limit,
         link=entry.url,
         facets=facets,
@@ -123,7 +108,7 @@ def compose(
 
 
 def compose_all(entry: Entry) -> list[Composed]:
-    """The post for every platform, in model.PLATFORMS order."""
+    """The post for every platform, in PLATFORMS order."""
     return [compose(entry, platform) for platform in PLATFORMS]
 
 
@@ -282,30 +267,20 @@ def _without_link(text: str, link: str) -> str:
     return clean(text[:start] + " " + text[start + len(link) :])
 
 
-def _bluesky_text(segments: Sequence[_Segment]) -> tuple[str, tuple[dict[str, object], ...]]:
-    """Text, link facets and hashtag facets through atproto's TextBuilder, which counts the
-    UTF-8 byte offsets Bluesky needs; converted to Composed's plain facet dicts
-    (`{"start", "end", "uri"}` for the link, `{"start", "end", "tag"}` for each hashtag)."""
-    builder = client_utils.TextBuilder()
+def _facets(segments: Sequence[_Segment]) -> tuple[dict[str, object], ...]:
+    """Where the link and each hashtag are, as UTF-8 byte ranges over the joined text, as
+    Composed's plain facet dicts: `{"start", "end", "uri"}` for the link, `{"start", "end",
+    "tag"}` for each hashtag (the tag without its sign), in the order they come."""
+    facets: list[dict[str, object]] = []
+    offset = 0
     for segment in segments:
         if segment.is_link:
-            builder.link(segment.text, segment.text)
-            continue
-        cursor = 0
-        for match in _HASHTAG_IN_TEXT.finditer(segment.text):
-            builder.text(segment.text[cursor : match.start()])
-            builder.tag(match.group(0), match.group("name"))
-            cursor = match.end()
-        builder.text(segment.text[cursor:])
-    facets = []
-    for facet in builder.build_facets():
-        for feature in facet.features:
-            found: dict[str, object] = {
-                "start": facet.index.byte_start,
-                "end": facet.index.byte_end,
-            }
-            if isinstance(feature, models.AppBskyRichtextFacet.Link):
-                facets.append({**found, "uri": feature.uri})
-            elif isinstance(feature, models.AppBskyRichtextFacet.Tag):
-                facets.append({**found, "tag": feature.tag})
-    return builder.build_text(), tuple(facets)
+            end = offset + utf8_bytes(segment.text)
+            facets.append({"start": offset, "end": end, "uri": segment.text})
+        else:
+            for match in _HASHTAG_IN_TEXT.finditer(segment.text):
+                start = offset + utf8_bytes(segment.text[: match.start()])
+                end = start + utf8_bytes(match.group(0))
+                facets.append({"start": start, "end": end, "tag": match["name"]})
+        offset += utf8_bytes(segment.text)
+    return tuple(facets)

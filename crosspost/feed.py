@@ -15,8 +15,7 @@ from markupsafe import Markup
 
 from contract import manifest
 from contract.social import hashtag
-
-from .model import Entry
+from platforms.values import Entry
 
 TIMEOUT = 20
 

@@ -40,7 +40,6 @@ from sqlalchemy import (
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
-STATES = ("planned", "posting", "posted", "failed", "skipped", "seen")
 VERSION_TABLE = "crosspost_alembic_version"
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 

@@ -10,17 +10,14 @@ import hashlib
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+
+from contract.vocabulary import PLATFORMS
+from platforms import PlatformClient, load
+from platforms.values import Composed, Entry, PlatformError, PostedRef
 
 from .compose import compose
 from .ledger import Ledger, PostRow
-from .model import PLATFORMS, Composed, Entry, PlatformError, PostedRef
-from .platforms import load
 
-# Platforms whose API makes a repeated call harmless (Mastodon's Idempotency-Key, Bluesky's
-# record key): a post interrupted by a crash or a lost answer is simply sent again. On the others,
-# every call after the first is preceded by a look for the post on the platform.
-IDEMPOTENT = frozenset({"mastodon", "bluesky"})
 MAX_ATTEMPTS = 9  # calls over all runs; after that a failed post waits for a person
 TRIES_PER_RUN = 3
 MAX_WAIT = 120.0  # seconds a run will wait for a platform that asked us to slow down
@@ -70,12 +67,12 @@ class Runner:
         self.platforms = platforms
         self.sleep = sleep
         self.progress = progress
-        self.clients: dict[str, Any] = {}
+        self.clients: dict[str, PlatformClient | None] = {}
         self.missing: dict[str, list[str]] = {}
         for name in PLATFORMS:
-            module = load(name)
-            self.missing[name] = module.missing(env)
-            self.clients[name] = None if self.missing[name] else module.from_environment(env)
+            client = load(name)
+            self.missing[name] = client.missing(env)
+            self.clients[name] = None if self.missing[name] else client.from_environment(env)
         self._limits: dict[str, int | None] = {}
 
     # --- What is new -----------------------------------------------------------------------
@@ -119,8 +116,7 @@ class Runner:
         """The platform's own limit where it says (Mastodon's max_characters), once per run."""
         if platform not in self._limits:
             client = self.clients.get(platform)
-            reader = getattr(client, "max_characters", None)
-            self._limits[platform] = reader() if reader else None
+            self._limits[platform] = client.max_characters() if client else None
         return self._limits[platform]
 
     def compose(self, entry: Entry, platform: str) -> Composed:
@@ -192,15 +188,18 @@ class Runner:
     def _post_one(self, entry: Entry, row: PostRow) -> Outcome:
         """Post once. Every call is preceded by a committed claim on the ledger row, which only
         succeeds if no other run has touched it since it was read (two runs at once never both
-        post). Where the platform has no idempotency feature, any call after the first (a crash,
-        a lost answer, a retry) first looks for the post on the platform."""
+        post). Any call after the first (a crash, a lost answer, a retry) first looks for the post
+        on the platform unless the platform makes the repeat safe (its `idempotency`: Bluesky's
+        record key always, Mastodon's Idempotency-Key only for the hour it lasts, so within this
+        run but not after an earlier one)."""
         platform = row.platform
         client = self.clients[platform]
+        assert client is not None, f"no client for {platform}"
         composed = self.compose(entry, platform)
         key = idempotency_key(entry.id, platform)
         attempts = row.attempts
         for attempt in range(1, TRIES_PER_RUN + 1):
-            if attempts and platform not in IDEMPOTENT:
+            if attempts and not client.repeat_is_safe(same_run=attempt > 1):
                 try:
                     found = client.find(composed)
                 except PlatformError as error:

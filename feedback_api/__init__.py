@@ -16,20 +16,26 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from contract.database import project_home
 from feedback_api.storage.models import db
 
 from . import boundary, config, errors, limits, manifest, theme
 
-PROJECT = Path(__file__).resolve().parent.parent
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 migrate = Migrate()
+
+
+def default_instance() -> Path:
+    """The instance folder when ENGAGE_INSTANCE_PATH is empty: the project's in a checkout,
+    `instance/` in the current folder for an installed package."""
+    return project_home(__file__) / "instance"
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """The application, configured from the environment (or `test_config` in tests)."""
     overrides = test_config or {}
     instance = overrides.get("ENGAGE_INSTANCE_PATH") or os.environ.get("ENGAGE_INSTANCE_PATH")
-    app = Flask(__name__, instance_path=str(Path(instance or PROJECT / "instance").resolve()))
+    app = Flask(__name__, instance_path=str(Path(instance or default_instance()).resolve()))
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     app.config.update(config.load(Path(app.instance_path), os.environ, overrides))
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(app.config["SQLALCHEMY_DATABASE_URI"])

@@ -69,7 +69,7 @@ SETTINGS: tuple[Setting, ...] = (
         "ENGAGE_INSTANCE_PATH",
         "",
         "Folder for the SQLite database, the development secret and caches; empty means "
-        "instance/ in the project folder.",
+        "instance/ in the project folder (in a checkout) or in the current folder (installed).",
     ),
     Setting(
         "DATABASE_URL",

@@ -14,9 +14,7 @@ from flask import Flask, Response, current_app, jsonify, request
 from sqlalchemy import exc as sa_exc
 from werkzeug.exceptions import HTTPException
 
-from feedback_api.storage.models import db
-
-from . import outage
+from . import outage, storage
 
 TITLES = {
     400: "There is a problem with what was sent",
@@ -107,7 +105,7 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(Exception)
     def unexpected(error: Exception) -> Response:
-        db.session.rollback()
+        storage.rollback()
         app.logger.exception("Unhandled error on %s %s", request.method, request.path)
         return error_response(
             "Something went wrong on our side and what you sent was not saved. Please try again "
@@ -124,7 +122,7 @@ def register(app: Flask) -> None:
             return unexpected(error)
         # The connection may be gone already: there is then nothing to roll back.
         with contextlib.suppress(sa_exc.SQLAlchemyError):
-            db.session.rollback()
+            storage.rollback()
         database_down.failed(error)
         retry = {"Retry-After": str(outage.RETRY_AFTER_SECONDS)}
         return error_response(outage.MESSAGE, 503, headers=retry)

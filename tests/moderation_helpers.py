@@ -6,7 +6,8 @@ from __future__ import annotations
 import datetime
 
 from feedback_api.public.comments import screened
-from feedback_api.storage import queries as storage
+from feedback_api.storage import comments as storage
+from feedback_api.storage import transaction
 from feedback_api.storage.models import AuditEntry, Comment, db
 
 PAGE = "/blog/winter-vaccines/"
@@ -24,7 +25,7 @@ def seed(
     **extra: object,
 ) -> int:
     """A comment stored through the real storage function, screened as a reader's would be."""
-    with app.app_context():
+    with app.app_context(), transaction():
         comment = storage.add_comment(
             page=page,
             body=body,
@@ -38,10 +39,9 @@ def seed(
         comment.created = datetime.datetime.now(datetime.UTC) - datetime.timedelta(
             minutes=minutes_ago
         )
-        db.session.commit()
         if status != "pending":
             storage.set_status(comment, status)
-        return comment.id
+    return comment.id
 
 
 def get(app, comment_id: int) -> Comment:

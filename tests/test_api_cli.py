@@ -6,7 +6,7 @@ import csv
 import io
 import json
 
-from feedback_api.storage import queries as storage
+from feedback_api.storage import comments as storage
 
 PAGE = "/blog/winter-vaccines/"
 

@@ -7,7 +7,8 @@ import json
 
 import pytest
 
-from feedback_api.storage import queries as storage
+from feedback_api.storage import comments as storage
+from feedback_api.storage import transaction
 from feedback_api.storage.models import Comment, db
 
 PAGE = "/blog/winter-vaccines/"
@@ -22,7 +23,7 @@ def stored(app) -> list[Comment]:
 
 
 def approve(app, comment_id: int) -> None:
-    with app.app_context():
+    with app.app_context(), transaction():
         storage.set_status(storage.get_comment(comment_id), "approved")
 
 
@@ -123,6 +124,7 @@ def test_other_content_types_are_415(client) -> None:
     answer = client.post("/api/comments", data="page=/x/", content_type="text/plain")
     assert answer.status_code == 415
     assert "JSON" in answer.json["error"]
+    assert answer.json["error"].startswith("Send the comment as JSON")
 
 
 def test_malformed_json_is_400(client) -> None:

@@ -13,7 +13,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from feedback_api.storage import queries as storage
+from feedback_api.storage import comments as storage
+from feedback_api.storage import transaction
 from feedback_api.storage.models import Comment, db
 from hostile import PAGE, a_comment, hostile_app, post_raw
 from surveys import CONSULTATION
@@ -73,7 +74,7 @@ def admin(staff):
 
 def everything_renders(app, staff_client) -> None:
     """Every place stored text is shown answers 200 and parses: nothing stored breaks output."""
-    with app.app_context():
+    with app.app_context(), transaction():
         comments = db.session.scalars(db.select(Comment)).all()
         for comment in comments:
             if comment.status == "pending":

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from feedback_api.storage import queries as storage
-from feedback_api.storage.models import Comment, Response, db
+from feedback_api.storage import comments as storage
+from feedback_api.storage.models import Comment, QuestionnaireResponse, db
 from hostile import PAGE, a_comment, answer_survey, hostile_app, post_raw, rows
 
 SURROGATE = '"bad \\ud800 text"'  # JSON text for a lone surrogate, as an attacker sends it
@@ -48,7 +48,7 @@ def test_a_lone_surrogate_in_a_questionnaire_answer_is_refused(staff_app, client
     answer = post_raw(client, "/api/responses", body)
     assert answer.status_code == 400
     assert answer.json["fields"] == {"answers.why": answer.json["error"]}
-    assert rows(staff_app, Response) == 0
+    assert rows(staff_app, QuestionnaireResponse) == 0
 
 
 @pytest.mark.parametrize(
@@ -114,7 +114,7 @@ def test_a_date_with_an_impossible_year_is_an_answer_error(staff_app, client, ye
     answer = answer_survey(client, last_visit={"day": "1", "month": "2", "year": year})
     assert answer.status_code == 422
     assert answer.json["fields"]["last_visit"] == "Enter a real date, for example 27 3 2026"
-    assert rows(staff_app, Response) == 0
+    assert rows(staff_app, QuestionnaireResponse) == 0
 
 
 def test_bulk_ids_in_other_digits_select_nothing(staff, staff_app) -> None:

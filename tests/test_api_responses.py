@@ -11,7 +11,7 @@ import pytest
 
 from conftest import api_config
 from feedback_api import create_app
-from feedback_api.storage.models import Response, db
+from feedback_api.storage.models import QuestionnaireResponse, db
 from surveys import TODAY, survey_manifest
 
 
@@ -31,9 +31,11 @@ def send(client, answers: dict, questionnaire: str = "test-survey"):
     return client.post("/api/responses", json={"questionnaire": questionnaire, "answers": answers})
 
 
-def stored(app) -> list[Response]:
+def stored(app) -> list[QuestionnaireResponse]:
     with app.app_context():
-        found = db.session.scalars(db.select(Response).order_by(Response.id)).all()
+        found = db.session.scalars(
+            db.select(QuestionnaireResponse).order_by(QuestionnaireResponse.id)
+        ).all()
         db.session.expunge_all()
         return found
 
@@ -105,6 +107,15 @@ def test_a_hidden_question_is_ignored(survey_app) -> None:
 
 def test_equality_questions_are_never_required(survey_app) -> None:
     assert send(survey_app.test_client(), GOOD).status_code == 201
+
+
+def test_a_questionnaire_client_is_told_to_send_the_answers(survey_app) -> None:
+    """Not "the comment": the 415 names what this endpoint takes."""
+    client = survey_app.test_client()
+    answer = client.post("/api/responses", data="x", content_type="text/plain")
+    assert answer.status_code == 415
+    assert answer.json["error"].startswith("Send the answers as JSON (application/json)")
+    assert "comment" not in answer.json["error"]
 
 
 def test_windows_and_unknown_questionnaires(survey_app) -> None:

@@ -21,6 +21,7 @@ LINT_IMPORTS = Path(sys.executable).with_name("lint-imports")
 PACKAGES = {
     "contract": ROOT / "contract",
     "theme": ROOT / "theme",
+    "platforms": ROOT / "platforms",
     "feedback_api": ROOT / "feedback_api",
     "crosspost": ROOT / "crosspost",
     "plugins/engagement": ROOT / "plugins" / "engagement",
@@ -86,7 +87,7 @@ def test_the_copy_keeps_them_too(code_copy: Path) -> None:
             "The three programs never import each other",
         ),
         (
-            "feedback_api/answers.py",
+            "feedback_api/public/answers.py",
             "from engagement import wordings",
             "The three programs never import each other",
         ),
@@ -106,9 +107,29 @@ def test_the_copy_keeps_them_too(code_copy: Path) -> None:
             "The cross-poster runs without the site builder or the web framework",
         ),
         (
-            "plugins/engagement/social.py",
+            "plugins/engagement/output/social.py",
             "import sqlalchemy",
             "The plugin never talks to the database or the web framework",
+        ),
+        (
+            "platforms/base.py",
+            "import crosspost",
+            "Programs stand on the shared layers, never the other way",
+        ),
+        (
+            "platforms/settings.py",
+            "from feedback_api import config",
+            "Programs stand on the shared layers, never the other way",
+        ),
+        (
+            "platforms/answers.py",
+            "import flask",
+            "Platform clients need neither the site builder nor the web framework",
+        ),
+        (
+            "platforms/values.py",
+            "import sqlalchemy",
+            "Platform clients need neither the site builder nor the web framework",
         ),
     ],
 )
@@ -139,6 +160,31 @@ def test_the_cross_posters_command_loads_neither_pelican_nor_flask_nor_markdown(
     loaded = imported_by("import crosspost.cli")
     assert "contract" in loaded
     assert not loaded & {"pelican", "flask", "markdown", "jinja2", "feedback_api", "engagement"}
+
+
+SOCIAL_SDKS = {"mastodon", "atproto", "atproto_client", "atproto_core", "tweepy", "requests"}
+
+
+def test_the_cross_posters_command_loads_no_platform_sdk() -> None:
+    """Each platform's client (and its SDK) is loaded by name when a run needs it, not by
+    importing the command: `--help` and a failed feed read stay quick."""
+    loaded = imported_by("import crosspost.cli")
+    assert "platforms" in loaded
+    assert not loaded & SOCIAL_SDKS
+    assert not loaded & {"pydantic", "httpx"}, "atproto's models come in with its client only"
+
+
+def test_the_platform_clients_load_by_name_with_only_their_own_sdk() -> None:
+    assert imported_by("import platforms") - set(sys.stdlib_module_names) <= {
+        "contract",
+        "platforms",
+        "__main__",
+        "_distutils_hack",  # setuptools' own .pth, in any virtualenv
+        "__editable___engage_0_1_0_finder",  # an editable install's
+    }
+    loaded = imported_by("import platforms; platforms.load('mastodon')")
+    assert "mastodon" in loaded
+    assert not loaded & {"atproto", "tweepy", "crosspost", "feedback_api", "engagement"}
 
 
 def test_the_api_loads_neither_pelican_nor_the_plugin_nor_the_cross_poster() -> None:

@@ -30,8 +30,10 @@ from auth_helpers import (
     sign_in,
 )
 from conftest import PASSWORD, csrf_token, serving
+from contract.vocabulary import AuditAction
 from feedback_api.accounts import service as accounts
 from feedback_api.storage import audit as audit_log
+from feedback_api.storage import transaction
 from feedback_api.storage.models import User, db, utcnow
 
 PARALLEL = 16
@@ -85,7 +87,7 @@ def assert_only_lock_after_were_checked(app: object) -> None:
     assert len(audit(app, "account locked")) == 1
     user = account(app)
     assert user.failed_sign_ins == accounts.LOCK_AFTER
-    assert accounts._aware(user.locked_until) > utcnow()
+    assert user.locked_until > utcnow()
 
 
 def test_parallel_guesses_on_a_threaded_server_stop_at_the_lock(make_app, hasher) -> None:
@@ -253,6 +255,6 @@ def test_an_address_longer_than_the_audit_column_is_recorded_cut_to_fit(make_app
     (entry,) = audit(app, "sign-in failed")
     assert len(entry.target) == audit_log.TARGET_LENGTH and entry.target.endswith("\u2026")
     assert email.startswith(entry.target[:-1])
-    with app.app_context():
-        audit_log.record("account created", target="c" * 300, user=None, commit=True)
+    with app.app_context(), transaction():
+        audit_log.record(AuditAction.ACCOUNT_CREATED, target="c" * 300, user=None)
     assert len(audit(app, "account created")[0].target) == audit_log.TARGET_LENGTH

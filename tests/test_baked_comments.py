@@ -6,7 +6,8 @@ from __future__ import annotations
 import json
 
 from conftest import ROOT, run_pelican
-from feedback_api.storage import queries as storage
+from feedback_api.storage import comments as storage
+from feedback_api.storage import transaction
 
 PAGE = "/blog/winter-vaccines/"
 
@@ -16,7 +17,7 @@ def test_approved_comments_are_in_the_built_page(app, client, runner, tmp_path) 
         "/api/comments", json={"page": PAGE, "body": "Booked *mine*.", "author": "<b>Ann</b>"}
     ).json["id"]
     client.post("/api/comments", json={"page": PAGE, "body": "Still pending"})
-    with app.app_context():
+    with app.app_context(), transaction():
         storage.set_status(storage.get_comment(first), "approved")
         storage.add_official_reply(
             storage.get_comment(first),
@@ -27,7 +28,6 @@ def test_approved_comments_are_in_the_built_page(app, client, runner, tmp_path) 
             tag=None,
             edit_token_hash="-",
         )
-        storage.commit()
     export = tmp_path / "comments.json"
     result = runner.invoke(args=["comments", "export-site", str(export)])
     assert result.exit_code == 0 and "1 page(s)" in result.output

@@ -8,9 +8,9 @@ import datetime
 
 import pytest
 
-from crosspost.model import Composed, Entry
-from crosspost.platforms import bluesky
 from fake_platforms.rig import SITE, Rig, compose, one, refusal
+from platforms import bluesky
+from platforms.values import Composed, Entry
 
 pytestmark = pytest.mark.usefixtures("loopback_only")
 
@@ -106,3 +106,23 @@ def test_record_key_is_a_tid_fixed_by_the_entry() -> None:
     assert value >> 10 == micros
     same_time = Entry("tag:other", first.url, first.title, "", first.published)
     assert bluesky.record_key(same_time)[:11] == key[:11]
+
+
+@one("bluesky")
+def test_bluesky_tag_too_long_for_a_facet_stays_text(rig: Rig) -> None:
+    """app.bsky.richtext.facet#tag names at most 64 graphemes: a longer hashtag is posted as
+    plain text, not refused with the whole post."""
+    plain = compose("bluesky")
+    facets = list(plain.facets)
+    text = plain.text
+    for name in ("A" * bluesky.TAG_MAX_GRAPHEMES, "B" * (bluesky.TAG_MAX_GRAPHEMES + 1)):
+        text += " "
+        start = len(text.encode())
+        text += "#" + name
+        facets.append({"start": start, "end": len(text.encode()), "tag": name})
+    composed = Composed(**{**vars(plain), "text": text, "facets": tuple(facets)})
+    rig.client().publish(composed, "unused")
+    [record] = rig.fake.posts
+    assert record["text"] == text
+    tags = [f["features"][0].get("tag") for f in record["facets"] if "tag" in f["features"][0]]
+    assert tags == ["A" * bluesky.TAG_MAX_GRAPHEMES]

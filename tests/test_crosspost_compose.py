@@ -12,10 +12,11 @@ import regex
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from crosspost import counting
-from crosspost.compose import ELLIPSIS, RULES, clean, compose, compose_all
-from crosspost.model import PLATFORMS, Entry
+from contract.vocabulary import PLATFORMS
+from crosspost.compose import ELLIPSIS, clean, compose, compose_all, rules
 from engagement.output.social import social_copy
+from platforms import bluesky, counting, mastodon, x
+from platforms.values import Entry
 
 ROOT = Path(__file__).resolve().parent.parent
 PUBLISHED = datetime.datetime(2026, 11, 2, 9, tzinfo=datetime.UTC)
@@ -42,38 +43,38 @@ def entry(
 def test_mastodon_counts_any_link_as_23():
     long_link = "https://example.nhs.uk/" + "a" * 77
     assert len(long_link) == 100
-    assert counting.mastodon_length(long_link) == 23
-    assert counting.mastodon_length(f"Read this: {long_link}") == 11 + 23
-    assert counting.mastodon_length("https://a.uk") == 23  # a short link counts 23 too
+    assert mastodon.length(long_link) == 23
+    assert mastodon.length(f"Read this: {long_link}") == 11 + 23
+    assert mastodon.length("https://a.uk") == 23  # a short link counts 23 too
     # The link ends where twitter-text ends it: not at the "." or the ")" it did not open.
-    assert counting.mastodon_length("(see https://a.nhs.uk/x_(y)) now.") == 5 + 23 + 6
+    assert mastodon.length("(see https://a.nhs.uk/x_(y)) now.") == 5 + 23 + 6
 
 
 def test_mastodon_counts_graphemes_and_local_part_of_mentions():
-    assert counting.mastodon_length(FAMILY) == 1
-    assert counting.mastodon_length("e\u0301") == 1  # e + combining acute: one character
-    assert counting.mastodon_length("@alice@mastodon.social hi") == len("@alice hi")
-    assert counting.mastodon_length("mail@alice@mastodon.social") == 26  # not a mention
-    assert counting.mastodon_length("111.nhs.uk") == 10  # no protocol: not counted as a link
+    assert mastodon.length(FAMILY) == 1
+    assert mastodon.length("e\u0301") == 1  # e + combining acute: one character
+    assert mastodon.length("@alice@mastodon.social hi") == len("@alice hi")
+    assert mastodon.length("mail@alice@mastodon.social") == 26  # not a mention
+    assert mastodon.length("111.nhs.uk") == 10  # no protocol: not counted as a link
 
 
 def test_x_counts_cjk_as_two_and_emoji_sequences_as_one_unit_of_two():
-    assert counting.x_length("你好") == 4
-    assert counting.x_length(FAMILY) == 2
-    assert counting.x_length("\U0001f44d\U0001f3fd") == 2  # thumbs up, skin tone
-    assert counting.x_length("\U0001f1ec\U0001f1e7") == 2  # flag: GB
-    assert counting.x_length("\u2764\ufe0f\u200d\U0001f525") == 2  # heart on fire (Emoji 13.1)
-    assert counting.x_length("cafe\u0301") == 4  # NFC first: é is one code point
-    assert counting.x_length("\u2019") == 1  # right single quote is in 8208-8223
-    assert counting.x_length(ELLIPSIS) == 2  # U+2026 is outside the light ranges
-    assert counting.x_length("https://example.nhs.uk/" + "a" * 77) == 23
-    assert counting.x_length("Visit 111.nhs.uk") == 6 + 23  # a bare domain is a link on X
+    assert x.length("你好") == 4
+    assert x.length(FAMILY) == 2
+    assert x.length("\U0001f44d\U0001f3fd") == 2  # thumbs up, skin tone
+    assert x.length("\U0001f1ec\U0001f1e7") == 2  # flag: GB
+    assert x.length("\u2764\ufe0f\u200d\U0001f525") == 2  # heart on fire (Emoji 13.1)
+    assert x.length("cafe\u0301") == 4  # NFC first: é is one code point
+    assert x.length("\u2019") == 1  # right single quote is in 8208-8223
+    assert x.length(ELLIPSIS) == 2  # U+2026 is outside the light ranges
+    assert x.length("https://example.nhs.uk/" + "a" * 77) == 23
+    assert x.length("Visit 111.nhs.uk") == 6 + 23  # a bare domain is a link on X
 
 
 def test_bluesky_counts_graphemes_and_bytes():
-    assert counting.bluesky_length(FAMILY) == 1
-    assert counting.bluesky_bytes(FAMILY) == 25
-    assert counting.bluesky_length("https://a.uk/xyz") == 16  # links count in full
+    assert bluesky.length(FAMILY) == 1
+    assert counting.utf8_bytes(FAMILY) == 25
+    assert bluesky.length("https://a.uk/xyz") == 16  # links count in full
 
 
 def test_grapheme_count_keeps_to_the_larger_pre_unicode_15_1_count():
@@ -302,10 +303,10 @@ def entries(draw: st.DrawFn) -> Entry:
 @given(entries())
 def test_every_post_fits_and_keeps_the_link_whole(item: Entry):
     for post in compose_all(item):
-        rules = RULES[post.platform]
-        assert post.length == rules.count(post.text) <= post.limit == rules.limit
+        allowed = rules(post.platform)
+        assert post.length == allowed.count(post.text) <= post.limit == allowed.limit
         assert post.link == item.url
-        if rules.link_in_text:
+        if allowed.link_in_text:
             assert post.text.count(item.url) == 1
             at = post.text.index(item.url) + len(item.url)
             assert post.text[at : at + 1] in ("", "\n", " ", ".", ",", ";", ":", "!", "?", ")")
@@ -358,3 +359,27 @@ def assert_cut_at_words(text: str, item: Entry) -> None:
         assert rest[0] in " ,;:-\u2013\u2014" or len(stem) in boundaries, (stem, rest)
     if cut:
         assert paragraphs[-1] == item.url
+
+
+def test_bluesky_facets_are_the_ones_atprotos_text_builder_makes():
+    """The composer counts facet offsets itself (importing it loads no SDK); they are the byte
+    ranges atproto's own TextBuilder gives the same pieces."""
+    from atproto import client_utils, models
+
+    own = "Café ☕ #UrgentCare: 你好 — tell us at https://engage.example.nhs.uk/a/ #Vale2026 now"
+    item = entry(url="https://engage.example.nhs.uk/a/", hashtags=("#NHS",), text={"bluesky": own})
+    post = compose(item, "bluesky")
+    builder = client_utils.TextBuilder()
+    builder.text("Café ☕ ").tag("#UrgentCare", "UrgentCare").text(": 你好 — tell us at ")
+    builder.link(item.url, item.url).text(" ").tag("#Vale2026", "Vale2026").text(" now\n\n")
+    builder.tag("#NHS", "NHS")
+    assert post.text == builder.build_text()
+    expected = []
+    for facet in builder.build_facets():
+        [feature] = facet.features
+        where = {"start": facet.index.byte_start, "end": facet.index.byte_end}
+        if isinstance(feature, models.AppBskyRichtextFacet.Link):
+            expected.append({**where, "uri": feature.uri})
+        else:
+            expected.append({**where, "tag": feature.tag})
+    assert list(post.facets) == expected

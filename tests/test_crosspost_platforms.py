@@ -5,14 +5,18 @@ are worth retrying (Bluesky's own cases: test_crosspost_bluesky.py). Nothing may
 from __future__ import annotations
 
 import socket
-from types import ModuleType
 
 import pytest
 
-from crosspost import platforms
-from crosspost.model import PLATFORMS
-from crosspost.platforms import bluesky, facebook, linkedin, mastodon, x
+import platforms
+from contract.vocabulary import PLATFORMS
 from fake_platforms.rig import SITE, Rig, compose, one, refusal
+from platforms import PlatformClient, linkedin
+from platforms.bluesky import BlueskyClient
+from platforms.facebook import FacebookClient
+from platforms.linkedin import LinkedInClient
+from platforms.mastodon import MastodonClient
+from platforms.x import XClient
 
 pytestmark = pytest.mark.usefixtures("loopback_only")
 
@@ -70,32 +74,36 @@ def test_bad_request_is_not_transient(rig: Rig) -> None:
 
 
 MISSING = [
-    (mastodon, {}, ["ENGAGE_MASTODON_URL", "ENGAGE_MASTODON_TOKEN"]),
-    (mastodon, {"ENGAGE_MASTODON_URL": "https://m.example"}, ["ENGAGE_MASTODON_TOKEN"]),
-    (bluesky, {}, ["ENGAGE_BLUESKY_HANDLE", "ENGAGE_BLUESKY_APP_PASSWORD"]),
-    (bluesky, {"ENGAGE_BLUESKY_HANDLE": "a.example", "ENGAGE_BLUESKY_APP_PASSWORD": " "},
+    (MastodonClient, {}, ["ENGAGE_MASTODON_URL", "ENGAGE_MASTODON_TOKEN"]),
+    (MastodonClient, {"ENGAGE_MASTODON_URL": "https://m.example"}, ["ENGAGE_MASTODON_TOKEN"]),
+    (BlueskyClient, {}, ["ENGAGE_BLUESKY_HANDLE", "ENGAGE_BLUESKY_APP_PASSWORD"]),
+    (BlueskyClient, {"ENGAGE_BLUESKY_HANDLE": "a.example", "ENGAGE_BLUESKY_APP_PASSWORD": " "},
      ["ENGAGE_BLUESKY_APP_PASSWORD"]),
-    (x, {"ENGAGE_X_API_KEY": "k", "ENGAGE_X_API_SECRET": "s"},
+    (XClient, {"ENGAGE_X_API_KEY": "k", "ENGAGE_X_API_SECRET": "s"},
      ["ENGAGE_X_ACCESS_TOKEN", "ENGAGE_X_ACCESS_SECRET"]),
-    (facebook, {"ENGAGE_FACEBOOK_TOKEN": "t"}, ["ENGAGE_FACEBOOK_PAGE_ID"]),
-    (linkedin, {"ENGAGE_LINKEDIN_URL": "https://l.example"},
+    (FacebookClient, {"ENGAGE_FACEBOOK_TOKEN": "t"}, ["ENGAGE_FACEBOOK_PAGE_ID"]),
+    (LinkedInClient, {"ENGAGE_LINKEDIN_URL": "https://l.example"},
      ["ENGAGE_LINKEDIN_TOKEN", "ENGAGE_LINKEDIN_AUTHOR"]),
-    (bluesky, {"ENGAGE_BLUESKY_HANDLE": "a.example", "ENGAGE_BLUESKY_APP_PASSWORD": "p"}, []),
+    (BlueskyClient, {"ENGAGE_BLUESKY_HANDLE": "a.example", "ENGAGE_BLUESKY_APP_PASSWORD": "p"},
+     []),
 ]  # fmt: skip
 
 
-@pytest.mark.parametrize(("module", "env", "expected"), MISSING)
-def test_missing_settings_are_named(module: ModuleType, env: dict, expected: list) -> None:
-    assert module.missing(env) == expected
+@pytest.mark.parametrize(("client", "env", "expected"), MISSING)
+def test_missing_settings_are_named(
+    client: type[PlatformClient], env: dict, expected: list
+) -> None:
+    assert client.missing(env) == expected
     # Settings with defaults (Bluesky's PDS) need not be set; making a client calls nobody.
-    assert (module.from_environment(env) is None) == bool(expected)
+    assert (client.from_environment(env) is None) == bool(expected)
 
 
 @pytest.mark.parametrize("name", PLATFORMS)
 def test_each_platform_loads_by_name(name: str) -> None:
-    module = platforms.load(name)
-    assert {s.name.split("_")[1] for s in module.SETTINGS} == {name.upper()}
-    assert module.missing({}) == [s.name for s in module.SETTINGS if s.default is None]
+    client = platforms.load(name)
+    assert client.name == name
+    assert {s.name.split("_")[1] for s in client.settings} == {name.upper()}
+    assert client.missing({}) == [s.name for s in client.settings if s.default is None]
 
 
 # --- Mastodon -----------------------------------------------------------------------------------

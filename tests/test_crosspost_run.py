@@ -20,9 +20,9 @@ import pytest
 from feedgen.feed import FeedGenerator
 
 from conftest import POSTGRES_URL, ROOT
+from contract.vocabulary import PLATFORMS
 from crosspost.cli import main
 from crosspost.ledger import Ledger
-from crosspost.model import PLATFORMS
 from fake_platforms import FakePlatform
 
 SITE = "https://engage.example.nhs.uk"
@@ -291,6 +291,25 @@ def test_a_lost_answer_is_retried_without_a_second_post(env, fakes, tmp_path, lo
     assert posts(fakes) == dict.fromkeys(PLATFORMS, 1)
     with contextlib.closing(Ledger(env["DATABASE_URL"])) as ledger:
         assert {row.state for row in ledger.all_posts()} == {"posted"}
+
+
+def test_a_mastodon_retry_in_a_later_run_looks_first(env, fakes, tmp_path) -> None:
+    """Mastodon keeps an Idempotency-Key for an hour only: a status whose answer was lost is
+    looked for by the next run (hours later, perhaps, the key forgotten), not sent again."""
+    feed = write_feed(tmp_path / "feed.xml", [1])
+    run(env, feed, "--post")
+    mastodon = fakes["mastodon"]
+    # Made, but answered with a rate limit for five minutes: longer than a run waits.
+    mastodon.lose_next(1, 429, path=mastodon.publish_path)
+    feed = write_feed(tmp_path / "feed.xml", [1, 2])
+    assert run(env, feed, "--post", "--platform", "mastodon") == 1
+    assert len(mastodon.posts) == 1
+    mastodon.keys.clear()  # an hour on: Mastodon has forgotten the key
+    assert run(env, feed, "--post", "--platform", "mastodon") == 0
+    assert len(mastodon.posts) == 1, "found on the platform, not posted again"
+    with contextlib.closing(Ledger(env["DATABASE_URL"])) as ledger:
+        row = ledger.post(entry(2)["id"], "mastodon")
+    assert (row.state, row.url) == ("posted", mastodon.posts[0]["status"]["url"])
 
 
 def test_two_runs_at_once_post_once(env, fakes, tmp_path) -> None:

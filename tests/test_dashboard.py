@@ -7,7 +7,8 @@ import json
 import pytest
 
 from conftest import assert_accessible, assert_fits_320_px, serving, sign_in_with_form
-from feedback_api.storage import queries as storage
+from feedback_api.storage import comments as storage
+from feedback_api.storage import transaction
 from feedback_api.storage.models import AuditEntry, Comment, db
 
 PAGE = "/blog/winter-vaccines/"
@@ -17,7 +18,7 @@ def test_dashboard_shows_the_figures(staff_app, staff) -> None:
     moderator = staff("moderator")
     app = staff_app
     posted = moderator.post("/api/comments", json={"page": PAGE, "body": "Hello"}).json["id"]
-    with app.app_context():
+    with app.app_context(), transaction():
         storage.set_status(storage.get_comment(posted), "approved")
     page = moderator.get("/admin/dashboard")
     assert page.status_code == 200

@@ -9,14 +9,14 @@ from invoke import Collection
 
 import tasks
 from conftest import ROOT
-from crosspost.model import PLATFORMS
-from crosspost.platforms import load
+from contract.vocabulary import PLATFORMS
 from engagement.frontmatter.fields import ALLOWED, display_name
 from engagement.questionnaires.definitions import TYPES
 from engagement.settings import SETTINGS
 from feedback_api.config import SETTINGS as API_SETTINGS
+from platforms import load
 
-CROSSPOST_SETTINGS = [s.name for p in PLATFORMS for s in load(p).SETTINGS]
+CROSSPOST_SETTINGS = [s.name for p in PLATFORMS for s in load(p).settings]
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 

@@ -8,7 +8,8 @@ import feedparser
 from sqlalchemy import update
 
 from feedback_api.accounts import service as accounts
-from feedback_api.storage import queries as storage
+from feedback_api.storage import comments as storage
+from feedback_api.storage import transaction
 from feedback_api.storage.models import AuditEntry, Comment, db
 
 PAGE = "/blog/winter-vaccines/"
@@ -19,7 +20,7 @@ def post(client, body: str, **fields: object) -> int:
 
 
 def approve(app, comment_id: int) -> None:
-    with app.app_context():
+    with app.app_context(), transaction():
         storage.set_status(storage.get_comment(comment_id), "approved")
 
 
@@ -65,7 +66,7 @@ def test_purge_follows_the_retention_settings(app, client, runner) -> None:
     kept = post(client, "Published", email="a@example.com")
     approve(app, kept)
     rejected = post(client, "Rejected")
-    with app.app_context():
+    with app.app_context(), transaction():
         storage.set_status(storage.get_comment(rejected), "rejected", "abuse")
     post(client, "Bot", website="http://spam.example")
     age(app, 400)

@@ -10,7 +10,8 @@ import pytest
 
 from feedback_api.accounts import service as accounts
 from feedback_api.staff.moderation_view import highlighted
-from feedback_api.storage import queries as storage
+from feedback_api.storage import comments as storage
+from feedback_api.storage import transaction
 from feedback_api.storage.models import Comment, db
 from moderation_helpers import (
     NHS_NUMBER,
@@ -47,9 +48,8 @@ def test_queue_shows_pending_oldest_first_with_reasons_marked(staff_app, staff) 
 def test_queue_marks_replies_and_questions(staff_app, staff) -> None:
     parent = seed(staff_app, "A top comment", status="approved")
     reply = seed(staff_app, "A reply", parent_id=parent)
-    with staff_app.app_context():
+    with staff_app.app_context(), transaction():
         storage.set_needs_response(storage.get_comment(reply), True)
-        storage.commit()
     html = staff().get("/admin/").get_data(as_text=True)
     assert f"Reply</strong> to comment {parent}" in html
     assert "Question: needs a response" in html
@@ -285,9 +285,8 @@ def test_needs_response_toggle(staff_app, staff) -> None:
 
 def test_official_reply_with_tag(staff_app, staff) -> None:
     question = seed(staff_app, "Will the clinic open on Saturdays?", status="approved")
-    with staff_app.app_context():
+    with staff_app.app_context(), transaction():
         storage.set_needs_response(storage.get_comment(question), True)
-        storage.commit()
     client = staff()
     with staff_app.app_context():
         site = staff_app.extensions["engage_manifest"].get().site

@@ -12,7 +12,8 @@ from aiosmtpd.controller import Controller
 
 from feedback_api import signals
 from feedback_api.accounts import service as accounts
-from feedback_api.storage import queries as storage
+from feedback_api.storage import comments as storage
+from feedback_api.storage import transaction
 
 PAGE = "/blog/winter-vaccines/"
 
@@ -104,17 +105,17 @@ def test_writer_who_asked_hears_when_published_and_answered(mail_app, inbox) -> 
     runner.invoke(args=["comments", "approve", str(asked)])
     runner.invoke(args=["comments", "approve", str(silent)])
     with app.app_context():
-        parent = storage.get_comment(asked)
-        reply = storage.add_official_reply(
-            parent,
-            body="In March.",
-            html="<p>In March.</p>",
-            author="ICB",
-            staff_id=None,
-            tag=None,
-            edit_token_hash="-",
-        )
-        storage.commit()
+        with transaction():
+            parent = storage.get_comment(asked)
+            reply = storage.add_official_reply(
+                parent,
+                body="In March.",
+                html="<p>In March.</p>",
+                author="ICB",
+                staff_id=None,
+                tag=None,
+                edit_token_hash="-",
+            )
         signals.official_reply_posted.send(app, reply=reply, parent=parent)
     messages = delivered(app, inbox)
     assert [(m["To"], m["Subject"]) for m in messages] == [

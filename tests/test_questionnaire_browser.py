@@ -73,12 +73,14 @@ def no_js_page(browser: object) -> Iterator[object]:
 
 
 def stored_responses(app: object) -> list[dict]:
-    from feedback_api.storage.models import Response, db
+    from feedback_api.storage.models import QuestionnaireResponse, db
 
     with app.app_context():
         return [
             {"reference": r.reference, "questionnaire": r.questionnaire, "answers": r.answers}
-            for r in db.session.scalars(db.select(Response).order_by(Response.id))
+            for r in db.session.scalars(
+                db.select(QuestionnaireResponse).order_by(QuestionnaireResponse.id)
+            )
         ]
 
 

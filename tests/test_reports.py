@@ -18,7 +18,7 @@ from conftest import (
     serving,
     sign_in_with_form,
 )
-from feedback_api.storage.models import AuditEntry, Response, db
+from feedback_api.storage.models import AuditEntry, QuestionnaireResponse, db
 from surveys import CONSULTATION, survey_app
 
 PHONE = "07700 900123"
@@ -70,7 +70,9 @@ def seeded(staff_app):
 def set_days(app, days: list[datetime.date]) -> None:
     """Move each stored response (oldest first) to noon on the given day."""
     with app.app_context():
-        found = db.session.scalars(db.select(Response).order_by(Response.id)).all()
+        found = db.session.scalars(
+            db.select(QuestionnaireResponse).order_by(QuestionnaireResponse.id)
+        ).all()
         for response, day in zip(found, days, strict=False):
             response.created = datetime.datetime.combine(
                 day, datetime.time(12), tzinfo=datetime.UTC
@@ -302,7 +304,9 @@ def test_csv_has_one_row_per_response_with_personal_data_removed(seeded, staff) 
     assert rows[0]["Question bus_route"] == "", "a question not shown is empty"
     assert rows[4]["Question why"].startswith("'="), "a formula is defused"
     with seeded.app_context():
-        references = [r.reference for r in db.session.scalars(db.select(Response)).all()]
+        references = [
+            r.reference for r in db.session.scalars(db.select(QuestionnaireResponse)).all()
+        ]
     assert [row["Reference"] for row in rows] == references[:7]
 
 

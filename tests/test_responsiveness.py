@@ -38,7 +38,7 @@ def add(page: str, created, moderated=None, status="approved", **extra) -> Comme
 @pytest.fixture
 def seeded(app):
     with app.app_context():
-        from feedback_api.storage.queries import ensure_page
+        from feedback_api.storage.pages import ensure_page
 
         ensure_page(A)
         ensure_page(B)

@@ -15,8 +15,8 @@ from hypothesis import strategies as st
 from feedback_api.screening import Hold, screen, screen_comment
 from feedback_api.screening.rendered import missed_in_html
 from feedback_api.staff.moderation_view import highlighted, reason_names, redacted
-from feedback_api.storage import queries as storage
-from feedback_api.storage.models import Comment, Response, db
+from feedback_api.storage import queue
+from feedback_api.storage.models import Comment, QuestionnaireResponse, db
 from screening_cases import Case, cases, wide
 from screening_near_misses import NEAR_MISSES
 from surveys import survey_app
@@ -272,7 +272,7 @@ def test_a_disguised_number_in_the_authors_name_is_held(staff_app, staff) -> Non
         {"kind": "nhs_number", "match": author[3:], "start": 3, "end": 15, "field": "author"}
     ]
     with staff_app.app_context():
-        assert [c.id for c in storage.moderation_queue(kind="nhs_number")[0]] == [comment.id]
+        assert [c.id for c in queue.moderation_queue(kind="nhs_number")[0]] == [comment.id]
     html = staff("moderator").get("/admin/").get_data(as_text=True)
     assert "Held for:</strong> NHS number in the name" in html
     assert "The staff were kind.</blockquote>" in html  # nothing in the body is marked
@@ -316,7 +316,7 @@ def test_a_disguised_phone_number_in_an_answer_is_held_and_redacted_in_the_csv(
     )
     assert answer.status_code == 201, answer.json
     with staff_app.app_context():
-        [response] = db.session.scalars(db.select(Response)).all()
+        [response] = db.session.scalars(db.select(QuestionnaireResponse)).all()
         reasons = response.held_reasons["why"]
     assert [(r["kind"], r["match"]) for r in reasons] == [
         ("phone", "07700\u00a0900\u2013123"),

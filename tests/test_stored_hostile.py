@@ -20,8 +20,9 @@ import feedparser
 import pytest
 
 from feedback_api.accounts import service as accounts
-from feedback_api.storage import queries as storage
-from feedback_api.storage.models import AuditEntry, Comment, Response, db
+from feedback_api.storage import comments as storage
+from feedback_api.storage import transaction
+from feedback_api.storage.models import AuditEntry, Comment, QuestionnaireResponse, db
 from surveys import CONSULTATION, survey_app
 
 PAGE = "/blog/winter-vaccines/"
@@ -64,18 +65,19 @@ def hostile(staff_app) -> dict[str, object]:
     ids = {}
     with app.app_context():
         for status in ("pending", "approved"):
-            comment = storage.add_comment(
-                page=PAGE,
-                body="Clean",
-                html="<p>Clean</p>",
-                status="pending",
-                held_reasons=[],
-                edit_token_hash="x" * 64,
-                author="Sam",
-                email=EMAIL,
-            )
-            if status == "approved":
-                storage.set_status(comment, "approved")
+            with transaction():
+                comment = storage.add_comment(
+                    page=PAGE,
+                    body="Clean",
+                    html="<p>Clean</p>",
+                    status="pending",
+                    held_reasons=[],
+                    edit_token_hash="x" * 64,
+                    author="Sam",
+                    email=EMAIL,
+                )
+                if status == "approved":
+                    storage.set_status(comment, "approved")
             ids[status] = comment.id
         user = accounts.create("feeds@example.nhs.uk", "moderator", "a long password here")
         token = accounts.new_feed_token(user)
@@ -135,7 +137,7 @@ def assert_writable(answer, what: str) -> str:
 def test_stored_rows_are_read_back_scrubbed(hostile) -> None:
     with hostile["app"].app_context():
         comment = db.session.get(Comment, hostile["ids"]["approved"])
-        response = db.session.scalars(db.select(Response)).one()
+        response = db.session.scalars(db.select(QuestionnaireResponse)).one()
         values = [comment.author, comment.body, comment.html, comment.reject_reason]
         values += [json.dumps(comment.held_reasons, ensure_ascii=False)]
         values += [json.dumps(response.answers, ensure_ascii=False)]
@@ -189,15 +191,16 @@ def test_a_hostile_page_address_cannot_break_the_feed(hostile, staff) -> None:
     feed scrubs what it writes of it. (Pages show it as text: harmless there.)"""
     app = hostile["app"]
     with app.app_context():
-        comment = storage.add_comment(
-            page="/blog/elsewhere/",
-            body="Elsewhere",
-            html="<p>Elsewhere</p>",
-            status="pending",
-            held_reasons=[],
-            edit_token_hash="x" * 64,
-        )
-        storage.set_status(comment, "approved")
+        with transaction():
+            comment = storage.add_comment(
+                page="/blog/elsewhere/",
+                body="Elsewhere",
+                html="<p>Elsewhere</p>",
+                status="pending",
+                held_reasons=[],
+                edit_token_hash="x" * 64,
+            )
+            storage.set_status(comment, "approved")
         address = f"'/blog/' || {sql_text(db.engine.dialect.name)} || '/'"
         db.session.execute(
             db.text(f"INSERT INTO pages (url, approved_count, version) VALUES ({address}, 1, 1)")

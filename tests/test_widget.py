@@ -46,25 +46,24 @@ def post(app: object, **fields: object) -> dict:
 
 
 def approve(app: object, comment_id: int, official: bool = False) -> None:
-    from feedback_api.storage import queries as storage
-    from feedback_api.storage.models import db
+    from feedback_api.storage import comments as storage
+    from feedback_api.storage import transaction
 
-    with app.app_context():
+    with app.app_context(), transaction():
         comment = storage.get_comment(comment_id)
         if official:
             comment.official = True
-            db.session.commit()
         storage.set_status(storage.get_comment(comment_id), "approved")
 
 
 def stored(app: object, page: str = ARTICLE) -> list[dict]:
     """Every comment on `page` in the database, whatever its status."""
-    from feedback_api.storage import queries as storage
+    from feedback_api.storage import comments as storage
 
     with app.app_context():
         return [
             {"id": c.id, "body": c.body, "status": c.status, "author": c.author}
-            for c in storage.comments(page=page)
+            for c in storage.find_comments(page=page)
         ]
 
 

@@ -1,7 +1,8 @@
 """Staff accounts from the command line: `flask --app feedback_api users create|list|disable|...`.
 
 Passwords are prompted (hidden, twice) or read from standard input with --password-stdin, never
-given as an argument where they would land in the shell history.
+given as an argument where they would land in the shell history. Each command's change and its
+audit entry are one transaction: both are stored, or neither.
 """
 
 from __future__ import annotations
@@ -11,8 +12,9 @@ import sys
 import click
 from flask.cli import AppGroup
 
+from contract.vocabulary import AuditAction, Role
 from feedback_api.accounts import service as accounts
-from feedback_api.storage import audit
+from feedback_api.storage import audit, transaction
 from feedback_api.storage.models import ROLES, User
 
 users_cli = AppGroup("users", help="Create, list, disable and reset staff accounts.")
@@ -38,11 +40,15 @@ def _user(email: str) -> User:
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
 def create_command(email: str, role: str, name: str, password_stdin: bool) -> None:
     """Create a staff account."""
+    password = _password(password_stdin)
     try:
-        user = accounts.create(email, role, _password(password_stdin), name=name)
+        with transaction():
+            user = accounts.create(email, role, password, name=name)
+            audit.record(
+                AuditAction.ACCOUNT_CREATED, target=user.email, user=None, after={"role": role}
+            )
     except accounts.AccountError as error:
         raise click.ClickException(str(error)) from None
-    audit.record("account created", target=user.email, user=None, after={"role": role}, commit=True)
     click.echo(f"Created {user.email} ({user.role}).")
 
 
@@ -66,10 +72,11 @@ def list_command() -> None:
 def disable_command(email: str) -> None:
     """Stop an account signing in; its sessions end at once."""
     user = _user(email)
-    if user.role == "admin" and not user.disabled and accounts.admins_count() <= 1:
+    if user.role == Role.ADMIN and not user.disabled and accounts.admins_count() <= 1:
         raise click.ClickException("This is the last active administrator: create another first.")
-    accounts.set_disabled(user, True)
-    audit.record("account disabled", target=user.email, user=None, commit=True)
+    with transaction():
+        accounts.set_disabled(user, True)
+        audit.record(AuditAction.ACCOUNT_DISABLED, target=user.email, user=None)
     click.echo(f"Disabled {user.email}.")
 
 
@@ -79,11 +86,13 @@ def disable_command(email: str) -> None:
 def reset_password_command(email: str, password_stdin: bool) -> None:
     """Set a new password (and unlock the account); its existing sessions end."""
     user = _user(email)
+    password = _password(password_stdin)
     try:
-        accounts.set_password(user, _password(password_stdin))
+        with transaction():
+            accounts.set_password(user, password)
+            audit.record(AuditAction.PASSWORD_RESET, target=user.email, user=None)
     except accounts.AccountError as error:
         raise click.ClickException(str(error)) from None
-    audit.record("password reset", target=user.email, user=None, commit=True)
     click.echo(f"New password set for {user.email}.")
 
 
@@ -92,8 +101,9 @@ def reset_password_command(email: str, password_stdin: bool) -> None:
 def sign_out_command(email: str) -> None:
     """End every session of the account, on every device (a lost laptop or phone)."""
     user = _user(email)
-    accounts.end_all_sessions(user)
-    audit.record("sessions ended", target=user.email, user=None, commit=True)
+    with transaction():
+        accounts.end_all_sessions(user)
+        audit.record(AuditAction.SESSIONS_ENDED, target=user.email, user=None)
     click.echo(f"Every session of {user.email} has ended.")
 
 
@@ -102,8 +112,9 @@ def sign_out_command(email: str) -> None:
 def totp_command(email: str) -> None:
     """Turn on the authenticator-app second step: prints the secret to add to the app."""
     user = _user(email)
-    secret = accounts.new_totp_secret(user)
-    audit.record("second factor set", target=user.email, user=None, commit=True)
+    with transaction():
+        secret = accounts.new_totp_secret(user)
+        audit.record(AuditAction.SECOND_FACTOR_SET, target=user.email, user=None)
     uri = accounts.totp_uri(user)
     click.echo(f"Secret for {user.email}: {secret}\nOr scan this as a QR code: {uri}")
 
@@ -113,6 +124,7 @@ def totp_command(email: str) -> None:
 def feed_token_command(email: str) -> None:
     """A new address for the private feed of the moderation queue (the old one stops working)."""
     user = _user(email)
-    token = accounts.new_feed_token(user)
-    audit.record("feed token issued", target=user.email, user=None, commit=True)
+    with transaction():
+        token = accounts.new_feed_token(user)
+        audit.record(AuditAction.FEED_TOKEN_ISSUED, target=user.email, user=None)
     click.echo(f"Private queue feed for {user.email}: /api/feeds/pending.atom?token={token}")

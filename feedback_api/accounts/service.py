@@ -1,14 +1,16 @@
 """Staff accounts: argon2 password hashes, sign-in checks with lock-out, optional TOTP, and the
 server-side sessions that sign-in opens.
 
-All account queries live here, as comment queries live in `storage`.
+The queries are `storage.users` and `storage.sessions`. Each action here (create an account,
+set a password, ...) runs in a `transaction()`: committed when called alone, or with the caller's
+audit entry when the caller holds one open.
 
 Guessing is bounded by the database, not by the process: every password or code tried first
-claims an attempt with one conditional UPDATE that only succeeds while the account is under
-LOCK_AFTER attempts and not locked, so however many requests run in parallel (threads, gunicorn
-workers, hosts), at most LOCK_AFTER guesses are ever checked per lock window. Every refusal
-(unknown, disabled, locked, wrong) costs one argon2 verification, so the answer's timing does
-not say which addresses have accounts.
+claims an attempt with one conditional UPDATE (`storage.users.claim_attempt`), committed on its
+own before the slow check, so however many requests run in parallel (threads, gunicorn workers,
+hosts), at most LOCK_AFTER guesses are ever checked per lock window. Every refusal (unknown,
+disabled, locked, wrong) costs one argon2 verification, so the answer's timing does not say which
+addresses have accounts.
 """
 
 from __future__ import annotations
@@ -24,9 +26,10 @@ from dataclasses import dataclass
 import pyotp
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
-from sqlalchemy import DateTime, and_, case, delete, func, literal, or_, select, update
 
-from feedback_api.storage.models import ROLES, StaffSession, User, db, utcnow
+from contract.vocabulary import Role
+from feedback_api.storage import sessions, transaction, users
+from feedback_api.storage.models import ROLES, StaffSession, User, utcnow
 
 HASHER = PasswordHasher()
 MIN_PASSWORD = 12
@@ -72,15 +75,15 @@ def normalise_email(email: str) -> str:
 
 
 def find(email: str) -> User | None:
-    return db.session.scalar(select(User).where(User.email == normalise_email(email)))
+    return users.find_user(normalise_email(email))
 
 
 def get(user_id: int) -> User | None:
-    return db.session.get(User, user_id)
+    return users.get_user(user_id)
 
 
 def all_users() -> list[User]:
-    return list(db.session.scalars(select(User).order_by(User.email)).all())
+    return users.all_users()
 
 
 def check_password_rules(password: str) -> None:
@@ -98,43 +101,37 @@ def create(email: str, role: str, password: str, name: str = "") -> User:
     if find(email) is not None:
         raise AccountError(f"There is already an account for {email}.")
     check_password_rules(password)
-    user = User(email=email, role=role, name=name.strip(), password_hash=HASHER.hash(password))
-    db.session.add(user)
-    db.session.commit()
-    return user
+    with transaction():
+        return users.add_user(
+            email=email, role=Role(role), name=name.strip(), password_hash=HASHER.hash(password)
+        )
 
 
 def set_password(user: User, password: str) -> None:
     """A new password unlocks the account and ends all its sessions: whoever held the old one
     (or a cookie made with it) is out."""
     check_password_rules(password)
-    user.password_hash = HASHER.hash(password)
-    _clear_attempts(user)
-    end_all_sessions(user)
-    db.session.commit()
+    password_hash = HASHER.hash(password)
+    with transaction():
+        user.password_hash = password_hash
+        users.clear_attempts(user)
+        end_all_sessions(user)
 
 
 def set_disabled(user: User, disabled: bool) -> None:
     """Disabling ends every session of the account at once, not at its next request."""
-    user.disabled = disabled
-    if disabled:
-        end_all_sessions(user)
-    db.session.commit()
+    with transaction():
+        user.disabled = disabled
+        if disabled:
+            end_all_sessions(user)
 
 
 def is_locked(user: User) -> bool:
-    return user.locked_until is not None and _aware(user.locked_until) > utcnow()
+    return user.locked_until is not None and user.locked_until > utcnow()
 
 
 def admins_count() -> int:
-    return (
-        db.session.scalar(
-            select(func.count())
-            .select_from(User)
-            .where(User.role == "admin", User.disabled.is_(False))
-        )
-        or 0
-    )
+    return users.admins_count()
 
 
 @functools.cache
@@ -168,84 +165,30 @@ def authenticate(email: str, password: str) -> Attempt:
         return Attempt(Outcome.LOCKED, user)
     if not _verify(user.password_hash, password):
         return Attempt(Outcome.WRONG_PASSWORD, user, locked_now=count >= LOCK_AFTER)
-    if user.totp_secret:
-        _hand_back_attempt(user)
-    else:
-        _clear_attempts(user)
-    if HASHER.check_needs_rehash(user.password_hash):
-        user.password_hash = HASHER.hash(password)
-    db.session.commit()
+    rehashed = HASHER.hash(password) if HASHER.check_needs_rehash(user.password_hash) else None
+    with transaction():
+        if user.totp_secret:
+            users.hand_back_attempt(user, limit=LOCK_AFTER)
+        else:
+            users.clear_attempts(user)
+        if rehashed:
+            user.password_hash = rehashed
     return Attempt(Outcome.OK, user)
 
 
 def _claim_attempt(user: User) -> int | None:
-    """Count one attempt in one statement, or None when the account is locked or disabled.
-
-    The UPDATE only matches while the count is under LOCK_AFTER (or the last lock has run out,
-    which starts the count again), and sets the lock as the count reaches the limit; the
-    database applies concurrent UPDATEs of one row one after the other, re-checking the WHERE,
-    so parallel guesses cannot pass it. Committed at once: the claim must hold before the slow
-    check, and must not keep SQLite's write lock during it.
-    """
-    now = utcnow()
-    lock_end = literal(now + datetime.timedelta(minutes=LOCK_MINUTES), DateTime(timezone=True))
-    expired = and_(User.locked_until.is_not(None), User.locked_until <= now)
-    count = case((expired, 0), else_=User.failed_sign_ins) + 1
-    claimed = db.session.scalar(
-        update(User)
-        .where(
-            User.id == user.id,
-            User.disabled.is_(False),
-            or_(User.locked_until.is_(None), expired),
-            or_(User.failed_sign_ins < LOCK_AFTER, expired),
-        )
-        .values(
-            failed_sign_ins=count,
-            locked_until=case(
-                (count >= LOCK_AFTER, lock_end),
-                (expired, None),
-                else_=User.locked_until,
-            ),
-        )
-        .returning(User.failed_sign_ins)
-        .execution_options(synchronize_session=False)
-    )
-    db.session.commit()
-    db.session.expire(user, ["failed_sign_ins", "locked_until"])
-    return claimed
-
-
-def _hand_back_attempt(user: User) -> None:
-    """Give back the attempt a right password claimed (the code step claims its own)."""
-    left = case((User.failed_sign_ins > 0, User.failed_sign_ins - 1), else_=0)
-    db.session.execute(
-        update(User)
-        .where(User.id == user.id)
-        .values(
-            failed_sign_ins=left,
-            locked_until=case((left < LOCK_AFTER, None), else_=User.locked_until),
-        )
-        .execution_options(synchronize_session=False)
-    )
-    db.session.expire(user, ["failed_sign_ins", "locked_until"])
-
-
-def _clear_attempts(user: User) -> None:
-    """In SQL, not on the object: its copy of the count may be out of date, and an unchanged
-    attribute would not be written."""
-    db.session.execute(
-        update(User)
-        .where(User.id == user.id)
-        .values(failed_sign_ins=0, locked_until=None)
-        .execution_options(synchronize_session=False)
-    )
-    db.session.expire(user, ["failed_sign_ins", "locked_until"])
+    """Count one attempt (see `storage.users.claim_attempt`), or None when the account is locked
+    or disabled. Committed at once, alone: the claim must hold before the slow check, and must
+    not keep SQLite's write lock during it."""
+    with transaction(alone=True):
+        return users.claim_attempt(user, limit=LOCK_AFTER, lock_minutes=LOCK_MINUTES)
 
 
 def new_totp_secret(user: User) -> str:
-    user.totp_secret = pyotp.random_base32()
-    user.totp_last_step = None
-    db.session.commit()
+    """A new authenticator secret for the account; codes of any earlier one stop working."""
+    with transaction():
+        user.totp_secret = pyotp.random_base32()
+        user.totp_last_step = None
     return user.totp_secret
 
 
@@ -269,18 +212,9 @@ def check_code(user: User, code: str) -> Attempt:
     step = _matching_step(user.totp_secret, code)
     if step is None:
         return Attempt(Outcome.WRONG_CODE, user, locked_now=count >= LOCK_AFTER)
-    accepted = db.session.execute(
-        update(User)
-        .where(
-            User.id == user.id,
-            or_(User.totp_last_step.is_(None), User.totp_last_step < step),
-        )
-        .values(totp_last_step=step, failed_sign_ins=0, locked_until=None)
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    db.session.commit()
-    db.session.expire(user, ["failed_sign_ins", "locked_until", "totp_last_step"])
-    if accepted != 1:
+    with transaction():
+        accepted = users.accept_code_step(user, step)
+    if not accepted:
         return Attempt(Outcome.REPLAYED_CODE, user, locked_now=count >= LOCK_AFTER)
     return Attempt(Outcome.OK, user)
 
@@ -299,8 +233,8 @@ def _matching_step(secret: str, code: str) -> int | None:
 def new_feed_token(user: User) -> str:
     """A fresh private-feed token; the previous one stops working."""
     token = secrets.token_urlsafe(24)
-    user.feed_token_hash = hashlib.sha256(token.encode()).hexdigest()
-    db.session.commit()
+    with transaction():
+        user.feed_token_hash = hashlib.sha256(token.encode()).hexdigest()
     return token
 
 
@@ -317,46 +251,39 @@ def open_session(user: User, *, awaiting_code: bool = False) -> str:
     A full session (not `awaiting_code`) is a sign-in: it is stamped on the account.
     """
     token = secrets.token_urlsafe(32)
-    db.session.add(
-        StaffSession(id_hash=_digest(token), user_id=user.id, awaiting_code=awaiting_code)
-    )
+    sessions.add_session(id_hash=_digest(token), user_id=user.id, awaiting_code=awaiting_code)
     if not awaiting_code:
         user.last_sign_in = utcnow()
     return token
 
 
 def find_session(token: str) -> StaffSession | None:
-    return db.session.get(StaffSession, _digest(token))
+    return sessions.find_session(_digest(token))
 
 
 def session_idle_for(row: StaffSession) -> float:
     """Seconds since the session was last used (to within TOUCH_SECONDS)."""
-    return (utcnow() - _aware(row.last_seen)).total_seconds()
+    return (utcnow() - row.last_seen).total_seconds()
 
 
 def touch_session(row: StaffSession) -> None:
     """Note the session as used now; written at most every TOUCH_SECONDS, so a busy member of
-    staff does not turn every page into a database write. Commits."""
+    staff does not turn every page into a database write."""
     if session_idle_for(row) >= TOUCH_SECONDS:
-        row.last_seen = utcnow()
-        db.session.commit()
+        with transaction():
+            row.last_seen = utcnow()
 
 
 def end_session(token: str) -> None:
     """End one session (in the caller's transaction)."""
-    db.session.execute(delete(StaffSession).where(StaffSession.id_hash == _digest(token)))
+    sessions.delete_session(_digest(token))
 
 
 def end_all_sessions(user: User) -> None:
     """End every session of the account (in the caller's transaction)."""
-    db.session.execute(delete(StaffSession).where(StaffSession.user_id == user.id))
+    sessions.delete_sessions_of(user.id)
 
 
 def end_idle_sessions(idle_seconds: float) -> None:
     """Forget sessions nobody has used for `idle_seconds`: they can never be used again."""
-    cutoff = utcnow() - datetime.timedelta(seconds=idle_seconds)
-    db.session.execute(delete(StaffSession).where(StaffSession.last_seen < cutoff))
-
-
-def _aware(moment: datetime.datetime) -> datetime.datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=datetime.UTC)
+    sessions.delete_idle_sessions(utcnow() - datetime.timedelta(seconds=idle_seconds))

@@ -16,10 +16,19 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
+from contract.vocabulary import CommentStatus, QuestionType
 from feedback_api import signals
 from feedback_api.public.comments import iso
-from feedback_api.storage import queries as storage
+from feedback_api.storage import transaction
+from feedback_api.storage.comments import (
+    approved_comments,
+    find_comments,
+    get_comment,
+    set_status,
+)
 from feedback_api.storage.models import STATUSES, Comment
+from feedback_api.storage.pages import pages_with_approved_comments
+from feedback_api.storage.responses import responses_to
 
 comments_cli = AppGroup("comments", help="List, approve, reject and export comments.")
 
@@ -49,7 +58,7 @@ def as_record(comment: Comment) -> dict:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 def list_command(status: str | None, page: str | None, as_json: bool) -> None:
     """List comments, oldest first."""
-    found = storage.comments(status=status, page=page)
+    found = find_comments(status=status, page=page)
     if as_json:
         click.echo(
             json.dumps([as_record(comment) for comment in found], indent=2, ensure_ascii=False)
@@ -69,7 +78,7 @@ def list_command(status: str | None, page: str | None, as_json: bool) -> None:
 
 
 def _find(comment_id: int) -> Comment:
-    comment = storage.get_comment(comment_id)
+    comment = get_comment(comment_id)
     if comment is None:
         raise click.ClickException(f"There is no comment #{comment_id}.")
     return comment
@@ -80,10 +89,11 @@ def _find(comment_id: int) -> Comment:
 def approve_command(comment_id: int) -> None:
     """Publish a comment."""
     comment = _find(comment_id)
-    if comment.status == "approved":
+    if comment.status == CommentStatus.APPROVED:
         click.echo(f"#{comment_id} was already approved.")
         return
-    storage.set_status(comment, "approved")
+    with transaction():
+        set_status(comment, CommentStatus.APPROVED)
     signals.comment_approved.send(current_app._get_current_object(), comment=comment, staff=None)
     current_app.extensions["engage_mailer"].flush()
     click.echo(f"#{comment_id} approved: it now shows on {comment.page}")
@@ -96,7 +106,9 @@ def reject_command(comment_id: int, reason: str) -> None:
     """Reject a comment (and unpublish it if it was approved)."""
     if not reason.strip():
         raise click.ClickException("Give a reason: --reason 'personal details'.")
-    storage.set_status(_find(comment_id), "rejected", reason.strip())
+    comment = _find(comment_id)
+    with transaction():
+        set_status(comment, CommentStatus.REJECTED, reason.strip())
     click.echo(f"#{comment_id} rejected: {reason.strip()}")
 
 
@@ -107,8 +119,8 @@ def export_site_command(path: str) -> None:
     from feedback_api.public.comments import public_list
 
     pages = {
-        url: public_list(url, list(storage.approved_comments(url)))
-        for url in storage.pages_with_approved_comments()
+        url: public_list(url, list(approved_comments(url)))
+        for url in pages_with_approved_comments()
     }
     document = {"version": 1, "pages": pages}
     target = Path(path)
@@ -123,7 +135,7 @@ def export_site_command(path: str) -> None:
 @click.option("--status", type=click.Choice(STATUSES), help="Only comments in this state.")
 def export_command(fmt: str, status: str | None) -> None:
     """Every comment, as JSON or CSV on standard output."""
-    records = [as_record(comment) for comment in storage.comments(status=status)]
+    records = [as_record(comment) for comment in find_comments(status=status)]
     if fmt == "json":
         click.echo(json.dumps(records, indent=2, ensure_ascii=False))
         return
@@ -168,14 +180,14 @@ def summary_command(questionnaire_id: str, as_json: bool) -> None:
         raise click.ClickException(
             f"There is no questionnaire {questionnaire_id!r} (known: {known})."
         )
-    figures = reports.summary(definition, reports.responses_to(questionnaire_id))
+    figures = reports.summary(definition, responses_to(questionnaire_id))
     if as_json:
         click.echo(json.dumps(figures, indent=2, ensure_ascii=False))
         return
     click.echo(f"{definition['title']}: {figures['responses']} response(s)")
     for qid, entry in figures["questions"].items():
         click.echo(f"\n{entry['label']} ({qid}): {entry['answered']} answered")
-        if entry["type"] == "fft":
+        if entry["type"] == QuestionType.FFT:
             click.echo(f"  positive {entry['positive_pct']}%, negative {entry['negative_pct']}%")
         for value, count in entry["counts"].items():
             click.echo(f"  {value}: {count} ({entry['percentages'][value]}%)")

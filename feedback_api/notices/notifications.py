@@ -14,12 +14,14 @@ from typing import Any
 import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
-from sqlalchemy import select
 
+from contract.vocabulary import AuditAction, CommentStatus
 from feedback_api import signals
 from feedback_api.notices.mail import Mailer
-from feedback_api.storage import audit
-from feedback_api.storage.models import AuditEntry, Comment, User, db, utcnow
+from feedback_api.storage import audit, transaction
+from feedback_api.storage.comments import received_since
+from feedback_api.storage.models import Comment, utcnow
+from feedback_api.storage.users import active_emails
 
 DIGEST_PERIODS = {"hourly": datetime.timedelta(hours=1), "daily": datetime.timedelta(days=1)}
 REASONS = {
@@ -49,8 +51,7 @@ def mailer() -> Mailer:
 
 
 def moderators() -> list[str]:
-    query = select(User.email).where(User.disabled.is_(False)).order_by(User.email)
-    return list(db.session.scalars(query).all())
+    return active_emails()
 
 
 def _page_title(comment: Comment) -> str:
@@ -73,7 +74,7 @@ def describe(comment: Comment) -> str:
 
 
 def on_received(app: Flask, comment: Comment, **_: Any) -> None:
-    if app.config["ENGAGE_DIGEST"] != "immediate" or comment.status == "spam":
+    if app.config["ENGAGE_DIGEST"] != "immediate" or comment.status == CommentStatus.SPAM:
         return
     mailer().send(
         moderators(),
@@ -109,18 +110,11 @@ def on_reply(app: Flask, reply: Comment, parent: Comment, **_: Any) -> None:
 def send_digest(now: datetime.datetime | None = None) -> int:
     """Email moderators every item received since the last digest; returns how many."""
     now = now or utcnow()
-    last = db.session.scalar(
-        select(AuditEntry.at)
-        .where(AuditEntry.action == "digest sent")
-        .order_by(AuditEntry.at.desc())
-    )
+    last = audit.last_time(AuditAction.DIGEST_SENT)
     since = last or now - DIGEST_PERIODS.get(
         current_app.config["ENGAGE_DIGEST"], datetime.timedelta(days=1)
     )
-    query = select(Comment).where(
-        Comment.status == "pending", Comment.created > since, Comment.official.is_(False)
-    )
-    items = list(db.session.scalars(query.order_by(Comment.created)).all())
+    items = received_since(since)
     if items:
         body = "\n---\n".join(describe(c) for c in items)
         mailer().send(
@@ -128,7 +122,8 @@ def send_digest(now: datetime.datetime | None = None) -> int:
             f"{len(items)} new comment{'s' if len(items) > 1 else ''} to moderate",
             f"{body}\nModerate them at {_site()['url']}/admin/\n",
         )
-    audit.record("digest sent", user=None, detail=f"{len(items)} item(s)", commit=True)
+    with transaction():
+        audit.record(AuditAction.DIGEST_SENT, user=None, detail=f"{len(items)} item(s)")
     return len(items)
 
 

@@ -66,81 +66,95 @@ def _shown(question: dict[str, Any], clean: dict[str, Any]) -> bool:
     return wanted in given if isinstance(given, list) else given == wanted
 
 
+Checked = tuple[dict[str, Any], str | None]  # (clean answers to keep, the error message)
+
+
+def _missing(question: dict[str, Any], message: str) -> Checked:
+    """Nothing answered: an error only when the question must be answered (equality questions
+    never must, whatever the definition says)."""
+    required = question.get("required", False) and question["type"] != QuestionType.EQUALITY
+    return {}, f"{message}: {question['label']}" if required else None
+
+
+def _allowed(question: dict[str, Any]) -> set[str]:
+    return {option["value"] for option in question.get("options", [])}
+
+
+def _choice(question: dict[str, Any], sent: Submitted, today: datetime.date) -> Checked:
+    qid, value = question["id"], sent.one(question["id"])
+    if value in (None, ""):
+        return _missing(question, "Select an answer for")
+    if not isinstance(value, str) or value not in _allowed(question):
+        return {}, f"Select one of the answers given for: {question['label']}"
+    return {qid: value}, None
+
+
+def _multiple(question: dict[str, Any], sent: Submitted, today: datetime.date) -> Checked:
+    qid, values = question["id"], sent.all(question["id"])
+    if not values:
+        return _missing(question, "Select at least one answer for")
+    if any(not isinstance(v, str) or v not in _allowed(question) for v in values):
+        return {}, f"Select only the answers given for: {question['label']}"
+    chosen = {qid: list(dict.fromkeys(values))}
+    if OTHER_VALUE not in chosen[qid] or not question.get("other"):
+        return chosen, None
+    other = sent.one(f"{qid}_other")
+    if not isinstance(other, str) or not other:
+        return chosen, "You selected ‘Other’: say what, in the box"  # noqa: RUF001
+    if len(other) > OTHER_TEXT_MAX_LENGTH:
+        return chosen, f"‘Other’ must be {OTHER_TEXT_MAX_LENGTH} characters or fewer"  # noqa: RUF001
+    return {**chosen, f"{qid}_other": other}, None
+
+
+def _text(question: dict[str, Any], sent: Submitted, today: datetime.date) -> Checked:
+    qid, value = question["id"], sent.one(question["id"])
+    if value in (None, ""):
+        return _missing(question, "Enter an answer for")
+    if not isinstance(value, str):
+        return {}, f"Enter text for: {question['label']}"
+    limit = question.get("max_length")
+    if limit and len(value) > limit:
+        return {}, f"Your answer must be {limit:,} characters or fewer; it has {len(value):,}"
+    return {qid: value.replace("\r\n", "\n")}, None
+
+
+def _date(question: dict[str, Any], sent: Submitted, today: datetime.date) -> Checked:
+    parts = sent.date_parts(question["id"])
+    if not any(parts.values()):
+        return _missing(question, "Enter a date for")
+    try:
+        if not all(DATE_PART.fullmatch(part) for part in parts.values()):
+            raise ValueError("not a day, month and year in figures")
+        day = datetime.date(int(parts["year"]), int(parts["month"]), int(parts["day"]))
+    except ValueError:
+        return {}, "Enter a real date, for example 27 3 2026"
+    if question.get("past_only") and day > today:
+        return {}, "The date must be today or in the past"
+    if day.year < 1900:
+        return {}, "Enter a real date, for example 27 3 2026"
+    return {question["id"]: day.isoformat()}, None
+
+
+CHECKS: dict[str, Callable[[dict[str, Any], Submitted, datetime.date], Checked]] = {
+    **dict.fromkeys(CHOICE, _choice),
+    QuestionType.MULTIPLE: _multiple,
+    **dict.fromkeys(TEXT, _text),
+    QuestionType.DATE: _date,
+}
+
+
 def check(definition: dict[str, Any], sent: Submitted, today: datetime.date) -> tuple[dict, dict]:
     """(clean answers by question id, error message by question id)."""
     clean: dict[str, Any] = {}
     errors: dict[str, str] = {}
     for question in definition["questions"]:
-        qid = question["id"]
-        if not _shown(question, clean):
+        checker = CHECKS.get(question["type"])
+        if checker is None or not _shown(question, clean):
             continue
-        kind = question["type"]
-        allowed = {option["value"] for option in question.get("options", [])}
-        required = question.get("required", False) and kind != "equality"
-        if kind in CHOICE:
-            value = sent.one(qid)
-            if value in (None, ""):
-                if required:
-                    errors[qid] = f"Select an answer for: {question['label']}"
-                continue
-            if not isinstance(value, str) or value not in allowed:
-                errors[qid] = f"Select one of the answers given for: {question['label']}"
-                continue
-            clean[qid] = value
-        elif kind == "multiple":
-            values = sent.all(qid)
-            if not values:
-                if required:
-                    errors[qid] = f"Select at least one answer for: {question['label']}"
-                continue
-            if any(not isinstance(v, str) or v not in allowed for v in values):
-                errors[qid] = f"Select only the answers given for: {question['label']}"
-                continue
-            clean[qid] = list(dict.fromkeys(values))
-            if OTHER_VALUE in clean[qid] and question.get("other"):
-                other = sent.one(f"{qid}_other")
-                if not isinstance(other, str) or not other:
-                    errors[qid] = "You selected ‘Other’: say what, in the box"  # noqa: RUF001
-                elif len(other) > OTHER_TEXT_MAX_LENGTH:
-                    errors[qid] = f"‘Other’ must be {OTHER_TEXT_MAX_LENGTH} characters or fewer"  # noqa: RUF001
-                else:
-                    clean[f"{qid}_other"] = other
-        elif kind in TEXT:
-            value = sent.one(qid)
-            if value in (None, ""):
-                if required:
-                    errors[qid] = f"Enter an answer for: {question['label']}"
-                continue
-            if not isinstance(value, str):
-                errors[qid] = f"Enter text for: {question['label']}"
-                continue
-            limit = question.get("max_length")
-            if limit and len(value) > limit:
-                errors[qid] = (
-                    f"Your answer must be {limit:,} characters or fewer; it has {len(value):,}"
-                )
-                continue
-            clean[qid] = value.replace("\r\n", "\n")
-        elif kind == "date":
-            parts = sent.date_parts(qid)
-            if not any(parts.values()):
-                if required:
-                    errors[qid] = f"Enter a date for: {question['label']}"
-                continue
-            try:
-                if not all(DATE_PART.fullmatch(part) for part in parts.values()):
-                    raise ValueError("not a day, month and year in figures")
-                day = datetime.date(int(parts["year"]), int(parts["month"]), int(parts["day"]))
-            except ValueError:
-                errors[qid] = "Enter a real date, for example 27 3 2026"
-                continue
-            if question.get("past_only") and day > today:
-                errors[qid] = "The date must be today or in the past"
-                continue
-            if day.year < 1900:
-                errors[qid] = "Enter a real date, for example 27 3 2026"
-                continue
-            clean[qid] = day.isoformat()
+        answers, error = checker(question, sent, today)
+        clean.update(answers)
+        if error:
+            errors[question["id"]] = error
     return clean, errors
 
 

@@ -1,7 +1,8 @@
 """The public comments API: post, list, count, and the writer's own edit and delete.
 
-Every comment is stored pending and shown only once a moderator approves it. The answer to a
-post is sent after the commit, so an acknowledged comment is never lost.
+Every comment is stored pending and shown only once a moderator approves it. Each change is one
+`transaction()`, and the answer is sent after its commit, so an acknowledged comment is never
+lost.
 """
 
 from __future__ import annotations
@@ -17,15 +18,30 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, Response, current_app, redirect, request, url_for
 
+from contract.vocabulary import CommentStatus
 from feedback_api import signals
 from feedback_api.errors import FeedbackError
 from feedback_api.limits import limiter
-from feedback_api.public.submissions import body_problem, comment_input, read_submission
+from feedback_api.public.submissions import (
+    CommentInput,
+    body_problem,
+    comment_input,
+    read_submission,
+)
 from feedback_api.public.tokens import client_hash, new_edit_token, token_matches
 from feedback_api.render import render_comment
 from feedback_api.screening import screen_comment
-from feedback_api.storage import queries as storage
+from feedback_api.storage import transaction
+from feedback_api.storage.comments import (
+    add_comment,
+    approved_comments,
+    approved_parent,
+    delete_comment,
+    edit_comment,
+    get_comment,
+)
 from feedback_api.storage.models import Comment, utcnow
+from feedback_api.storage.pages import approved_counts, page_state
 from feedback_api.theme import render_page
 
 bp = Blueprint("comments", __name__, url_prefix="/api")
@@ -42,7 +58,7 @@ def _new_comment_limit() -> str:
 @limiter.limit(_new_comment_limit)
 def post_comment() -> Any:
     """Store a new comment as pending; 202 with an edit token, or 303 to the thank-you page."""
-    submission = read_submission()
+    submission = read_submission("comment")
     manifest = current_app.extensions["engage_manifest"].get()
     comment, problems = comment_input(submission.fields)
     entry = (
@@ -60,34 +76,41 @@ def post_comment() -> Any:
         )
     if not manifest.comments_open(comment.page):
         raise FeedbackError("Comments are closed on this page.", 409)
-    if comment.parent is not None and storage.approved_parent(comment.parent, comment.page) is None:
+    if comment.parent is not None and approved_parent(comment.parent, comment.page) is None:
         problems = {"parent": "The comment you are replying to could not be found on this page."}
         if submission.is_form:
             return _form_again(entry, submission.fields, problems)
         raise FeedbackError("Some fields need correcting.", 400, problems)
     token, token_hash = new_edit_token()
-    html = render_comment(comment.body)
-    stored = storage.add_comment(
-        page=comment.page,
-        body=comment.body,
-        html=html,
-        status="spam" if comment.honeypot else "pending",
-        held_reasons=screened(comment.body, comment.author, html),
-        edit_token_hash=token_hash,
-        author=comment.author,
-        email=comment.email,
-        notify=comment.notify,
-        parent_id=comment.parent,
-        ip_hash=client_hash(),
-        needs_response=comment.question,
-    )
-    if stored.status == "pending":
+    stored = _store(comment, token_hash)
+    if stored.status == CommentStatus.PENDING:
         signals.comment_received.send(current_app._get_current_object(), comment=stored)
     if submission.is_form:
         query = urlencode({"page": comment.page})
         return redirect(f"{url_for('comments.received')}?{query}", code=303)
     # A honeypot catch is answered exactly like a real comment, so bots learn nothing.
-    return {"id": stored.id, "status": "pending", "edit_token": token}, 202
+    return {"id": stored.id, "status": CommentStatus.PENDING.value, "edit_token": token}, 202
+
+
+def _store(comment: CommentInput, token_hash: str) -> Comment:
+    """The comment, screened and committed (a honeypot's catch straight to spam)."""
+    html = render_comment(comment.body)
+    held = screened(comment.body, comment.author, html)
+    with transaction():
+        return add_comment(
+            page=comment.page,
+            body=comment.body,
+            html=html,
+            status=CommentStatus.SPAM if comment.honeypot else CommentStatus.PENDING,
+            held_reasons=held,
+            edit_token_hash=token_hash,
+            author=comment.author,
+            email=comment.email,
+            notify=comment.notify,
+            parent_id=comment.parent,
+            ip_hash=client_hash(),
+            needs_response=comment.question,
+        )
 
 
 def screened(body: str, author: str | None = None, html: str | None = None) -> list[dict]:
@@ -177,7 +200,7 @@ def list_comments() -> Response:
     manifest = current_app.extensions["engage_manifest"].get()
     if manifest.page(page) is None:
         raise FeedbackError(f"There is no page {page} on this site.", 404)
-    version, count = fresh().get(f"state {page}", lambda: storage.page_state(page))
+    version, count = fresh().get(f"state {page}", lambda: page_state(page))
     etag = f"{version}-{count}"
     if etag in request.if_none_match:
         return _cacheable(Response(status=304), etag)
@@ -185,7 +208,7 @@ def list_comments() -> Response:
     key = (page, version)
     body = cache.get(key)
     if body is None:
-        body = _list_body(page, storage.approved_comments(page))
+        body = _list_body(page, approved_comments(page))
         cache.put(key, body)
     return _cacheable(Response(body, mimetype="application/json"), etag)
 
@@ -229,9 +252,7 @@ def _list_body(page: str, comments: list[Comment]) -> bytes:
 
 
 def iso(moment: datetime.datetime) -> str:
-    """UTC, ISO 8601 with Z (SQLite hands back naive datetimes, stored as UTC)."""
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=datetime.UTC)
+    """UTC, ISO 8601 with Z."""
     return moment.astimezone(datetime.UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
@@ -244,7 +265,7 @@ def counts() -> Response:
     if len(pages) > COUNTS_MAX:
         raise FeedbackError(f"Ask for {COUNTS_MAX} pages or fewer at a time.", 400)
     key = "counts " + "\n".join(pages)
-    found = fresh().get(key, lambda: storage.approved_counts(pages))
+    found = fresh().get(key, lambda: approved_counts(pages))
     response = current_app.response_class(
         json.dumps({"counts": found}, separators=(",", ":")), mimetype="application/json"
     )
@@ -267,18 +288,15 @@ def _json_object() -> dict[str, Any]:
 
 def _own_comment(comment_id: int) -> Comment:
     """The comment, if the request carries its edit token and it may still be changed."""
-    comment = storage.get_comment(comment_id)
-    if comment is None or comment.status == "spam":
+    comment = get_comment(comment_id)
+    if comment is None or comment.status == CommentStatus.SPAM:
         raise FeedbackError("There is no such comment.", 404)
     data = _json_object()  # a body of the wrong shape is refused even with the token in a header
     token = request.headers.get("X-Edit-Token") or data.get("edit_token")
     if not token_matches(token, comment.edit_token_hash):
         raise FeedbackError("This comment cannot be changed without its edit token.", 403)
     window = datetime.timedelta(minutes=current_app.config["ENGAGE_EDIT_MINUTES"])
-    created = (
-        comment.created if comment.created.tzinfo else comment.created.replace(tzinfo=datetime.UTC)
-    )
-    if comment.status != "pending" and utcnow() - created > window:
+    if comment.status != CommentStatus.PENDING and utcnow() - comment.created > window:
         raise FeedbackError("This comment can no longer be changed.", 409)
     return comment
 
@@ -294,12 +312,16 @@ def edit(comment_id: int) -> Any:
     if trouble := body_problem(body):
         raise FeedbackError("Some fields need correcting.", 400, {"body": trouble})
     html = render_comment(body)
-    storage.edit_comment(comment, body, html, screened(body, comment.author, html))
+    held = screened(body, comment.author, html)
+    with transaction():
+        edit_comment(comment, body, html, held)
     return {"id": comment.id, "status": comment.status}
 
 
 @bp.delete("/comments/<int:comment_id>")
 def delete(comment_id: int) -> Response:
     """The writer withdraws their comment."""
-    storage.delete_comment(_own_comment(comment_id))
+    comment = _own_comment(comment_id)
+    with transaction():
+        delete_comment(comment)
     return Response(status=204)

@@ -8,19 +8,16 @@ import hashlib
 
 from feedgen.feed import FeedGenerator
 from flask import Blueprint, Response, current_app, request
-from sqlalchemy import select
 
+from contract.vocabulary import CommentStatus
 from feedback_api.errors import FeedbackError
-from feedback_api.storage import queries as storage
-from feedback_api.storage.models import Comment, User, db
+from feedback_api.storage.comments import recent_comments
+from feedback_api.storage.models import Comment
+from feedback_api.storage.users import user_by_feed_token
 from feedback_api.textsafe import scrub
 
 bp = Blueprint("feeds", __name__, url_prefix="/api/feeds")
 FEED_SIZE = 50
-
-
-def _aware(moment: datetime.datetime) -> datetime.datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=datetime.UTC)
 
 
 def _feed(title: str, self_url: str, comments: list[Comment], private: bool) -> Response:
@@ -33,7 +30,7 @@ def _feed(title: str, self_url: str, comments: list[Comment], private: bool) -> 
     feed.link(href=site["url"] + "/", rel="alternate")
     feed.link(href=self_url, rel="self")
     feed.language(site.get("language", "en-GB"))
-    newest = max((_aware(c.updated) for c in comments), default=datetime.datetime.now(datetime.UTC))
+    newest = max((c.updated for c in comments), default=datetime.datetime.now(datetime.UTC))
     feed.updated(newest)
     for comment in reversed(comments):  # feedgen prepends: add oldest first
         page = manifest.page(comment.page)
@@ -48,8 +45,8 @@ def _feed(title: str, self_url: str, comments: list[Comment], private: bool) -> 
         link = f"{site['url']}{address}#comment-{comment.id}"
         entry.link(href=f"{site['url']}/admin/?status=pending" if private else link)
         entry.author({"name": who})
-        entry.published(_aware(comment.created))
-        entry.updated(_aware(comment.updated))
+        entry.published(comment.created)
+        entry.updated(comment.updated)
         entry.content(comment.html, type="html")
     response = Response(feed.atom_str(pretty=False), mimetype="application/atom+xml")
     response.headers["Cache-Control"] = "private, no-store" if private else "public, max-age=60"
@@ -63,7 +60,7 @@ def approved() -> Response:
     manifest = current_app.extensions["engage_manifest"].get()
     if page is not None and manifest.page(page) is None:
         raise FeedbackError(f"There is no page {page} on this site.", 404)
-    comments = storage.recent_comments("approved", page=page, limit=FEED_SIZE)
+    comments = recent_comments(CommentStatus.APPROVED, page=page, limit=FEED_SIZE)
     name = manifest.site["name"]
     title = f"Comments on ‘{manifest.page(page)['title']}’" if page else f"Comments: {name}"  # noqa: RUF001
     return _feed(title, request.url, comments, private=False)
@@ -74,8 +71,8 @@ def pending() -> Response:
     """The moderation queue for a feed reader; the token is the user's, revoked by a new one."""
     token = request.args.get("token", "")
     digest = hashlib.sha256(token.encode()).hexdigest()
-    user = db.session.scalar(select(User).where(User.feed_token_hash == digest)) if token else None
+    user = user_by_feed_token(digest) if token else None
     if user is None or user.disabled:
         raise FeedbackError("This feed needs a valid personal token.", 401)
-    comments = storage.recent_comments("pending", limit=FEED_SIZE)
+    comments = recent_comments(CommentStatus.PENDING, limit=FEED_SIZE)
     return _feed("Waiting for moderation", request.base_url, comments, private=True)

@@ -9,9 +9,7 @@ from pathlib import Path
 from flask import Blueprint, Response, current_app
 from sqlalchemy.exc import SQLAlchemyError
 
-from feedback_api import outage
-from feedback_api.storage import queries as storage
-from feedback_api.storage.models import db
+from feedback_api import outage, storage
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 OPENAPI = Path(__file__).resolve().parent / "openapi.json"
@@ -27,7 +25,7 @@ def health() -> tuple[dict, int] | tuple[dict, int, dict[str, str]]:
         storage.database_ok()
     except SQLAlchemyError as error:
         with contextlib.suppress(SQLAlchemyError):
-            db.session.rollback()
+            storage.rollback()
         outage.current(current_app).failed(error)
         retry = {"Retry-After": str(outage.RETRY_AFTER_SECONDS)}
         return {"status": "unavailable", "database": "unavailable"}, 503, retry

@@ -14,14 +14,16 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, Response, current_app, redirect, request, url_for
 
+from contract.vocabulary import QuestionType
 from feedback_api.errors import FeedbackError
 from feedback_api.limits import limiter
 from feedback_api.manifest import SITE_ZONE, questionnaire_window
 from feedback_api.public.answers import Submitted, check, free_text
-from feedback_api.public.submissions import read_submission
+from feedback_api.public.submissions import Submission, read_submission
 from feedback_api.public.tokens import client_hash
 from feedback_api.screening import screen
-from feedback_api.storage import queries as storage
+from feedback_api.storage import transaction
+from feedback_api.storage.responses import add_response, response_exists
 from feedback_api.theme import render_page
 
 bp = Blueprint("responses", __name__, url_prefix="/api")
@@ -49,29 +51,11 @@ def _consultation_page(questionnaire_id: str) -> dict[str, Any] | None:
 @limiter.limit(_limit)
 def post_response() -> Any:
     """Store one person's answers; 201 with a reference, or 303 to the confirmation page."""
-    submission = read_submission()
+    submission = read_submission("answers")
     fields = submission.fields
-    questionnaire_id = fields.get("questionnaire")
-    manifest = current_app.extensions["engage_manifest"].get()
-    definition = (
-        manifest.questionnaires.get(questionnaire_id) if isinstance(questionnaire_id, str) else None
-    )
-    if definition is None:
-        raise FeedbackError(f"There is no questionnaire {questionnaire_id!r} on this site.", 404)
     today = datetime.datetime.now(SITE_ZONE).date()
-    window = questionnaire_window(definition, today)
-    if window == "upcoming":
-        raise FeedbackError(f"This questionnaire opens on {definition['opens']}.", 409)
-    if window == "closed":
-        raise FeedbackError("This questionnaire has closed and no longer takes answers.", 409)
-    if submission.is_form:
-        sent = Submitted(fields, many=request.form.getlist)
-    else:
-        answers = fields.get("answers")
-        if not isinstance(answers, dict):
-            raise FeedbackError('Send the answers as an object: {"answers": {...}}.', 400)
-        sent = Submitted(answers)
-    clean, errors = check(definition, sent, today)
+    definition = _open_questionnaire(fields.get("questionnaire"), today)
+    clean, errors = check(definition, _answers_sent(submission), today)
     if errors:
         if submission.is_form:
             return _form_again(definition, request.form, errors)
@@ -82,18 +66,45 @@ def post_response() -> Any:
         for field, text in free_text(definition, clean).items()
         if (holds := screen(text, config["ENGAGE_SCREEN_WORDS"], config["ENGAGE_MAX_LINKS"]))
     }
-    stored = storage.add_response(
-        questionnaire=definition["id"],
-        reference=new_reference(),
-        answers=clean,
-        held_reasons=held,
-        spam=bool(str(fields.get("website") or "").strip()),
-        ip_hash=client_hash(),
-    )
+    with transaction():
+        stored = add_response(
+            questionnaire=definition["id"],
+            reference=new_reference(),
+            answers=clean,
+            held_reasons=held,
+            spam=bool(str(fields.get("website") or "").strip()),
+            ip_hash=client_hash(),
+        )
     if submission.is_form:
         query = urlencode({"reference": stored.reference, "questionnaire": definition["id"]})
         return redirect(f"{url_for('responses.received')}?{query}", code=303)
     return {"id": stored.id, "reference": stored.reference}, 201
+
+
+def _open_questionnaire(questionnaire_id: Any, today: datetime.date) -> dict[str, Any]:
+    """The definition of a questionnaire that takes answers today; 404 or 409 otherwise."""
+    manifest = current_app.extensions["engage_manifest"].get()
+    definition = (
+        manifest.questionnaires.get(questionnaire_id) if isinstance(questionnaire_id, str) else None
+    )
+    if definition is None:
+        raise FeedbackError(f"There is no questionnaire {questionnaire_id!r} on this site.", 404)
+    window = questionnaire_window(definition, today)
+    if window == "upcoming":
+        raise FeedbackError(f"This questionnaire opens on {definition['opens']}.", 409)
+    if window == "closed":
+        raise FeedbackError("This questionnaire has closed and no longer takes answers.", 409)
+    return definition
+
+
+def _answers_sent(submission: Submission) -> Submitted:
+    """The answers as sent: a form's fields, or the JSON body's `answers` object."""
+    if submission.is_form:
+        return Submitted(submission.fields, many=request.form.getlist)
+    answers = submission.fields.get("answers")
+    if not isinstance(answers, dict):
+        raise FeedbackError('Send the answers as an object: {"answers": {...}}.', 400)
+    return Submitted(answers)
 
 
 def _form_again(definition: dict, form: Any, errors: dict[str, str]) -> Response:
@@ -101,11 +112,11 @@ def _form_again(definition: dict, form: Any, errors: dict[str, str]) -> Response
     answers: dict[str, Any] = {}
     for question in definition["questions"]:
         qid = question["id"]
-        if question["type"] == "multiple":
+        if question["type"] == QuestionType.MULTIPLE:
             answers[qid] = form.getlist(qid)
             if form.get(f"{qid}_other"):
                 answers[f"{qid}_other"] = form.get(f"{qid}_other")
-        elif question["type"] == "date":
+        elif question["type"] == QuestionType.DATE:
             answers[qid] = {
                 part: form.get(f"{qid}-{part}", "") for part in ("day", "month", "year")
             }
@@ -128,6 +139,6 @@ def received() -> str:
     questionnaire = request.args.get("questionnaire", "")
     return render_page(
         "feedback/response_received.html",
-        reference=reference if storage.response_exists(reference) else None,
+        reference=reference if response_exists(reference) else None,
         page=_consultation_page(questionnaire),
     )

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from flask import request
 
@@ -31,8 +31,12 @@ class Submission:
     is_form: bool
 
 
-def read_submission() -> Submission:
-    """The request's fields; 415 for other content types, 400 for JSON that does not parse."""
+def read_submission(what: Literal["comment", "answers"]) -> Submission:
+    """The request's fields; 415 for other content types, 400 for JSON that does not parse.
+
+    `what` names what the client sends, for the 415's message: "comment" (a comment or reply),
+    "answers" (a questionnaire response).
+    """
     if request.mimetype == "application/json":
         data = request.get_json(silent=True)
         if data is None:
@@ -43,7 +47,7 @@ def read_submission() -> Submission:
     if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
         return Submission(request.form.to_dict(), is_form=True)
     raise FeedbackError(
-        "Send the fields as JSON (application/json) or as a form "
+        f"Send the {what} as JSON (application/json) or as a form "
         "(application/x-www-form-urlencoded).",
         415,
     )

@@ -18,12 +18,13 @@ from flask_wtf.csrf import CSRFProtect
 from wtforms import EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, Length, Regexp
 
+from contract.vocabulary import AuditAction, Role
 from feedback_api.accounts import service as accounts
 from feedback_api.boundary import local_path
 from feedback_api.errors import FeedbackError, wants_json
 from feedback_api.limits import limiter
-from feedback_api.storage import audit
-from feedback_api.storage.models import User, db
+from feedback_api.storage import audit, transaction
+from feedback_api.storage.models import User
 from feedback_api.theme import render_page
 
 bp = Blueprint("auth", __name__, url_prefix="/admin")
@@ -102,12 +103,12 @@ def load_user() -> None:
 
 
 def _end_session(token: str) -> None:
-    accounts.end_session(token)
-    db.session.commit()
+    with transaction():
+        accounts.end_session(token)
     session.clear()
 
 
-def staff_required(role: str | None = None) -> Callable:
+def staff_required(role: Role | None = None) -> Callable:
     """Only signed-in staff (of `role`, when given: admins may do what moderators do)."""
 
     def decorate(view: Callable) -> Callable:
@@ -118,11 +119,11 @@ def staff_required(role: str | None = None) -> Callable:
                 if wants_json():
                     raise FeedbackError("Sign in to use this.", 401)
                 return redirect(url_for("auth.sign_in", next=request.full_path.rstrip("?")))
-            if role == "admin" and user.role != "admin":
+            if role == Role.ADMIN and user.role != Role.ADMIN:
                 raise FeedbackError("Only administrators can do this.", 403)
             return view(*args, **kwargs)
 
-        wrapper.staff_role = role or "moderator"  # read by the authorisation test's walk
+        wrapper.staff_role = role or Role.MODERATOR  # read by the authorisation test's walk
         return wrapper
 
     return decorate
@@ -162,18 +163,19 @@ def sign_in() -> Any:
         user = attempt.user
         if not attempt.ok:
             error = LOCKED_OR_WRONG
-            _record_failure("sign-in failed", accounts.normalise_email(form.email.data), attempt)
-        elif user.role == "admin" and not user.totp_secret and _admin_totp_required():
+            target = accounts.normalise_email(form.email.data)
+            _record_failure(AuditAction.SIGN_IN_FAILED, target, attempt)
+        elif user.role == Role.ADMIN and not user.totp_secret and _admin_totp_required():
             error = (
                 "Administrators must use an authenticator app here. Ask another administrator "
                 "to run: flask --app feedback_api users totp " + user.email
             )
-            audit.record(
-                "sign-in refused: no second factor", target=user.email, user=user, commit=True
-            )
+            with transaction():
+                refused = AuditAction.SIGN_IN_REFUSED_NO_SECOND_FACTOR
+                audit.record(refused, target=user.email, user=user)
         elif user.totp_secret:
-            _new_session(user, awaiting_code=True)
-            db.session.commit()
+            with transaction():
+                _new_session(user, awaiting_code=True)
             return redirect(url_for("auth.second_step", next=request.args.get("next")))
         else:
             return _start_session(user)
@@ -202,23 +204,26 @@ def second_step() -> Any:
             "The code is not right, or the account is locked. Check your authenticator app "
             "and try again in a few minutes."
         )
-        _record_failure("sign-in code failed", user.email, attempt)
+        _record_failure(AuditAction.SIGN_IN_CODE_FAILED, user.email, attempt)
     status = 200 if error is None and not form.errors else 400
     return render_page("admin/sign_in_code.html", form=form, error=error), status
 
 
-def _record_failure(action: str, target: str, attempt: accounts.Attempt) -> None:
+def _record_failure(action: AuditAction, target: str, attempt: accounts.Attempt) -> None:
     """The failure, why (for staff reading the log, never for the person), and the lock."""
     user = attempt.user
-    audit.record(action, target=target, user=None, detail=attempt.outcome.value)
-    if attempt.locked_now and user is not None:
-        detail = f"{accounts.LOCK_AFTER} attempts in a row: locked for {accounts.LOCK_MINUTES} min"
-        audit.record("account locked", target=user.email, user=None, detail=detail)
-    db.session.commit()
+    with transaction():
+        audit.record(action, target=target, user=None, detail=attempt.outcome.value)
+        if attempt.locked_now and user is not None:
+            detail = (
+                f"{accounts.LOCK_AFTER} attempts in a row: locked for {accounts.LOCK_MINUTES} min"
+            )
+            audit.record(AuditAction.ACCOUNT_LOCKED, target=user.email, user=None, detail=detail)
 
 
 def _new_session(user: User, *, awaiting_code: bool = False) -> None:
-    """A new session id on every step (no fixation); the one this browser had ends."""
+    """A new session id on every step (no fixation); the one this browser had ends (in the
+    caller's transaction)."""
     token = session.get("sid")
     if isinstance(token, str):
         accounts.end_session(token)
@@ -229,9 +234,10 @@ def _new_session(user: User, *, awaiting_code: bool = False) -> None:
 
 def _start_session(user: User) -> Any:
     """Signed in, in the transaction of the audit entry that says so."""
-    _new_session(user)
-    accounts.end_idle_sessions(current_app.config["ENGAGE_IDLE_MINUTES"] * 60)
-    audit.record("signed in", target=user.email, user=user, commit=True)
+    with transaction():
+        _new_session(user)
+        accounts.end_idle_sessions(current_app.config["ENGAGE_IDLE_MINUTES"] * 60)
+        audit.record(AuditAction.SIGNED_IN, target=user.email, user=user)
     return redirect(_safe_next(request.args.get("next")))
 
 
@@ -240,10 +246,10 @@ def sign_out() -> Any:
     """End the session on the server, not only in this browser."""
     user = g.get("user")
     token = session.get("sid")
-    if isinstance(token, str):
-        accounts.end_session(token)
-    if user is not None:
-        audit.record("signed out", target=user.email, user=user)
-    db.session.commit()
+    with transaction():
+        if isinstance(token, str):
+            accounts.end_session(token)
+        if user is not None:
+            audit.record(AuditAction.SIGNED_OUT, target=user.email, user=user)
     session.clear()
     return redirect(url_for("auth.sign_in"))

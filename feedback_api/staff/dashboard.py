@@ -7,10 +7,11 @@ from typing import Any
 
 from flask import Blueprint, Response, current_app, flash, g, redirect, request, url_for
 
+from contract.vocabulary import AuditAction, Role
 from feedback_api.privacy import service as privacy
 from feedback_api.staff import responsiveness
 from feedback_api.staff.auth import staff_required
-from feedback_api.storage import audit
+from feedback_api.storage import audit, transaction
 from feedback_api.theme import render_page
 
 bp = Blueprint("dashboard", __name__, url_prefix="/admin")
@@ -38,7 +39,7 @@ def dashboard() -> Any:
 
 
 @bp.get("/people")
-@staff_required("admin")
+@staff_required(Role.ADMIN)
 def people() -> Any:
     """Find everything submitted with an email address (administrators only)."""
     email = request.args.get("email", "").strip()
@@ -49,12 +50,14 @@ def people() -> Any:
 
 
 @bp.get("/people/export.json")
-@staff_required("admin")
+@staff_required(Role.ADMIN)
 def people_export() -> Response:
     """A subject access export as a JSON download; the export itself is audited."""
     email = request.args.get("email", "").strip()
-    audit.record("personal data exported", target="(email withheld)", user=g.user, commit=True)
-    body = json.dumps(privacy.export(email), indent=2, ensure_ascii=False)
+    with transaction():
+        exported = privacy.export(email)
+        audit.record(AuditAction.PERSONAL_DATA_EXPORTED, target="(email withheld)", user=g.user)
+    body = json.dumps(exported, indent=2, ensure_ascii=False)
     return Response(
         body,
         mimetype="application/json",
@@ -63,7 +66,7 @@ def people_export() -> Response:
 
 
 @bp.post("/people/erase")
-@staff_required("admin")
+@staff_required(Role.ADMIN)
 def people_erase() -> Response:
     """Erase everything submitted with the address, after the admin confirmed it."""
     email = request.form.get("email", "").strip()

@@ -13,25 +13,45 @@ from typing import Any
 from flask import Blueprint, Response, current_app, flash, g, redirect, request, url_for
 from markupsafe import Markup
 
+from contract.vocabulary import AuditAction, CommentStatus, Role
 from feedback_api import signals
 from feedback_api.accounts import service as accounts
 from feedback_api.boundary import local_path, page_number, record_ids
 from feedback_api.errors import FeedbackError
-from feedback_api.public.comments import iso, screened
+from feedback_api.public.comments import screened
 from feedback_api.public.submissions import body_problem
 from feedback_api.public.tokens import new_edit_token
 from feedback_api.render import render_comment
 from feedback_api.screening import KINDS
 from feedback_api.staff.auth import staff_required
-from feedback_api.staff.moderation_view import KIND_NAMES, STATUS_NAMES, describe, exact
-from feedback_api.storage import audit
-from feedback_api.storage import queries as storage
+from feedback_api.staff.moderation_view import KIND_NAMES, STATUS_NAMES, audit_row, describe
+from feedback_api.storage import audit, transaction
+from feedback_api.storage.comments import (
+    add_official_reply,
+    comments_by_id,
+    get_comment,
+    redact_comment,
+    set_needs_response,
+    set_status,
+)
 from feedback_api.storage.models import REPLY_TAGS, STATUSES, Comment
+from feedback_api.storage.pages import commented_pages
+from feedback_api.storage.queue import NEEDS_RESPONSE, QUEUE_PAGE_SIZE, moderation_queue
 from feedback_api.theme import render_page
 
 bp = Blueprint("moderation", __name__, url_prefix="/admin")
 
-BULK_ACTIONS = ("approve", "reject", "spam")
+# What each bulk action (the form's value) records, and the status it moves comments to.
+BULK_ACTIONS = {
+    AuditAction.APPROVE.value: CommentStatus.APPROVED,
+    AuditAction.REJECT.value: CommentStatus.REJECTED,
+    AuditAction.SPAM.value: CommentStatus.SPAM,
+}
+BULK_DONE = {
+    CommentStatus.APPROVED: "Approved",
+    CommentStatus.REJECTED: "Rejected",
+    CommentStatus.SPAM: "Marked as spam",
+}
 AUDIT_PAGE_SIZE = 500
 AUDIT_EXPORT_LIMIT = 1_000_000
 
@@ -46,11 +66,11 @@ def ground_rules() -> list[dict]:
 def _filters() -> dict[str, Any]:
     """The queue's filters from the query string; unknown values fall back to the defaults."""
     args = request.args
-    status = args.get("status", "pending")
+    status = args.get("status", CommentStatus.PENDING)
     kind = args.get("kind", "")
     number = page_number(args.get("p", "1"))
     return {
-        "status": status if status in (*STATUSES, "needs-response") else "pending",
+        "status": status if status in (*STATUSES, NEEDS_RESPONSE) else CommentStatus.PENDING,
         "page": args.get("page", ""),
         "kind": kind if kind in KINDS else "",
         "q": args.get("q", "").strip()[:200],
@@ -61,7 +81,7 @@ def _filters() -> dict[str, Any]:
 def _queue_url(filters: dict[str, Any], **changes: Any) -> str:
     wanted = {**filters, **changes}
     query = {k: v for k, v in wanted.items() if v and not (k == "p" and v == 1)}
-    if query.get("status") == "pending":
+    if query.get("status") == CommentStatus.PENDING:
         query.pop("status")
     return url_for("moderation.queue", **query)
 
@@ -71,7 +91,7 @@ def _queue_url(filters: dict[str, Any], **changes: Any) -> str:
 def queue() -> Any:
     """Items oldest first (pending by default), with why each was held; filters and pages."""
     filters = _filters()
-    items, total = storage.moderation_queue(
+    items, total = moderation_queue(
         status=filters["status"],
         page=filters["page"] or None,
         kind=filters["kind"] or None,
@@ -79,10 +99,8 @@ def queue() -> Any:
         number=filters["p"],
     )
     manifest = current_app.extensions["engage_manifest"].get()
-    pages = [
-        (url, (manifest.page(url) or {}).get("title", url)) for url in storage.commented_pages()
-    ]
-    last = max(1, -(-total // storage.QUEUE_PAGE_SIZE))
+    pages = [(url, (manifest.page(url) or {}).get("title", url)) for url in commented_pages()]
+    last = max(1, -(-total // QUEUE_PAGE_SIZE))
     return render_page(
         "admin/queue.html",
         admin_section="queue",
@@ -110,7 +128,7 @@ def comment(comment_id: int) -> Any:
 
 
 def _comment_page(item: Comment, errors: dict[str, str] | None = None, **values: Any) -> Any:
-    parent = storage.get_comment(item.parent_id) if item.parent_id else None
+    parent = get_comment(item.parent_id) if item.parent_id else None
     html = render_page(
         "admin/comment.html",
         admin_section="queue",
@@ -129,7 +147,7 @@ def _comment_page(item: Comment, errors: dict[str, str] | None = None, **values:
 
 
 def _comment(comment_id: int) -> Comment:
-    item = storage.get_comment(comment_id)
+    item = get_comment(comment_id)
     if item is None:
         raise FeedbackError("There is no such comment.", 404)
     return item
@@ -150,18 +168,20 @@ def _done(message: str, then: tuple[str, str] | None = None) -> Response:
     return redirect(_back(), code=303)
 
 
-def _audited(action: str, item: Comment, change: Any, detail: str = "") -> None:
-    """Apply `change` to the comment and record it, before and after, in the same transaction."""
-    before = audit.comment_state(item)
-    change()
-    audit.record(
-        action,
-        target=f"comment {item.id}",
-        user=g.user,
-        before=before,
-        after=audit.comment_state(item),
-        detail=detail,
-    )
+def _audited(action: AuditAction, item: Comment, change: Any, detail: str = "") -> None:
+    """Apply `change` to the comment and record it, before and after, in one transaction (the
+    view's own, when it holds one open for several items)."""
+    with transaction():
+        before = audit.comment_state(item)
+        change()
+        audit.record(
+            action,
+            target=f"comment {item.id}",
+            user=g.user,
+            before=before,
+            after=audit.comment_state(item),
+            detail=detail,
+        )
 
 
 def _published(*items: Comment) -> None:
@@ -183,9 +203,8 @@ def _label(item: Comment) -> str:
 @staff_required()
 def approve(comment_id: int) -> Response:
     item = _comment(comment_id)
-    was_published = item.status == "approved"
-    _audited("approve", item, lambda: storage.set_status(item, "approved", commit=False))
-    storage.commit()
+    was_published = item.status == CommentStatus.APPROVED
+    _audited(AuditAction.APPROVE, item, lambda: set_status(item, CommentStatus.APPROVED))
     if not was_published:
         _published(item)
     reply = url_for("moderation.comment", comment_id=item.id, _anchor="reply-heading")
@@ -198,8 +217,7 @@ def approve(comment_id: int) -> Response:
 @staff_required()
 def spam(comment_id: int) -> Response:
     item = _comment(comment_id)
-    _audited("spam", item, lambda: storage.set_status(item, "spam", commit=False))
-    storage.commit()
+    _audited(AuditAction.SPAM, item, lambda: set_status(item, CommentStatus.SPAM))
     return _done(f"Marked {_label(item)} as spam.")
 
 
@@ -211,12 +229,11 @@ def reject(comment_id: int) -> Response:
     if rule is None:
         return _comment_page(item, {"reason": "Choose the ground rule this comment breaks."})
     _audited(
-        "reject",
+        AuditAction.REJECT,
         item,
-        lambda: storage.set_status(item, "rejected", rule["id"], commit=False),
+        lambda: set_status(item, CommentStatus.REJECTED, rule["id"]),
         detail=rule["title"],
     )
-    storage.commit()
     return _done(f"Rejected {_label(item)}: {rule['title']}.")
 
 
@@ -231,11 +248,10 @@ def redact(comment_id: int) -> Response:
 
     def change() -> None:
         html = render_comment(body)
-        storage.redact(item, body, html, screened(body, item.author, html))
-        storage.set_status(item, "approved", commit=False)
+        redact_comment(item, body, html, screened(body, item.author, html))
+        set_status(item, CommentStatus.APPROVED)
 
-    _audited("redact and approve", item, change)
-    storage.commit()
+    _audited(AuditAction.REDACT_AND_APPROVE, item, change)
     _published(item)
     return _done(f"Redacted and approved {_label(item)}. It is now published.")
 
@@ -246,11 +262,10 @@ def needs_response(comment_id: int) -> Response:
     item = _comment(comment_id)
     value = request.form.get("value") == "yes"
     _audited(
-        "needs response" if value else "no response needed",
+        AuditAction.NEEDS_RESPONSE if value else AuditAction.NO_RESPONSE_NEEDED,
         item,
-        lambda: storage.set_needs_response(item, value),
+        lambda: set_needs_response(item, value),
     )
-    storage.commit()
     if value:
         return _done(f"Marked {_label(item)} as needing a response.")
     return _done(f"Marked {_label(item)} as not needing a response.")
@@ -261,7 +276,7 @@ def needs_response(comment_id: int) -> Response:
 def reply(comment_id: int) -> Response:
     """An official reply as the organisation, published at once; the question is answered."""
     parent = _comment(comment_id)
-    if parent.status != "approved" or parent.parent_id is not None:
+    if parent.status != CommentStatus.APPROVED or parent.parent_id is not None:
         raise FeedbackError("Only a published comment (not a reply) can be answered.", 409)
     body = request.form.get("body", "").replace("\r\n", "\n").strip()
     tag = request.form.get("tag") or None
@@ -273,25 +288,26 @@ def reply(comment_id: int) -> Response:
     if errors:
         return _comment_page(parent, errors, body=body, tag=tag)
     site = current_app.extensions["engage_manifest"].get().site
-    before = audit.comment_state(parent)
-    official = storage.add_official_reply(
-        parent,
-        body=body,
-        html=render_comment(body),
-        author=site["name"],
-        staff_id=g.user.id,
-        tag=tag,
-        edit_token_hash=new_edit_token()[1],
-    )
-    audit.record(
-        "official reply",
-        target=f"comment {parent.id}",
-        user=g.user,
-        before=before,
-        after={**audit.comment_state(parent), "reply": official.id, "reply_body": body, "tag": tag},
-        detail=f"reply {official.id}",
-    )
-    storage.commit()
+    with transaction():
+        before = audit.comment_state(parent)
+        official = add_official_reply(
+            parent,
+            body=body,
+            html=render_comment(body),
+            author=site["name"],
+            staff_id=g.user.id,
+            tag=tag,
+            edit_token_hash=new_edit_token()[1],
+        )
+        after = {**audit.comment_state(parent), "reply": official.id, "reply_body": body}
+        audit.record(
+            AuditAction.OFFICIAL_REPLY,
+            target=f"comment {parent.id}",
+            user=g.user,
+            before=before,
+            after={**after, "tag": tag},
+            detail=f"reply {official.id}",
+        )
     signals.official_reply_posted.send(
         current_app._get_current_object(), reply=official, parent=parent
     )
@@ -304,34 +320,38 @@ def bulk() -> Response:
     """Approve, reject (with a ground rule) or mark as spam every checked item."""
     action = request.form.get("action", "")
     ids = record_ids(request.form.getlist("ids"))
-    items = storage.comments_by_id(ids)
+    items = comments_by_id(ids)
     rule = _rule(request.form.get("reason", ""))
-    problem = None
-    if not items:
-        problem = "Select at least one comment."
-    elif action not in BULK_ACTIONS:
-        problem = "Choose what to do with the selected comments."
-    elif action == "reject" and rule is None:
-        problem = "Choose the ground rule the selected comments break."
-    if problem:
+    if problem := _bulk_problem(items, action, rule):
         flash(problem, "error")
         return redirect(_back(), code=303)
-    status = {"approve": "approved", "reject": "rejected", "spam": "spam"}[action]
-    reason = rule["id"] if action == "reject" and rule else None
-    newly_published = [i for i in items if status == "approved" and i.status != "approved"]
-    for item in items:
-        _audited(
-            action,
-            item,
-            lambda item=item: storage.set_status(item, status, reason, commit=False),
-            detail="bulk" + (f": {rule['title']}" if reason and rule else ""),
-        )
-    storage.commit()
+    status = BULK_ACTIONS[action]
+    reason = rule["id"] if action == AuditAction.REJECT and rule else None
+    approving = status == CommentStatus.APPROVED
+    newly_published = [i for i in items if approving and i.status != CommentStatus.APPROVED]
+    with transaction():  # every item, or none
+        for item in items:
+            _audited(
+                AuditAction(action),
+                item,
+                lambda item=item: set_status(item, status, reason),
+                detail="bulk" + (f": {rule['title']}" if reason and rule else ""),
+            )
     _published(*newly_published)
-    done = {"approve": "Approved", "reject": "Rejected", "spam": "Marked as spam"}[action]
     count = f"{len(items)} comment{'s' if len(items) != 1 else ''}"
     suffix = f": {rule['title']}" if reason and rule else ""
-    return _done(f"{done} {count}{suffix}.")
+    return _done(f"{BULK_DONE[status]} {count}{suffix}.")
+
+
+def _bulk_problem(items: list[Comment], action: str, rule: dict | None) -> str | None:
+    """Why the bulk form cannot be acted on, as the moderator is told; None when it can."""
+    if not items:
+        return "Select at least one comment."
+    if action not in BULK_ACTIONS:
+        return "Choose what to do with the selected comments."
+    if action == AuditAction.REJECT and rule is None:
+        return "Choose the ground rule the selected comments break."
+    return None
 
 
 # --- The audit log -----------------------------------------------------------------------------
@@ -341,25 +361,11 @@ def _entries(limit: int) -> tuple[list[dict[str, Any]], str]:
     action = request.args.get("action", "")
     users = {user.id: user.email for user in accounts.all_users()}
     found = audit.entries(limit=limit, action=action or None)
-    rows = [
-        {
-            "id": entry.id,
-            "at": iso(entry.at),
-            "exact": exact(entry.at),
-            "user": users.get(entry.user_id, "") if entry.user_id else "",
-            "action": entry.action,
-            "target": entry.target,
-            "detail": entry.detail,
-            "before": entry.before,
-            "after": entry.after,
-        }
-        for entry in found
-    ]
-    return rows, action
+    return [audit_row(entry, users) for entry in found], action
 
 
 @bp.get("/audit")
-@staff_required("admin")
+@staff_required(Role.ADMIN)
 def audit_log() -> Any:
     """Every staff action, newest first (administrators only)."""
     rows, action = _entries(AUDIT_PAGE_SIZE)
@@ -368,13 +374,13 @@ def audit_log() -> Any:
         admin_section="audit",
         entries=rows,
         action=action,
-        actions=storage.audit_actions(),
+        actions=audit.actions(),
         limit=AUDIT_PAGE_SIZE,
     )
 
 
 @bp.get("/audit.json")
-@staff_required("admin")
+@staff_required(Role.ADMIN)
 def audit_export() -> Response:
     """The audit log as JSON, newest first, filtered as the page is."""
     rows, action = _entries(AUDIT_EXPORT_LIMIT)

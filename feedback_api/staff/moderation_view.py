@@ -9,10 +9,12 @@ from typing import Any
 from flask import current_app
 from markupsafe import Markup, escape
 
+from contract.vocabulary import CommentStatus
 from feedback_api.manifest import SITE_ZONE
 from feedback_api.public.comments import iso
 from feedback_api.screening import BODY
-from feedback_api.storage.models import Comment
+from feedback_api.storage.models import AuditEntry, Comment
+from feedback_api.storage.queue import NEEDS_RESPONSE
 
 KIND_NAMES = {
     "nhs_number": "NHS number",
@@ -25,11 +27,11 @@ KIND_NAMES = {
     "word": "watched word",
 }
 STATUS_NAMES = {
-    "pending": "Waiting",
-    "approved": "Published",
-    "rejected": "Rejected",
-    "spam": "Spam",
-    "needs-response": "Needs a response",
+    CommentStatus.PENDING: "Waiting",
+    CommentStatus.APPROVED: "Published",
+    CommentStatus.REJECTED: "Rejected",
+    CommentStatus.SPAM: "Spam",
+    NEEDS_RESPONSE: "Needs a response",
 }
 
 
@@ -107,8 +109,6 @@ def reason_names(reasons: list[dict]) -> list[str]:
 
 def age(moment: datetime.datetime, now: datetime.datetime | None = None) -> str:
     """'3 hours ago', to the largest whole unit."""
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=datetime.UTC)
     seconds = int(((now or datetime.datetime.now(datetime.UTC)) - moment).total_seconds())
     for unit, size in (("day", 86400), ("hour", 3600), ("minute", 60)):
         if seconds >= size:
@@ -119,8 +119,6 @@ def age(moment: datetime.datetime, now: datetime.datetime | None = None) -> str:
 
 def exact(moment: datetime.datetime) -> str:
     """'5 March 2026 at 2:05pm', in the site's time zone."""
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=datetime.UTC)
     local = moment.astimezone(SITE_ZONE)
     return f"{local.day} {local:%B %Y} at {local.hour % 12 or 12}:{local:%M}{local:%p}".replace(
         "AM", "am"
@@ -141,4 +139,19 @@ def describe(comment: Comment) -> dict[str, Any]:
         "text": highlighted(comment.body, comment.held_reasons),
         "reasons": reason_names(comment.held_reasons),
         "status_name": STATUS_NAMES.get(comment.status, comment.status),
+    }
+
+
+def audit_row(entry: AuditEntry, users: dict[int, str]) -> dict[str, Any]:
+    """What the audit log page and its export show of an entry; `users` maps ids to emails."""
+    return {
+        "id": entry.id,
+        "at": iso(entry.at),
+        "exact": exact(entry.at),
+        "user": users.get(entry.user_id, "") if entry.user_id else "",
+        "action": entry.action,
+        "target": entry.target,
+        "detail": entry.detail,
+        "before": entry.before,
+        "after": entry.after,
     }

@@ -11,11 +11,12 @@ from __future__ import annotations
 import datetime
 import statistics
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
-
-from feedback_api.storage.models import Comment, db, utcnow
+from contract.vocabulary import CommentStatus
+from feedback_api.storage.comments import find_comments
+from feedback_api.storage.models import Comment, utcnow
 
 
 @dataclass
@@ -66,12 +67,37 @@ def working_days_between(start: datetime.datetime, end: datetime.datetime) -> fl
     return total / datetime.timedelta(days=1)
 
 
-def _aware(moment: datetime.datetime) -> datetime.datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=datetime.UTC)
-
-
 def _hours(start: datetime.datetime, end: datetime.datetime) -> float:
-    return (_aware(end) - _aware(start)) / datetime.timedelta(hours=1)
+    return (end - start) / datetime.timedelta(hours=1)
+
+
+def _first_replies(comments: Sequence[Comment]) -> dict[int, datetime.datetime]:
+    """When each comment first had an official reply, by its id."""
+    first_reply: dict[int, datetime.datetime] = {}
+    for comment in comments:
+        if comment.official and comment.parent_id is not None:
+            current = first_reply.get(comment.parent_id)
+            if current is None or comment.created < current:
+                first_reply[comment.parent_id] = comment.created
+    return first_reply
+
+
+def _add(
+    bucket: Figures,
+    comment: Comment,
+    replied: datetime.datetime | None,
+    age: float,
+    target: float,
+) -> None:
+    """One reader's comment, `age` working days old, counted in `bucket`."""
+    if comment.moderated is not None:
+        bucket._moderation.append(_hours(comment.created, comment.moderated))
+    if replied is not None:
+        bucket._reply.append(_hours(comment.created, replied))
+    if comment.status == CommentStatus.PENDING and age > target:
+        bucket.waiting_over_target += 1
+    if comment.needs_response and replied is None and age > target:
+        bucket.questions_over_target += 1
 
 
 def figures(
@@ -79,30 +105,14 @@ def figures(
 ) -> tuple[Figures, dict[str, Figures]]:
     """(overall, per page) responsiveness from every comment in the database."""
     now = now or utcnow()
-    comments = db.session.scalars(select(Comment).order_by(Comment.id)).all()
-    first_reply: dict[int, datetime.datetime] = {}
-    for comment in comments:
-        if comment.official and comment.parent_id is not None:
-            current = first_reply.get(comment.parent_id)
-            if current is None or _aware(comment.created) < _aware(current):
-                first_reply[comment.parent_id] = comment.created
+    comments = find_comments()
+    first_reply = _first_replies(comments)
     overall = Figures()
     pages: dict[str, Figures] = defaultdict(Figures)
     for comment in comments:
-        if comment.official or comment.status == "spam":
+        if comment.official or comment.status == CommentStatus.SPAM:
             continue
-        buckets = (overall, pages[comment.page])
-        if comment.moderated is not None:
-            for bucket in buckets:
-                bucket._moderation.append(_hours(comment.created, comment.moderated))
-        if comment.id in first_reply:
-            for bucket in buckets:
-                bucket._reply.append(_hours(comment.created, first_reply[comment.id]))
-        age = working_days_between(_aware(comment.created), _aware(now))
-        if comment.status == "pending" and age > target_working_days:
-            for bucket in buckets:
-                bucket.waiting_over_target += 1
-        if comment.needs_response and comment.id not in first_reply and age > target_working_days:
-            for bucket in buckets:
-                bucket.questions_over_target += 1
+        age = working_days_between(comment.created, now)
+        for bucket in (overall, pages[comment.page]):
+            _add(bucket, comment, first_reply.get(comment.id), age, target_working_days)
     return overall.finish(), {url: page.finish() for url, page in sorted(pages.items())}

@@ -1,4 +1,6 @@
-"""Tables: comments, and one row per page with its approved count and a version for caching.
+"""Tables: comments, one row per page with its approved count and a version for caching, staff
+accounts and their sessions, the audit log, and questionnaire responses; and the column types
+they share (text scrubbed when read, moments always in UTC).
 
 The page row makes the public reads cheap whatever the size of the comments table: counts are a
 primary-key lookup, and a page's rendered comment list is cached under its version, which every
@@ -16,6 +18,7 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
+from contract.vocabulary import CommentStatus, Role
 from feedback_api.textsafe import scrub, scrub_value
 
 
@@ -27,13 +30,44 @@ class Base(DeclarativeBase):
 # without another query.
 db = SQLAlchemy(model_class=Base, session_options={"expire_on_commit": False})
 
-STATUSES = ("pending", "approved", "rejected", "spam")
-ROLES = ("moderator", "admin")
+# As plain strings, the stored values (click's choices, for one, show an enum's names).
+STATUSES: tuple[str, ...] = tuple(status.value for status in CommentStatus)
+ROLES: tuple[str, ...] = tuple(role.value for role in Role)
 REPLY_TAGS = ("response", "change planned", "change made")
 
 
 def utcnow() -> datetime.datetime:
     return datetime.datetime.now(datetime.UTC)
+
+
+class UTCDateTime(TypeDecorator):
+    """A moment, stored in UTC and always read back as an aware UTC datetime.
+
+    To the database and to Alembic this is `DateTime(timezone=True)`, as the migrations made the
+    columns. PostgreSQL keeps the offset; SQLite keeps no offset at all and hands back a naive
+    value: it is the UTC written here, so it is read back as UTC. A naive value given to store
+    is taken to be UTC already (as `utcnow` and the database give them).
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(
+        self, value: datetime.datetime | None, dialect: Dialect
+    ) -> datetime.datetime | None:
+        return None if value is None else as_utc(value)
+
+    def process_result_value(
+        self, value: datetime.datetime | None, dialect: Dialect
+    ) -> datetime.datetime | None:
+        return None if value is None else as_utc(value)
+
+
+def as_utc(moment: datetime.datetime) -> datetime.datetime:
+    """`moment` in UTC; a naive one is taken to be UTC already."""
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=datetime.UTC)
+    return moment.astimezone(datetime.UTC)
 
 
 # Text people typed is read back through these types: a row stored before the input checks
@@ -122,9 +156,9 @@ class Comment(db.Model):
     held_reasons: Mapped[list] = mapped_column(ReadableJSON(reasons), default=list)
     reject_reason: Mapped[str | None] = mapped_column(ReadableText)
     official: Mapped[bool] = mapped_column(default=False)
-    created: Mapped[datetime.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    updated: Mapped[datetime.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    moderated: Mapped[datetime.datetime | None] = mapped_column(DateTime(timezone=True))
+    created: Mapped[datetime.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated: Mapped[datetime.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    moderated: Mapped[datetime.datetime | None] = mapped_column(UTCDateTime)
     edit_token_hash: Mapped[str] = mapped_column(String(64))
     ip_hash: Mapped[str | None] = mapped_column(String(64))
     # A question waiting for an official answer (flagged by the reader or a moderator).
@@ -148,9 +182,9 @@ class User(db.Model):
     totp_secret: Mapped[str | None] = mapped_column(String(64))
     feed_token_hash: Mapped[str | None] = mapped_column(String(64))
     failed_sign_ins: Mapped[int] = mapped_column(default=0)
-    locked_until: Mapped[datetime.datetime | None] = mapped_column(DateTime(timezone=True))
-    created: Mapped[datetime.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    last_sign_in: Mapped[datetime.datetime | None] = mapped_column(DateTime(timezone=True))
+    locked_until: Mapped[datetime.datetime | None] = mapped_column(UTCDateTime)
+    created: Mapped[datetime.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_sign_in: Mapped[datetime.datetime | None] = mapped_column(UTCDateTime)
     # The time step (Unix time // 30) of the last authenticator code accepted: a code is good
     # once, so one seen over a shoulder or phished cannot be used again.
     totp_last_step: Mapped[int | None] = mapped_column()
@@ -167,10 +201,8 @@ class StaffSession(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     # True between a right password and the authenticator code: not yet signed in.
     awaiting_code: Mapped[bool] = mapped_column(default=False)
-    created: Mapped[datetime.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    last_seen: Mapped[datetime.datetime] = mapped_column(
-        DateTime(timezone=True), default=utcnow, index=True
-    )
+    created: Mapped[datetime.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_seen: Mapped[datetime.datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
 
 
 class AuditEntry(db.Model):
@@ -179,9 +211,7 @@ class AuditEntry(db.Model):
     __tablename__ = "audit_log"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    at: Mapped[datetime.datetime] = mapped_column(
-        DateTime(timezone=True), default=utcnow, index=True
-    )
+    at: Mapped[datetime.datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     action: Mapped[str] = mapped_column(String(40), index=True)
     target: Mapped[str] = mapped_column(ReadableString(80), default="")
@@ -190,7 +220,7 @@ class AuditEntry(db.Model):
     detail: Mapped[str] = mapped_column(ReadableText, default="")
 
 
-class Response(db.Model):
+class QuestionnaireResponse(db.Model):
     """One person's answers to a questionnaire. Never public; read by staff in reports."""
 
     __tablename__ = "responses"
@@ -202,7 +232,5 @@ class Response(db.Model):
     # Personal data found in free-text answers, by question id: [{kind, match, start, end}].
     held_reasons: Mapped[dict] = mapped_column(ReadableJSON(reasons_by_field), default=dict)
     spam: Mapped[bool] = mapped_column(default=False)
-    created: Mapped[datetime.datetime] = mapped_column(
-        DateTime(timezone=True), default=utcnow, index=True
-    )
+    created: Mapped[datetime.datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     ip_hash: Mapped[str | None] = mapped_column(String(64))

@@ -12,12 +12,16 @@ import datetime
 import socket
 from collections.abc import Iterator
 from dataclasses import dataclass
-from types import ModuleType
 
 import pytest
 
-from crosspost.model import Composed, Entry, PlatformError
-from crosspost.platforms import bluesky, facebook, linkedin, mastodon, x
+from platforms import PlatformClient
+from platforms.bluesky import BlueskyClient
+from platforms.facebook import FacebookClient
+from platforms.linkedin import LinkedInClient
+from platforms.mastodon import MastodonClient
+from platforms.values import Composed, Entry, PlatformError
+from platforms.x import XClient
 
 from . import FakePlatform, Loopback, loopback
 from .bluesky import FakeBluesky
@@ -79,23 +83,25 @@ def compose(platform: str, number: int = 1, link: str | None = None) -> Composed
 
 @dataclass
 class Rig:
-    """A fake platform on loopback, and its platform's client module."""
+    """A fake platform on loopback, and its platform's client class."""
 
     name: str
-    module: ModuleType
+    client_class: type[PlatformClient]
     fake: FakePlatform
 
-    def client(self, **changes: str) -> object:
+    def client(self, **changes: str) -> PlatformClient:
         """A client made from the settings that point at the fake, with `changes`."""
-        return self.module.from_environment({**self.fake.settings(), **changes})
+        client = self.client_class.from_environment({**self.fake.settings(), **changes})
+        assert client is not None, "the fake's settings make a client"
+        return client
 
 
-SETUP = {
-    "mastodon": (mastodon, FakeMastodon),
-    "bluesky": (bluesky, FakeBluesky),
-    "x": (x, FakeX),
-    "facebook": (facebook, FakeFacebook),
-    "linkedin": (linkedin, FakeLinkedIn),
+SETUP: dict[str, tuple[type[PlatformClient], type[FakePlatform]]] = {
+    "mastodon": (MastodonClient, FakeMastodon),
+    "bluesky": (BlueskyClient, FakeBluesky),
+    "x": (XClient, FakeX),
+    "facebook": (FacebookClient, FakeFacebook),
+    "linkedin": (LinkedInClient, FakeLinkedIn),
 }
 
 
@@ -109,8 +115,8 @@ def platform_servers() -> Iterator[dict[str, Loopback]]:
 @pytest.fixture(params=list(SETUP))
 def rig(request: pytest.FixtureRequest, platform_servers: dict[str, Loopback]) -> Rig:
     """One platform's fake and client; parametrised over the five unless `one(name)` says."""
-    module, fake_class = SETUP[request.param]
-    return Rig(request.param, module, platform_servers[request.param].plug(fake_class()))
+    client_class, fake_class = SETUP[request.param]
+    return Rig(request.param, client_class, platform_servers[request.param].plug(fake_class()))
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ from typing import Any
 from feedback_api.public.comments import iso
 from feedback_api.staff.moderation_view import redacted
 from feedback_api.staff.reports.text import text_fields
-from feedback_api.storage.models import Response
+from feedback_api.storage.models import QuestionnaireResponse
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -26,7 +26,7 @@ def safe_cell(value: str) -> str:
     return "'" + value if value.startswith(FORMULA_START) else value
 
 
-def _stored(response: Response, field: str, personal: bool) -> Any:
+def _stored(response: QuestionnaireResponse, field: str, personal: bool) -> Any:
     value = response.answers.get(field)
     reasons = (response.held_reasons or {}).get(field)
     if isinstance(value, str) and reasons and not personal:
@@ -54,7 +54,9 @@ def _in_words(definition: dict[str, Any]) -> dict[str, dict[str, str]]:
     }
 
 
-def to_csv(definition: dict[str, Any], responses: list[Response], personal: bool = False) -> str:
+def to_csv(
+    definition: dict[str, Any], responses: list[QuestionnaireResponse], personal: bool = False
+) -> str:
     """The CSV file's text: a heading row, then one row per response, oldest first."""
     words = _in_words(definition)
     wanted = columns(definition)
@@ -77,7 +79,7 @@ def to_csv(definition: dict[str, Any], responses: list[Response], personal: bool
 
 def to_json(
     definition: dict[str, Any],
-    responses: list[Response],
+    responses: list[QuestionnaireResponse],
     figures: dict[str, Any],
     personal: bool = False,
 ) -> dict[str, Any]:

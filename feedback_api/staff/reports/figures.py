@@ -12,20 +12,12 @@ import datetime
 from collections import Counter
 from typing import Any
 
-from sqlalchemy import select
-
+from contract.vocabulary import QuestionType
 from feedback_api.manifest import SITE_ZONE
-from feedback_api.storage.models import Response, db
+from feedback_api.storage.models import QuestionnaireResponse
 
 FFT_POSITIVE = ("very_good", "good")
 FFT_NEGATIVE = ("poor", "very_poor")
-
-
-def responses_to(questionnaire_id: str) -> list[Response]:
-    query = select(Response).where(
-        Response.questionnaire == questionnaire_id, Response.spam.is_(False)
-    )
-    return list(db.session.scalars(query.order_by(Response.created, Response.id)).all())
 
 
 def _pct(part: int, whole: int) -> float | None:
@@ -33,15 +25,13 @@ def _pct(part: int, whole: int) -> float | None:
 
 
 def local_day(moment: datetime.datetime) -> datetime.date:
-    """The day in the site's time zone (SQLite hands back naive datetimes, stored as UTC)."""
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=datetime.UTC)
+    """The day in the site's time zone."""
     return moment.astimezone(SITE_ZONE).date()
 
 
 def within(
-    responses: list[Response], since: datetime.date | None, until: datetime.date | None
-) -> list[Response]:
+    responses: list[QuestionnaireResponse], since: datetime.date | None, until: datetime.date | None
+) -> list[QuestionnaireResponse]:
     """The responses received from `since` to `until` (days in the site's time zone, inclusive)."""
     return [
         response
@@ -51,7 +41,7 @@ def within(
     ]
 
 
-def over_time(responses: list[Response]) -> dict[str, Any]:
+def over_time(responses: list[QuestionnaireResponse]) -> dict[str, Any]:
     """Responses per day, or per week (from Monday) once they span more than eight weeks.
 
     Every period between the first and last response is listed, empty ones too, so a chart of
@@ -95,7 +85,7 @@ def choice_questions(definition: dict[str, Any], *types: str) -> list[dict[str, 
 
 def breakdown(
     definition: dict[str, Any],
-    responses: list[Response],
+    responses: list[QuestionnaireResponse],
     by: str,
     question: str,
     small_group: int = 0,
@@ -107,7 +97,7 @@ def breakdown(
     size only ("suppressed"), so nobody can be picked out by their answers to equality questions.
     None when either id is not a question of that kind.
     """
-    groups = {q["id"]: q for q in choice_questions(definition, "equality")}
+    groups = {q["id"]: q for q in choice_questions(definition, QuestionType.EQUALITY)}
     asked = {q["id"]: q for q in choice_questions(definition)}
     if by not in groups or question not in asked:
         return None
@@ -129,7 +119,7 @@ def breakdown(
     return {"by": groups[by], "question": asked[question], "rows": rows}
 
 
-def summary(definition: dict[str, Any], responses: list[Response]) -> dict[str, Any]:
+def summary(definition: dict[str, Any], responses: list[QuestionnaireResponse]) -> dict[str, Any]:
     """`{"responses": total, "questions": {id: {"answered", "counts", "percentages", ...}}}`."""
     questions: dict[str, Any] = {}
     for question in definition["questions"]:
@@ -156,7 +146,7 @@ def summary(definition: dict[str, Any], responses: list[Response]) -> dict[str, 
             entry["percentages"] = {value: _pct(n, answered) for value, n in ordered.items()}
         else:
             entry["counts"] = {}
-        if question["type"] == "fft":
+        if question["type"] == QuestionType.FFT:
             entry["positive_pct"] = _pct(sum(counts[v] for v in FFT_POSITIVE), answered)
             entry["negative_pct"] = _pct(sum(counts[v] for v in FFT_NEGATIVE), answered)
         questions[qid] = entry

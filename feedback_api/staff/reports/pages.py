@@ -9,6 +9,7 @@ from typing import Any
 
 from flask import Blueprint, Response, abort, current_app, g, request
 
+from contract.vocabulary import AuditAction, CommentStatus, QuestionType, Role
 from feedback_api.manifest import SITE_ZONE, questionnaire_window
 from feedback_api.staff.auth import staff_required
 from feedback_api.staff.moderation_view import describe
@@ -16,12 +17,15 @@ from feedback_api.staff.reports import chart as report_chart
 from feedback_api.staff.reports import exports as report_exports
 from feedback_api.staff.reports import figures as reports
 from feedback_api.staff.reports import text as report_text
-from feedback_api.storage import audit
-from feedback_api.storage import queries as storage
+from feedback_api.storage import audit, transaction
+from feedback_api.storage.comments import find_comments
+from feedback_api.storage.responses import responses_to
 from feedback_api.theme import render_page
 
 bp = Blueprint("reports", __name__, url_prefix="/admin/reports")
 ANSWERS_PER_PAGE = 50
+# The questions a breakdown may show the answers to.
+CROSSABLE = (QuestionType.SINGLE, QuestionType.MULTIPLE, QuestionType.SCALE, QuestionType.FFT)
 
 
 def _definition(questionnaire_id: str) -> dict[str, Any]:
@@ -66,7 +70,7 @@ def index() -> str:
             "definition": definition,
             "page": _consultation(qid),
             "window": window(definition),
-            "responses": len(reports.responses_to(qid)),
+            "responses": len(responses_to(qid)),
         }
         for qid, definition in sorted(manifest.questionnaires.items())
     ]
@@ -92,18 +96,18 @@ def _period_responses(questionnaire_id: str) -> tuple[list[Any], dict[str, Any]]
         "to": until.isoformat() if until else "",
     }
     period["args"] = {key: value for key, value in period.items() if value}
-    responses = reports.within(reports.responses_to(questionnaire_id), since, until)
+    responses = reports.within(responses_to(questionnaire_id), since, until)
     return responses, period
 
 
 def _comments(page: dict[str, Any] | None) -> dict[str, Any]:
     if page is None:
         return {"counts": {}, "published": []}
-    found = storage.comments(page=page["url"])
+    found = find_comments(page=page["url"])
     counts: dict[str, int] = {}
     for comment in found:
         counts[comment.status] = counts.get(comment.status, 0) + 1
-    published = [describe(c) for c in found if c.status == "approved"]
+    published = [describe(c) for c in found if c.status == CommentStatus.APPROVED]
     return {"counts": counts, "published": published}
 
 
@@ -120,13 +124,13 @@ def report(questionnaire_id: str) -> str:
         "contains": args.get("contains", "")[:100],
     }
     # Personal data in free text as the downloads treat it: administrators only.
-    personal = g.user.role == "admin"
+    personal = g.user.role == Role.ADMIN
     every_answer = report_text.text_answers(definition, responses)
     answers = report_text.text_answers(definition, responses, personal=personal, **filters)
     pages = max(1, -(-len(answers) // ANSWERS_PER_PAGE))
     number = min(max(args.get("page", 1, type=int) or 1, 1), pages)
-    equality = reports.choice_questions(definition, "equality")
-    crossable = reports.choice_questions(definition, "single", "multiple", "scale", "fft")
+    equality = reports.choice_questions(definition, QuestionType.EQUALITY)
+    crossable = reports.choice_questions(definition, *CROSSABLE)
     by = args.get("by") or (equality[0]["id"] if equality else "")
     against = args.get("question") or (crossable[0]["id"] if crossable else "")
     timeline = reports.over_time(responses)
@@ -168,7 +172,7 @@ def _personal_asked() -> bool:
     """Personal data in an export only for an administrator who asks; the request is audited."""
     if request.args.get("personal") != "include":
         return False
-    if g.user.role != "admin":
+    if g.user.role != Role.ADMIN:
         abort(403)
     return True
 
@@ -194,13 +198,13 @@ def export(questionnaire_id: str, fmt: str) -> Response:
     personal = _personal_asked()
     responses, period = _period_responses(questionnaire_id)
     during = f", {period['from'] or 'start'} to {period['to'] or 'now'}" if period["args"] else ""
-    audit.record(
-        "responses exported",
-        target=questionnaire_id,
-        user=g.user,
-        detail=f"{fmt}, personal data {'included' if personal else 'removed'}{during}",
-        commit=True,
-    )
+    with transaction():
+        audit.record(
+            AuditAction.RESPONSES_EXPORTED,
+            target=questionnaire_id,
+            user=g.user,
+            detail=f"{fmt}, personal data {'included' if personal else 'removed'}{during}",
+        )
     stamp = datetime.datetime.now(SITE_ZONE).date().isoformat()
     span = "-".join(period["args"].values())
     name = f"{questionnaire_id}-responses-{span or stamp}.{fmt}"

@@ -21,7 +21,7 @@ from markupsafe import Markup, escape
 
 from contract.vocabulary import TEXT_TYPES
 from feedback_api.staff.moderation_view import highlighted, reason_names, redacted
-from feedback_api.storage.models import Response
+from feedback_api.storage.models import QuestionnaireResponse
 
 APOSTROPHE = "\u2019"  # typographic apostrophe, as phones type it
 WORD = re.compile(rf"[^\W\d_]+(?:['{APOSTROPHE}][^\W\d_]+)*")
@@ -88,7 +88,7 @@ def text_fields(definition: dict[str, Any]) -> dict[str, str]:
 
 def text_answers(
     definition: dict[str, Any],
-    responses: Iterable[Response],
+    responses: Iterable[QuestionnaireResponse],
     *,
     field: str = "",
     flagged: str = "",

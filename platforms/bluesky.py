@@ -1,5 +1,8 @@
-"""Bluesky, through the atproto SDK: one app.bsky.feed.post record per entry, with link facets
-and an external embed card.
+"""Bluesky, through the atproto SDK: one app.bsky.feed.post record per entry, with link and
+hashtag facets and an external embed card.
+
+A post may be 300 graphemes, the whole text counted (links are not shortened), and 3,000 UTF-8
+bytes (the lexicon's maxGraphemes and maxLength).
 
 The record key is a TID computed from the entry (its publication time and a hash of its id), not
 from the clock: a retry writes to the same key, the PDS refuses a second record there, and
@@ -9,7 +12,6 @@ from __future__ import annotations
 
 import datetime
 import hashlib
-from collections.abc import Mapping
 from typing import Any
 
 import httpx
@@ -23,49 +25,28 @@ from atproto_client.exceptions import (
 from atproto_client.request import Request
 from atproto_core.exceptions import AtProtocolError
 
-from ..model import Composed, Entry, PlatformError, PostedRef
-from ._common import (
-    LANGUAGE,
-    REQUIRED,
-    TIMEOUT,
-    Setting,
-    http_error,
-    network_error,
-    read,
-    seconds_until,
-    unset,
-)
+from contract.vocabulary import Platform
 
-NAME = "bluesky"
+from .answers import http_error, network_error, seconds_until
+from .base import LANGUAGE, TIMEOUT, Idempotency, PlatformClient, Rules
+from .counting import graphemes
+from .settings import REQUIRED, Setting
+from .values import Composed, Entry, PlatformError, PostedRef
+
+NAME = Platform.BLUESKY
 COLLECTION = "app.bsky.feed.post"
 TID_ALPHABET = "234567abcdefghijklmnopqrstuvwxyz"  # base32-sortable, as the atproto spec names it
 EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
-SETTINGS = (
-    Setting(
-        "ENGAGE_BLUESKY_URL",
-        "https://bsky.social",
-        "Base address of the account's PDS (the entryway, for bsky.social accounts)",
-    ),
-    Setting("ENGAGE_BLUESKY_HANDLE", REQUIRED, "The account's handle, e.g. engage.example.nhs.uk"),
-    Setting("ENGAGE_BLUESKY_APP_PASSWORD", REQUIRED, "An app password made for Engage"),
-)
+# app.bsky.richtext.facet#tag: a longer hashtag stays plain text rather than have the PDS (or
+# the SDK, before it) refuse the whole post.
+TAG_MAX_GRAPHEMES, TAG_MAX_LENGTH = 64, 640
 
 
-def missing(env: Mapping[str, str]) -> list[str]:
-    """The Bluesky settings still to set before posting there."""
-    return unset(SETTINGS, env)
-
-
-def from_environment(env: Mapping[str, str]) -> BlueskyClient | None:
-    """A client from ENGAGE_BLUESKY_* settings, or None when any required one is missing."""
-    values = read(SETTINGS, env)
-    if values is None:
-        return None
-    return BlueskyClient(
-        values["ENGAGE_BLUESKY_URL"],
-        values["ENGAGE_BLUESKY_HANDLE"],
-        values["ENGAGE_BLUESKY_APP_PASSWORD"],
-    )
+def length(text: str) -> int:
+    """Length as Bluesky counts it: app.bsky.feed.post `text` has maxGraphemes 300, the
+    whole text counted, links included (there is no link shortening). The record's other
+    limit, maxLength 3000, is UTF-8 bytes (Rules.max_bytes)."""
+    return graphemes(text)
 
 
 def record_key(entry: Entry) -> str:
@@ -78,17 +59,31 @@ def record_key(entry: Entry) -> str:
     return "".join(TID_ALPHABET[(value >> shift) & 31] for shift in range(60, -5, -5))
 
 
-class BlueskyClient:
+class BlueskyClient(PlatformClient):
     """Posts records to one account's repository on its PDS."""
 
     name = NAME
+    rules = Rules(limit=300, count=length, max_hashtags=2, max_bytes=3000, card=True, facets=True)
+    settings = (
+        Setting(
+            "ENGAGE_BLUESKY_URL",
+            "https://bsky.social",
+            "Base address of the account's PDS (the entryway, for bsky.social accounts)",
+        ),
+        Setting(
+            "ENGAGE_BLUESKY_HANDLE", REQUIRED, "The account's handle, e.g. engage.example.nhs.uk"
+        ),
+        Setting("ENGAGE_BLUESKY_APP_PASSWORD", REQUIRED, "An app password made for Engage"),
+    )
+    idempotency = Idempotency.RECORD_KEY
+    look_back = None  # find() reads the record at the entry's key, no listing
 
     def __init__(
-        self, base_url: str, handle: str, app_password: str, *, timeout: float = TIMEOUT
+        self, url: str, handle: str, app_password: str, *, timeout: float = TIMEOUT
     ) -> None:
         self._handle = handle
         self._password = app_password
-        self._client = Client(base_url=base_url, request=Request(timeout=timeout))
+        self._client = Client(base_url=url, request=Request(timeout=timeout))
         self._client.on_session_change(self._keep)
         self._session: Session | None = None
 
@@ -179,6 +174,7 @@ def _record(composed: Composed) -> models.AppBskyFeedPost.Record:
             ],
         )
         for facet in composed.facets
+        if "tag" not in facet or _taggable(facet["tag"])
     ]
     embed = None
     if composed.card:
@@ -196,6 +192,11 @@ def _record(composed: Composed) -> models.AppBskyFeedPost.Record:
         facets=facets or None,
         embed=embed,
     )
+
+
+def _taggable(tag: str) -> bool:
+    """Whether a hashtag is short enough for a tag facet."""
+    return len(tag) <= TAG_MAX_LENGTH and graphemes(tag) <= TAG_MAX_GRAPHEMES
 
 
 def _links_to(record: Any, link: str) -> bool:
@@ -227,3 +228,6 @@ def _error(error: BaseException) -> PlatformError:
     if getattr(content, "message", None):
         detail += f": {content.message}"
     return http_error(NAME, response.status_code, detail, wait=wait)
+
+
+CLIENT = BlueskyClient

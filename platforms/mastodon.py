@@ -1,5 +1,8 @@
 """Mastodon, through Mastodon.py: one public status per entry, made safe to retry by the
-Idempotency-Key header, which Mastodon remembers for an hour."""
+Idempotency-Key header, which Mastodon remembers for an hour.
+
+A status may be 500 characters (or the server's own `max_characters`), counted as Mastodon's
+StatusLengthValidator counts: every link 23, a mention without its domain."""
 
 from __future__ import annotations
 
@@ -9,6 +12,7 @@ import time
 from collections.abc import Callable, Mapping
 from typing import Any
 
+import regex
 import requests
 from mastodon import (
     Mastodon,
@@ -18,56 +22,67 @@ from mastodon import (
     MastodonRatelimitError,
 )
 
-from ..model import Composed, PlatformError, PostedRef
-from ._common import (
-    LANGUAGE,
-    REQUIRED,
-    TIMEOUT,
-    USER_AGENT,
-    Setting,
-    hrefs,
-    http_error,
-    network_error,
-    read,
-    retry_after,
-    seconds_until,
-    unset,
-)
+from contract.vocabulary import Platform
 
-NAME = "mastodon"
-RECENT = 40  # statuses find() looks through: the most the accounts/:id/statuses call returns
-SETTINGS = (
-    Setting("ENGAGE_MASTODON_URL", REQUIRED, "Base address of the account's Mastodon server"),
-    Setting("ENGAGE_MASTODON_TOKEN", REQUIRED, "The account's access token (write:statuses, read)"),
+from .answers import hrefs, http_error, network_error, retry_after, seconds_until
+from .base import LANGUAGE, TIMEOUT, USER_AGENT, Idempotency, PlatformClient, Rules
+from .counting import URL_LENGTH, find_urls, graphemes
+from .settings import REQUIRED, Setting
+from .values import Composed, PlatformError, PostedRef
+
+NAME = Platform.MASTODON
+
+# @user@domain, from Mastodon's Account::MENTION_RE, and twitter-text's "not a mention if
+# followed by" rule (another @, a Latin accent, or ://).
+_MENTION = regex.compile(
+    r"(?<![=/\w])@(?>(?P<user>[a-z0-9_]+(?:[.-]+[a-z0-9_]+)*)(?P<domain>@\w+(?:[.-]+\w+)*))"
+    r"(?![@\uff20\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u00ff\u0100-\u024f]|://)",
+    regex.IGNORECASE,
 )
 
 
-def missing(env: Mapping[str, str]) -> list[str]:
-    """The Mastodon settings still to set before posting there."""
-    return unset(SETTINGS, env)
+def length(text: str) -> int:
+    """Length as Mastodon's StatusLengthValidator counts it (app/validators/
+    status_length_validator.rb): every http(s) link twitter-text extracts becomes 23 'x's
+    whatever its length, each @user@domain mention keeps only '@user', then Ruby's
+    String#each_grapheme_cluster counts what is left. The limit is the instance's
+    configuration.statuses.max_characters, 500 by default."""
+    entities = [(start, end, "x" * URL_LENGTH) for start, end, _ in find_urls(text)]
+    if "@" in text:
+        entities += [(m.start(), m.end(), "@" + m["user"]) for m in _MENTION.finditer(text)]
+    entities.sort()
+    pieces, index = [], 0
+    for start, end, replacement in entities:
+        if start < index:  # overlapping entities: the first one wins, as in Mastodon
+            continue
+        pieces += [text[index:start], replacement]
+        index = end
+    pieces.append(text[index:])
+    return graphemes("".join(pieces))
 
 
-def from_environment(env: Mapping[str, str]) -> MastodonClient | None:
-    """A client from ENGAGE_MASTODON_* settings, or None when any is missing."""
-    values = read(SETTINGS, env)
-    if values is None:
-        return None
-    return MastodonClient(values["ENGAGE_MASTODON_URL"], values["ENGAGE_MASTODON_TOKEN"])
-
-
-class MastodonClient:
+class MastodonClient(PlatformClient):
     """Posts statuses to one account on one Mastodon server."""
 
     name = NAME
+    rules = Rules(limit=500, count=length, max_hashtags=4)
+    settings = (
+        Setting("ENGAGE_MASTODON_URL", REQUIRED, "Base address of the account's Mastodon server"),
+        Setting(
+            "ENGAGE_MASTODON_TOKEN", REQUIRED, "The account's access token (write:statuses, read)"
+        ),
+    )
+    idempotency = Idempotency.KEY
+    look_back = 40  # the most statuses one accounts/:id/statuses call returns
 
-    def __init__(self, base_url: str, token: str, *, timeout: float = TIMEOUT) -> None:
+    def __init__(self, url: str, token: str, *, timeout: float = TIMEOUT) -> None:
         # Our own session, so that after a refusal we can read the answer's headers
         # (Mastodon.py's errors carry the status code but not the rate-limit reset time).
         self._session = requests.Session()
         self._session.hooks["response"].append(self._keep)
         self._last: requests.Response | None = None
         self._api = Mastodon(
-            api_base_url=base_url.rstrip("/"),
+            api_base_url=url.rstrip("/"),
             access_token=token,
             session=self._session,
             request_timeout=timeout,
@@ -90,7 +105,7 @@ class MastodonClient:
     def find(self, composed: Composed) -> PostedRef | None:
         """The account's recent status linking to the entry, if there is one."""
         account = self._call(self._api.account_verify_credentials)
-        statuses = self._call(self._api.account_statuses, account["id"], limit=RECENT)
+        statuses = self._call(self._api.account_statuses, account["id"], limit=self.look_back)
         for status in statuses:
             links = hrefs(status.get("content") or "") | {(status.get("card") or {}).get("url")}
             if composed.link in links:
@@ -148,3 +163,6 @@ class MastodonClient:
         except (TypeError, ValueError, OverflowError):
             return None
         return seconds_until(reset, now)
+
+
+CLIENT = MastodonClient

@@ -1,76 +1,66 @@
 """A LinkedIn organisation page, through the versioned Posts API: one article post per entry,
-the composed text as commentary and the entry as the article."""
+the composed text as commentary and the entry as the article.
+
+The commentary may be 3,000 characters, in LinkedIn's "little" text format: its reserved
+characters escaped, hashtags as templates, all of it counted in UTF-16 code units."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
 import requests
 
-from ..model import Composed, PlatformError, PostedRef
-from ._common import (
-    REQUIRED,
-    TIMEOUT,
-    USER_AGENT,
-    Setting,
-    http_error,
-    network_error,
-    read,
-    retry_after,
-    unset,
-    words,
-)
+from contract.vocabulary import Platform
 
-NAME = "linkedin"
-RECENT = 20
+from .answers import http_error, network_error, retry_after, words
+from .base import TIMEOUT, USER_AGENT, Idempotency, PlatformClient, Rules
+from .counting import utf16_units
+from .settings import REQUIRED, Setting
+from .values import Composed, PlatformError, PostedRef
+
+NAME = Platform.LINKEDIN
 # LinkedIn serves each monthly API version for about a year: raise this when it is sunset.
 VERSION = "202607"  # LinkedIn keeps each monthly version at least a year
-SETTINGS = (
-    Setting("ENGAGE_LINKEDIN_URL", "https://api.linkedin.com", "Base address of the LinkedIn API"),
-    Setting(
-        "ENGAGE_LINKEDIN_TOKEN",
-        REQUIRED,
-        "An access token with w_organization_social and r_organization_social",
-    ),
-    Setting("ENGAGE_LINKEDIN_AUTHOR", REQUIRED, "The page's URN: urn:li:organization:<id>"),
-    Setting("ENGAGE_LINKEDIN_VERSION", VERSION, "The Posts API version to ask for (YYYYMM)"),
-)
 
 
-def missing(env: Mapping[str, str]) -> list[str]:
-    """The LinkedIn settings still to set before posting there."""
-    return unset(SETTINGS, env)
+def length(text: str) -> int:
+    """Length of LinkedIn `commentary` (Posts API, 3,000 characters), counted on the
+    little-format text as sent: escaping backslashes and {hashtag|\\#|Tag} templates
+    included, in UTF-16 code units (LinkedIn's API is Java). LinkedIn does not say whether
+    it counts escapes; counting them can make our count larger than LinkedIn's, never smaller."""
+    return utf16_units(text)
 
 
-def from_environment(env: Mapping[str, str]) -> LinkedInClient | None:
-    """A client from ENGAGE_LINKEDIN_* settings, or None when any required one is missing."""
-    values = read(SETTINGS, env)
-    if values is None:
-        return None
-    return LinkedInClient(
-        values["ENGAGE_LINKEDIN_URL"],
-        values["ENGAGE_LINKEDIN_TOKEN"],
-        values["ENGAGE_LINKEDIN_AUTHOR"],
-        version=values["ENGAGE_LINKEDIN_VERSION"],
-    )
-
-
-class LinkedInClient:
+class LinkedInClient(PlatformClient):
     """Posts as one author (an organisation or a member URN)."""
 
     name = NAME
+    rules = Rules(limit=3_000, count=length, max_hashtags=3, card=True, little=True)
+    settings = (
+        Setting(
+            "ENGAGE_LINKEDIN_URL", "https://api.linkedin.com", "Base address of the LinkedIn API"
+        ),
+        Setting(
+            "ENGAGE_LINKEDIN_TOKEN",
+            REQUIRED,
+            "An access token with w_organization_social and r_organization_social",
+        ),
+        Setting("ENGAGE_LINKEDIN_AUTHOR", REQUIRED, "The page's URN: urn:li:organization:<id>"),
+        Setting("ENGAGE_LINKEDIN_VERSION", VERSION, "The Posts API version to ask for (YYYYMM)"),
+    )
+    idempotency = Idempotency.LOOK_FIRST
+    look_back = 20
 
     def __init__(
         self,
-        base_url: str,
+        url: str,
         token: str,
         author: str,
         *,
         version: str = VERSION,
         timeout: float = TIMEOUT,
     ) -> None:
-        self._posts = f"{base_url.rstrip('/')}/rest/posts"
+        self._posts = f"{url.rstrip('/')}/rest/posts"
         self._author = author
         self._timeout = timeout
         self._http = requests.Session()
@@ -113,7 +103,7 @@ class LinkedInClient:
 
     def find(self, composed: Composed) -> PostedRef | None:
         """The author's recent post whose article (or commentary) is the entry."""
-        params = {"author": self._author, "q": "author", "count": str(RECENT)}
+        params = {"author": self._author, "q": "author", "count": str(self.look_back)}
         response = self._call("GET", params=params, headers={"X-RestLi-Method": "FINDER"})
         try:
             posts = response.json().get("elements") or ()
@@ -144,3 +134,6 @@ class LinkedInClient:
 
 def _ref(urn: str) -> PostedRef:
     return PostedRef(NAME, urn, f"https://www.linkedin.com/feed/update/{urn}/")
+
+
+CLIENT = LinkedInClient

@@ -1,44 +1,15 @@
-"""What the platform clients share: their settings tables, one reading of a failed HTTP answer
-into PlatformError, and the link matching `find()` relies on."""
+"""Reading what platforms answer: a refusal or a call that got no answer, as PlatformError (with
+how long to wait when the platform said), and the links in the posts `find()` reads back."""
 
 from __future__ import annotations
 
 import email.utils
 import math
 import time
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping
 from html.parser import HTMLParser
 
-from ..model import PlatformError
-
-TIMEOUT = 30.0  # seconds for any one request: a hung platform must not hold the whole run
-USER_AGENT = "Engage-crosspost/0.1"
-LANGUAGE = "en"  # the site is written in English; entries carry no language of their own
-
-
-REQUIRED = None  # the default of a setting the operator must give
-
-
-@dataclass(frozen=True)
-class Setting:
-    """One environment variable a client reads (name, default, help, as the API's settings)."""
-
-    name: str
-    default: str | None  # REQUIRED: no default, the client is skipped until it is set
-    help: str
-
-
-def unset(settings: Sequence[Setting], env: Mapping[str, str]) -> list[str]:
-    """The required settings that are unset or blank, in declaration order."""
-    return [s.name for s in settings if s.default is None and not env.get(s.name, "").strip()]
-
-
-def read(settings: Sequence[Setting], env: Mapping[str, str]) -> dict[str, str] | None:
-    """Every setting's value (defaults filled in), or None when a required one is missing."""
-    if unset(settings, env):
-        return None
-    return {s.name: (env.get(s.name, "").strip() or s.default or "") for s in settings}
+from .values import PlatformError
 
 
 def seconds_until(moment: float, now: float | None = None) -> float:

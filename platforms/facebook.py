@@ -1,5 +1,7 @@
 """A Facebook Page, through the Graph API's page feed: one post per entry, with the link as
-the post's link so Facebook draws its preview card."""
+the post's link so Facebook draws its preview card.
+
+A post's `message` may be 63,206 characters, counted here in UTF-16 code units."""
 
 from __future__ import annotations
 
@@ -9,60 +11,45 @@ from typing import Any
 
 import requests
 
-from ..model import Composed, PlatformError, PostedRef
-from ._common import (
-    REQUIRED,
-    TIMEOUT,
-    USER_AGENT,
-    Setting,
-    network_error,
-    read,
-    retry_after,
-    unset,
-    words,
-)
+from contract.vocabulary import Platform
 
-NAME = "facebook"
-RECENT = 25
+from .answers import network_error, retry_after, words
+from .base import TIMEOUT, USER_AGENT, Idempotency, PlatformClient, Rules
+from .counting import utf16_units
+from .settings import REQUIRED, Setting
+from .values import Composed, PlatformError, PostedRef
+
+NAME = Platform.FACEBOOK
 GRAPH = "https://graph.facebook.com/v26.0"  # July 2026; Meta keeps each version two years
 # Graph error codes that mean "too many calls, wait" (4 app, 17 user, 32 page, 613 custom,
 # 80001 page business use case) or "temporary trouble" (1 unknown, 2 service): see
 # developers.facebook.com/docs/graph-api/using-graph-api/error-handling
 THROTTLED = {4, 17, 32, 613, 80001}
 TEMPORARY = {1, 2}
-SETTINGS = (
-    Setting("ENGAGE_FACEBOOK_URL", GRAPH, "Base address of the Graph API, with its version"),
-    Setting("ENGAGE_FACEBOOK_PAGE_ID", REQUIRED, "The numeric id of the Page to post on"),
-    Setting("ENGAGE_FACEBOOK_TOKEN", REQUIRED, "A Page access token with pages_manage_posts"),
-)
 
 
-def missing(env: Mapping[str, str]) -> list[str]:
-    """The Facebook settings still to set before posting there."""
-    return unset(SETTINGS, env)
+def length(text: str) -> int:
+    """Length of a Facebook Page post `message`: Graph API allows 63,206 characters; counted
+    in UTF-16 code units, as Facebook's JavaScript composer counts, which is never fewer
+    than code points."""
+    return utf16_units(text)
 
 
-def from_environment(env: Mapping[str, str]) -> FacebookClient | None:
-    """A client from ENGAGE_FACEBOOK_* settings, or None when any required one is missing."""
-    values = read(SETTINGS, env)
-    if values is None:
-        return None
-    return FacebookClient(
-        values["ENGAGE_FACEBOOK_URL"],
-        values["ENGAGE_FACEBOOK_PAGE_ID"],
-        values["ENGAGE_FACEBOOK_TOKEN"],
-    )
-
-
-class FacebookClient:
+class FacebookClient(PlatformClient):
     """Posts to one Page's feed."""
 
     name = NAME
+    rules = Rules(limit=63_206, count=length, max_hashtags=3, link_in_text=False, card=True)
+    settings = (
+        Setting("ENGAGE_FACEBOOK_URL", GRAPH, "Base address of the Graph API, with its version"),
+        Setting("ENGAGE_FACEBOOK_PAGE_ID", REQUIRED, "The numeric id of the Page to post on"),
+        Setting("ENGAGE_FACEBOOK_TOKEN", REQUIRED, "A Page access token with pages_manage_posts"),
+    )
+    idempotency = Idempotency.LOOK_FIRST
+    look_back = 25
 
-    def __init__(
-        self, base_url: str, page_id: str, token: str, *, timeout: float = TIMEOUT
-    ) -> None:
-        self._feed = f"{base_url.rstrip('/')}/{page_id}/feed"
+    def __init__(self, url: str, page_id: str, token: str, *, timeout: float = TIMEOUT) -> None:
+        self._feed = f"{url.rstrip('/')}/{page_id}/feed"
         self._token = token
         self._timeout = timeout
         self._http = requests.Session()
@@ -81,7 +68,7 @@ class FacebookClient:
         """The Page's recent post whose link is the entry's (or whose text carries it)."""
         params = {
             "fields": "id,message,link",
-            "limit": str(RECENT),
+            "limit": str(self.look_back),
             "access_token": self._token,
         }
         for post in self._call("GET", params=params).get("data") or ():
@@ -151,3 +138,6 @@ def _regain_access(headers: Mapping[str, str]) -> float | None:
             if isinstance(value, int | float) and value > 0:
                 minutes.append(float(value))
     return max(minutes) * 60 if minutes else None
+
+
+CLIENT = FacebookClient

@@ -1,5 +1,8 @@
-"""The values passed between the cross-poster's parts: an entry from the feed, the text composed
-for one platform, and the reference to what a platform created."""
+"""What a platform client is handed and hands back: the entry a post is for, the post composed for
+one platform, the reference to what the platform made, and the error when it would not.
+
+Plain values (the standard library only), so the cross-poster composes them and the feedback API
+may one day hand them over too, without either importing the other."""
 
 from __future__ import annotations
 
@@ -7,9 +10,7 @@ import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
-from contract.vocabulary import PLATFORMS
-
-__all__ = ["PLATFORMS", "Composed", "Entry", "PlatformError", "PostedRef"]
+__all__ = ["Composed", "Entry", "PlatformError", "PostedRef"]
 
 
 @dataclass(frozen=True)
@@ -35,7 +36,8 @@ class Composed:
     length: int  # counted as the platform counts
     limit: int
     link: str  # the entry's URL, never cut
-    # Bluesky: link facets, [{"start": byte offset, "end": byte offset, "uri": url}] over UTF-8.
+    # Bluesky: link facets, [{"start": byte offset, "end": byte offset, "uri": url}] over UTF-8,
+    # and hashtag facets, {"start", "end", "tag"}.
     facets: tuple[dict[str, Any], ...] = ()
     # Bluesky external embed card / Facebook link preview: {"uri", "title", "description"}.
     card: dict[str, str] | None = None

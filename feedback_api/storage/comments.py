@@ -1,0 +1,215 @@
+"""The comments table: comments and replies, as readers, writers, moderators and operators ask.
+
+Every change that readers can see keeps the page row true in the same transaction (see `pages`).
+None of these commit: the caller's `transaction()` does.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Sequence
+
+from sqlalchemy import func, inspect, select
+
+from contract.vocabulary import CommentStatus
+from feedback_api.storage import pages
+from feedback_api.storage.models import Comment, db, utcnow
+
+APPROVED = CommentStatus.APPROVED.value
+
+
+# --- Reading -------------------------------------------------------------------------------------
+
+
+def get_comment(comment_id: int) -> Comment | None:
+    return db.session.get(Comment, comment_id)
+
+
+def approved_parent(comment_id: int, page: str) -> Comment | None:
+    """An approved top-level comment on `page` that a reply may hang under."""
+    comment = db.session.get(Comment, comment_id)
+    if comment is None or comment.page != page or comment.status != APPROVED:
+        return None
+    return comment if comment.parent_id is None else None
+
+
+def approved_comments(url: str) -> Sequence[Comment]:
+    """A page's approved comments and replies, oldest first."""
+    query = (
+        select(Comment)
+        .where(Comment.page == url, Comment.status == APPROVED)
+        .order_by(Comment.created, Comment.id)
+    )
+    return db.session.scalars(query).all()
+
+
+def recent_comments(status: str, page: str | None = None, limit: int = 50) -> list[Comment]:
+    """The newest comments in a state (for feeds), newest first."""
+    query = select(Comment).where(Comment.status == CommentStatus(status).value)
+    if page:
+        query = query.where(Comment.page == page)
+    query = query.order_by(Comment.updated.desc(), Comment.id.desc()).limit(limit)
+    return list(db.session.scalars(query).all())
+
+
+def find_comments(status: str | None = None, page: str | None = None) -> Sequence[Comment]:
+    """Comments for operators, oldest first, optionally by status and page."""
+    query = select(Comment).order_by(Comment.created, Comment.id)
+    if status:
+        query = query.where(Comment.status == CommentStatus(status).value)
+    if page:
+        query = query.where(Comment.page == page)
+    return db.session.scalars(query).all()
+
+
+def comments_by_id(ids: Iterable[int]) -> list[Comment]:
+    """The comments with these ids (unknown ids are left out), oldest first."""
+    wanted = list(dict.fromkeys(ids))
+    if not wanted:
+        return []
+    query = select(Comment).where(Comment.id.in_(wanted)).order_by(Comment.created, Comment.id)
+    return list(db.session.scalars(query).all())
+
+
+def submitted_with(email: str) -> list[Comment]:
+    """Everything stored with this email address (case-insensitive), oldest first."""
+    wanted = email.strip().lower()
+    query = select(Comment).where(func.lower(Comment.email) == wanted)
+    return list(db.session.scalars(query.order_by(Comment.created, Comment.id)).all())
+
+
+def received_since(moment: datetime.datetime) -> list[Comment]:
+    """Readers' comments still waiting for a moderator that arrived after `moment`, oldest
+    first (for the moderators' digest)."""
+    query = select(Comment).where(
+        Comment.status == CommentStatus.PENDING.value,
+        Comment.created > moment,
+        Comment.official.is_(False),
+    )
+    return list(db.session.scalars(query.order_by(Comment.created)).all())
+
+
+# --- Writing -------------------------------------------------------------------------------------
+
+
+def add_comment(
+    *,
+    page: str,
+    body: str,
+    html: str,
+    status: str,
+    held_reasons: list[dict],
+    edit_token_hash: str,
+    author: str | None = None,
+    email: str | None = None,
+    notify: bool = False,
+    parent_id: int | None = None,
+    ip_hash: str | None = None,
+    needs_response: bool = False,
+) -> Comment:
+    """A new comment (its id assigned): the caller answers the reader after committing it."""
+    pages.ensure_page(page)
+    comment = Comment(
+        page=page,
+        body=body,
+        html=html,
+        status=CommentStatus(status).value,
+        held_reasons=held_reasons,
+        edit_token_hash=edit_token_hash,
+        author=author,
+        email=email,
+        notify=notify,
+        parent_id=parent_id,
+        ip_hash=ip_hash,
+        needs_response=needs_response,
+    )
+    db.session.add(comment)
+    db.session.flush()
+    return comment
+
+
+def set_status(comment: Comment, status: str, reason: str | None = None) -> None:
+    """Move a comment to a new status (a `CommentStatus`), keeping the page's count and version
+    true."""
+    status = CommentStatus(status)
+    was_visible = comment.status == APPROVED
+    comment.status = status.value
+    comment.reject_reason = reason
+    comment.moderated = utcnow()
+    comment.updated = comment.moderated
+    pages.changed(comment.page, was_visible, status == CommentStatus.APPROVED)
+
+
+def edit_comment(comment: Comment, body: str, html: str, held_reasons: list[dict]) -> None:
+    """The writer's own change to their text. Changed text is checked again by a moderator, so
+    an approved comment goes back to pending."""
+    was_visible = comment.status == APPROVED
+    comment.body = body
+    comment.html = html
+    comment.held_reasons = held_reasons
+    comment.status = CommentStatus.PENDING.value
+    comment.updated = utcnow()
+    pages.changed(comment.page, was_visible, False)
+
+
+def delete_comment(comment: Comment) -> None:
+    """Remove a comment and any replies to it (withdrawn by its writer, or erased). One already
+    removed in this transaction (a reply, erased with the comment it answered) is left alone."""
+    if inspect(comment).deleted:
+        return
+    replies = db.session.scalars(select(Comment).where(Comment.parent_id == comment.id)).all()
+    for item in [*replies, comment]:
+        pages.changed(item.page, item.status == APPROVED, False)
+        db.session.delete(item)
+    db.session.flush()
+
+
+def redact_comment(comment: Comment, body: str, html: str, held_reasons: list[dict]) -> None:
+    """Replace the text with a moderator's redacted version (the caller then approves it)."""
+    comment.body = body
+    comment.html = html
+    comment.held_reasons = held_reasons
+    comment.updated = utcnow()
+    if comment.status == APPROVED:
+        pages.changed(comment.page, True, True)
+
+
+def set_needs_response(comment: Comment, value: bool) -> None:
+    """Mark or clear a question waiting for an official answer (not visible to readers)."""
+    comment.needs_response = value
+    comment.updated = utcnow()
+
+
+def add_official_reply(
+    parent: Comment,
+    *,
+    body: str,
+    html: str,
+    author: str,
+    staff_id: int | None,
+    tag: str | None,
+    edit_token_hash: str,
+) -> Comment:
+    """The organisation's reply under `parent`, published at once; the question is answered."""
+    now = utcnow()
+    reply = Comment(
+        page=parent.page,
+        parent_id=parent.id,
+        author=author,
+        body=body,
+        html=html,
+        status=APPROVED,
+        held_reasons=[],
+        official=True,
+        staff_id=staff_id,
+        reply_tag=tag,
+        edit_token_hash=edit_token_hash,
+        created=now,
+        updated=now,
+        moderated=now,
+    )
+    db.session.add(reply)
+    parent.needs_response = False
+    pages.changed(parent.page, False, True)
+    db.session.flush()  # the reply's id, for the audit entry
+    return reply

@@ -1,0 +1,52 @@
+"""The moderation queue: one page of comments in a state, filtered as the moderator asks."""
+
+from __future__ import annotations
+
+from sqlalchemy import String, cast, func, or_, select
+
+from contract.vocabulary import CommentStatus
+from feedback_api.storage.models import Comment, db
+
+QUEUE_PAGE_SIZE = 50
+# Not a status of its own: questions waiting for an official answer, whatever their status.
+NEEDS_RESPONSE = "needs-response"
+
+
+def moderation_queue(
+    *,
+    status: str = CommentStatus.PENDING,
+    page: str | None = None,
+    kind: str | None = None,
+    search: str | None = None,
+    number: int = 1,
+    size: int = QUEUE_PAGE_SIZE,
+) -> tuple[list[Comment], int]:
+    """One page of the queue, oldest first, and how many items match in all.
+
+    `status` is a comment status or NEEDS_RESPONSE (questions waiting for an official answer);
+    `kind` a screening kind; `search` a case-insensitive substring of the text or author.
+    """
+    query = select(Comment)
+    if status == NEEDS_RESPONSE:
+        query = query.where(
+            Comment.needs_response.is_(True), Comment.status != CommentStatus.SPAM.value
+        )
+    else:
+        query = query.where(Comment.status == CommentStatus(status).value)
+    if page:
+        query = query.where(Comment.page == page)
+    if kind:
+        # held_reasons is JSON text in both databases (json, not jsonb, on PostgreSQL), written
+        # by json.dumps: a kind appears exactly as `"kind": "phone"`.
+        query = query.where(cast(Comment.held_reasons, String).contains(f'"kind": "{kind}"'))
+    if search:
+        needle = search.lower()
+        query = query.where(
+            or_(
+                func.lower(Comment.body).contains(needle, autoescape=True),
+                func.lower(func.coalesce(Comment.author, "")).contains(needle, autoescape=True),
+            )
+        )
+    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    ordered = query.order_by(Comment.created, Comment.id).offset((number - 1) * size).limit(size)
+    return list(db.session.scalars(ordered).all()), total

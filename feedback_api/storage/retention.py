@@ -1,0 +1,54 @@
+"""Retention: what the privacy notice says is kept no longer, counted and removed.
+
+Rejected and spam comments go after `rejected` days (unless a reply hangs under one); client
+address hashes and email addresses are cleared from comments older than their own limits.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from sqlalchemy import delete, func, select, update
+
+from contract.vocabulary import CommentStatus
+from feedback_api.storage.models import Comment, db
+
+REJECTED = "rejected or spam comments deleted"
+IP_HASHES = "client address hashes cleared"
+EMAILS = "email addresses cleared"
+
+
+def _old_rejected(cutoff: datetime.datetime) -> Any:
+    unwanted = (CommentStatus.REJECTED.value, CommentStatus.SPAM.value)
+    return select(Comment.id).where(
+        Comment.status.in_(unwanted),
+        Comment.updated < cutoff,
+        ~Comment.id.in_(select(Comment.parent_id).where(Comment.parent_id.is_not(None))),
+    )
+
+
+def _count(query: Any) -> int:
+    return db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+
+
+def due(cutoffs: dict[str, datetime.datetime]) -> dict[str, int]:
+    """How much each rule would remove; `cutoffs` has "rejected", "ip" and "email" moments."""
+    return {
+        REJECTED: _count(_old_rejected(cutoffs["rejected"])),
+        IP_HASHES: _count(
+            select(Comment.id).where(Comment.ip_hash.is_not(None), Comment.created < cutoffs["ip"])
+        ),
+        EMAILS: _count(
+            select(Comment.id).where(Comment.email.is_not(None), Comment.created < cutoffs["email"])
+        ),
+    }
+
+
+def remove(cutoffs: dict[str, datetime.datetime]) -> None:
+    """Remove what `due` counts (in the caller's transaction)."""
+    db.session.execute(delete(Comment).where(Comment.id.in_(_old_rejected(cutoffs["rejected"]))))
+    db.session.execute(update(Comment).where(Comment.created < cutoffs["ip"]).values(ip_hash=None))
+    db.session.execute(
+        update(Comment).where(Comment.created < cutoffs["email"]).values(email=None, notify=False)
+    )
