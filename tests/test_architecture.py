@@ -5,6 +5,7 @@ code, and on a copy of the code with one import across a layer, which must fail 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -197,3 +198,19 @@ def test_the_plugin_loads_no_database_or_web_framework() -> None:
     loaded = imported_by("import engagement")
     assert {"contract", "theme", "pelican"} <= loaded
     assert not loaded & {"flask", "sqlalchemy", "feedback_api", "crosspost"}
+
+
+def test_test_folders_follow_the_packages_and_share_fixtures_through_pytest_plugins() -> None:
+    """A test folder is named after the package it tests; fixtures and helpers are in
+    tests/fixtures/, loaded by pytest_plugins, never imported from conftest."""
+    tests = ROOT / "tests"
+    packages = {name.split("/")[-1]: path for name, path in PACKAGES.items()}
+    for folder in sorted(path for path in tests.rglob("*") if path.is_dir()):
+        relative = folder.relative_to(tests)
+        if relative.parts[0] in ("fixtures", "data") or "__pycache__" in relative.parts:
+            continue
+        package = packages[relative.parts[0]].joinpath(*relative.parts[1:])
+        assert (package / "__init__.py").is_file(), f"tests/{relative} names no package"
+    importing = re.compile(r"^\s*(from conftest import|import conftest)", re.MULTILINE)
+    for module in tests.rglob("*.py"):
+        assert not importing.search(module.read_text(encoding="utf-8")), module

@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import ROOT
+from fixtures.site import ROOT
 
 
 def test_site_build_benchmark_runs_small(tmp_path: Path) -> None:

@@ -8,12 +8,12 @@ import pytest
 from invoke import Collection
 
 import tasks
-from conftest import ROOT
 from contract.vocabulary import PLATFORMS
 from engagement.frontmatter.fields import ALLOWED, display_name
 from engagement.questionnaires.definitions import TYPES
 from engagement.settings import SETTINGS
 from feedback_api.config import SETTINGS as API_SETTINGS
+from fixtures.site import ROOT
 from platforms import load
 
 CROSSPOST_SETTINGS = [s.name for p in PLATFORMS for s in load(p).settings]

@@ -28,7 +28,7 @@ import pytest
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
-from conftest import ROOT
+from fixtures.site import ROOT
 
 FIRST_PARTY = {"contract", "theme", "engagement", "feedback_api", "crosspost", "platforms"}
 # Neither the site builder, nor the other programs, nor the social SDKs: an API host has none.
@@ -343,6 +343,22 @@ def test_the_wheel_carries_templates_scripts_migrations_and_the_schema(wheel: Pa
     assert sorted(FIRST_PARTY - packages) == []
     assert not [name for name in carried if "__pycache__" in name or name.endswith(".pyc")]
     assert not [name for name in carried if name.startswith(("tests/", "content/", "bench/"))]
+    # Every module of every package, sub-packages too: a folder whose __init__.py is missing
+    # (or ignored by git, so a clean clone lacks it) would be left out of the wheel.
+    sources = {
+        path.relative_to(base).as_posix()
+        for base, top in [
+            (ROOT, "contract"),
+            (ROOT, "theme"),
+            (ROOT, "platforms"),
+            (ROOT, "feedback_api"),
+            (ROOT, "crosspost"),
+            (ROOT / "plugins", "engagement"),
+        ]
+        for path in (base / top).rglob("*.py")
+        if "__pycache__" not in path.parts
+    }
+    assert sorted(sources - carried) == []
 
 
 def test_each_program_has_an_extra_pinned_as_in_the_lock(wheel: Path) -> None:

@@ -10,7 +10,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-from conftest import ROOT
+from fixtures.site import ROOT
 
 INVOKE = [sys.executable, "-m", "invoke"]
 
