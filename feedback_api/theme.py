@@ -1,7 +1,8 @@
 """The site's own templates, rendered by the API: a page it answers with looks like the site.
 
-The Flask app loads the theme package's templates (with the NHS.UK macros, as the build does) and
-fills the templates' site variables from the manifest, never from the build's settings files.
+The Flask app loads the theme package's templates (with the NHS.UK macros, as the build does), then
+its own pages' templates beside their views (`public/templates`, `staff/templates`), and fills the
+templates' site variables from the manifest, never from the build's settings files.
 """
 
 from __future__ import annotations
@@ -13,10 +14,18 @@ from flask import Flask, current_app, g
 
 from theme import environment
 
+# The API's own pages, beside the views that render them: the public forms' pages (a no-JS form
+# again with its errors, the thank-you pages) and the staff workspace.
+PAGES = (
+    Path(__file__).resolve().parent / "public" / "templates",
+    Path(__file__).resolve().parent / "staff" / "templates",
+)
+
 
 def configure(app: Flask) -> None:
-    """Point Flask's Jinja at the theme, with its compiled templates in the instance folder."""
-    environment.standalone(app.jinja_env, str(Path(app.instance_path) / "cache"), {})
+    """Point Flask's Jinja at the theme and the API's own pages, with compiled templates in the
+    instance folder."""
+    environment.standalone(app.jinja_env, str(Path(app.instance_path) / "cache"), {}, PAGES)
 
 
 def site_context() -> dict[str, Any]:

@@ -313,7 +313,13 @@ def test_the_wheel_carries_templates_scripts_migrations_and_the_schema(wheel: Pa
     with zipfile.ZipFile(wheel) as archive:
         carried = set(archive.namelist())
     wanted = {"feedback_api/public/openapi.json", "contract/manifest.schema.json"}
-    for folder in ("theme/templates", "theme/static", "theme/scss"):
+    for folder in (
+        "theme/templates",
+        "theme/static",
+        "theme/scss",
+        "feedback_api/public/templates",
+        "feedback_api/staff/templates",
+    ):
         wanted |= {
             p.relative_to(ROOT).as_posix() for p in (ROOT / folder).rglob("*") if p.is_file()
         }
@@ -326,7 +332,8 @@ def test_the_wheel_carries_templates_scripts_migrations_and_the_schema(wheel: Pa
         }
     assert {
         "theme/templates/base.html",
-        "theme/templates/admin/sign_in.html",
+        "feedback_api/staff/templates/admin/sign_in.html",
+        "feedback_api/public/templates/feedback/comment_form.html",
         "theme/templates/partials/comment_fields.html",
         "theme/static/js/comments.js",
         "theme/static/js/engage.js",

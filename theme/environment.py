@@ -9,6 +9,7 @@ reused, which keeps our build about as fast as Pelican's plain theme.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -31,10 +32,15 @@ TEMPLATES = Path(__file__).resolve().parent / "templates"
 STATIC = Path(__file__).resolve().parent / "static"
 
 
-def standalone(env: Environment, cache_path: str, site: dict[str, Any]) -> None:
+def standalone(
+    env: Environment, cache_path: str, site: dict[str, Any], also: Sequence[Path] = ()
+) -> None:
     """A Jinja environment outside Pelican (the API's, a test's) set up on the theme's templates
-    with Pelican's own options, then configured as the build configures its generators."""
-    env.loader = FileSystemLoader(str(TEMPLATES))
+    with Pelican's own options, then configured as the build configures its generators.
+
+    `also`: folders of templates of the program's own (the API's pages), found after the
+    theme's, which they extend."""
+    env.loader = FileSystemLoader([str(TEMPLATES), *(str(folder) for folder in also)])
     env.autoescape = True
     env.trim_blocks = True
     env.lstrip_blocks = True
