@@ -8,5 +8,6 @@ pytest_plugins = [
     "fixtures.site",
     "fixtures.browser",
     "fixtures.staff",
+    "fixtures.packaging",
     "fixtures.fake_platforms.rig",
 ]

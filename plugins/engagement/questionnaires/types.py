@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -123,6 +123,19 @@ def check_question(number: int, where: str, question: Any, walk: Walk) -> Iterat
         _claim(walk, number, expanded_ids(question))
         return
     yield from _misplaced_keys(question, kind, where, line)
+    yield from _check_wording(question, kind, where, line)
+    values = yield from _check_answers(question, kind, where, line)
+    if "show_if" in question:
+        yield from _check_show_if(question["show_if"], qid, where, line, walk)
+    yield from _check_names(question, kind, where, line, number, walk)
+    for name in expanded_ids(question):
+        walk.earlier.setdefault(
+            name, Earlier(kind, values if kind != "equality" else (), "show_if" in question)
+        )
+
+
+def _check_wording(question: dict, kind: str, where: str, line: int | None) -> Iterator[Fault]:
+    """What people read: the label (fixed for the FFT, per part for equality), hint, required."""
     if "required" in question and not isinstance(question["required"], bool):
         yield (line, f"{where}.required", "should be true or false.")
     if "hint" in question and not isinstance(question["hint"], str):
@@ -137,6 +150,12 @@ def check_question(number: int, where: str, question: Any, walk: Walk) -> Iterat
             f"{where}.label",
             "is missing: add 'label: ...', the question as people read it.",
         )
+
+
+def _check_answers(
+    question: dict, kind: str, where: str, line: int | None
+) -> Generator[Fault, None, tuple[str, ...]]:
+    """The answers the question offers, checked; returns their values, for later conditions."""
     values: tuple[str, ...] = ()
     if kind in ("single", "multiple"):
         found = list(check_options(question.get("options"), f"{where}.options", line))
@@ -161,13 +180,7 @@ def check_question(number: int, where: str, question: Any, walk: Walk) -> Iterat
         values = tuple(value for value, _ in FFT_OPTIONS)
     elif kind == "date" and not isinstance(question.get("past_only", False), bool):
         yield (line, f"{where}.past_only", "should be true or false.")
-    if "show_if" in question:
-        yield from _check_show_if(question["show_if"], qid, where, line, walk)
-    yield from _check_names(question, kind, where, line, number, walk)
-    for name in expanded_ids(question):
-        walk.earlier.setdefault(
-            name, Earlier(kind, values if kind != "equality" else (), "show_if" in question)
-        )
+    return values
 
 
 def _claim(walk: Walk, number: int, names: list[str]) -> None:
