@@ -52,6 +52,17 @@ def _digest(value: str) -> str:
     return value
 
 
+# The UK nations whose bank holidays the responsiveness target can skip.
+BANK_HOLIDAY_NATIONS = ("england", "wales", "scotland", "northern_ireland")
+
+
+def _bank_holidays(value: str) -> str:
+    nation = value.strip().lower()
+    if nation not in BANK_HOLIDAY_NATIONS:
+        raise ValueError("use england, wales, scotland or northern_ireland")
+    return nation
+
+
 def _word_list(value: str) -> tuple[str, ...]:
     return tuple(word.strip() for word in value.split(",") if word.strip())
 
@@ -159,9 +170,17 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "ENGAGE_RESPONSE_TARGET_DAYS",
         2.0,
-        "Working days (Monday to Friday) within which comments should be moderated and "
-        "questions answered; the dashboard counts those waiting longer.",
+        "Working days (Monday to Friday in UK time, bank holidays excepted) within which "
+        "comments should be moderated and questions answered; the dashboard counts those "
+        "waiting longer.",
         float,
+    ),
+    Setting(
+        "ENGAGE_BANK_HOLIDAYS",
+        "england",
+        "Whose bank holidays are not working days for the response target: england, wales, "
+        "scotland or northern_ireland.",
+        _bank_holidays,
     ),
     Setting(
         "ENGAGE_REPORT_SMALL_GROUP",

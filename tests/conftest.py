@@ -1,5 +1,5 @@
 """Every folder's fixtures, from tests/fixtures/: the sample site, the API on each database,
-staff sign-in, Debian's Chromium, and the loopback fakes of the five platforms."""
+staff sign-in, Debian's Chromium and redis-server, and the loopback fakes of the five platforms."""
 
 # In the order they import each other, so pytest rewrites each one's asserts.
 pytest_plugins = [
@@ -7,6 +7,7 @@ pytest_plugins = [
     "fixtures.api",
     "fixtures.site",
     "fixtures.browser",
+    "fixtures.redis",
     "fixtures.staff",
     "fixtures.packaging",
     "fixtures.fake_platforms.rig",

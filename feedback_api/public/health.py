@@ -9,7 +9,7 @@ from pathlib import Path
 from flask import Blueprint, Response, current_app
 from sqlalchemy.exc import SQLAlchemyError
 
-from feedback_api import outage, storage
+from feedback_api import limits, outage, storage
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 OPENAPI = Path(__file__).resolve().parent / "openapi.json"
@@ -20,7 +20,11 @@ def health() -> tuple[dict, int] | tuple[dict, int, dict[str, str]]:
     """200 when the database answers, 503 with Retry-After when it does not.
 
     A monitor asks every few seconds: the outage is logged once, as for every other request.
+    `rate_limits` says where rate limits are counted and whether that storage answers. Redis
+    unreachable is `"ok": false` but still 200: the API keeps answering, counting limits in each
+    worker's memory, and taking every host out of the load balancer would be worse.
     """
+    rate_limits = limits.health()
     try:
         storage.database_ok()
     except SQLAlchemyError as error:
@@ -28,8 +32,9 @@ def health() -> tuple[dict, int] | tuple[dict, int, dict[str, str]]:
             storage.rollback()
         outage.current(current_app).failed(error)
         retry = {"Retry-After": str(outage.RETRY_AFTER_SECONDS)}
-        return {"status": "unavailable", "database": "unavailable"}, 503, retry
-    return {"status": "ok", "database": "ok"}, 200
+        body = {"status": "unavailable", "database": "unavailable", "rate_limits": rate_limits}
+        return body, 503, retry
+    return {"status": "ok", "database": "ok", "rate_limits": rate_limits}, 200
 
 
 @bp.get("/openapi.json")

@@ -2,8 +2,10 @@
 per page and overall, and how many are waiting longer than the target.
 
 Durations are in hours. Percentiles use the inclusive method (`statistics.quantiles`), the
-median of two middle values is their mean. "Working days" are Monday to Friday (bank holidays
-are not known to the service and count as working days).
+median of two middle values is their mean. "Working days" are Monday to Friday as the day is in
+Europe/London (a comment at 00:30 on a summer Monday, 23:30 UTC on the Sunday, counts from
+Monday), less the bank holidays of the nation `ENGAGE_BANK_HOLIDAYS` chooses (substitute days
+included: Boxing Day on a Saturday makes the Monday a holiday).
 """
 
 from __future__ import annotations
@@ -13,10 +15,18 @@ import statistics
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
+import holidays
+from flask import current_app
+
+from contract.manifest import SITE_ZONE
 from contract.vocabulary import CommentStatus
 from feedback_api.storage.comments import find_comments
-from feedback_api.storage.models import Comment, utcnow
+from feedback_api.storage.models import Comment, as_utc, utcnow
+
+# The `holidays` package's subdivisions of the United Kingdom, by ENGAGE_BANK_HOLIDAYS value.
+SUBDIVISIONS = {"england": "ENG", "wales": "WLS", "scotland": "SCT", "northern_ireland": "NIR"}
 
 
 @dataclass
@@ -50,18 +60,35 @@ def _summary(values: list[float]) -> tuple[float | None, float | None]:
     return round(statistics.median(values), 2), round(p90, 2)
 
 
-def working_days_between(start: datetime.datetime, end: datetime.datetime) -> float:
-    """Working time between two moments, in days, counting only Monday to Friday."""
+@lru_cache(maxsize=64)
+def bank_holidays(nation: str, year: int) -> frozenset[datetime.date]:
+    """The bank holidays (substitute days included) of a UK nation in one year."""
+    calendar = holidays.country_holidays("GB", subdiv=SUBDIVISIONS[nation], years=year)
+    return frozenset(calendar)
+
+
+def is_working_day(day: datetime.date, nation: str = "england") -> bool:
+    """Monday to Friday, and not a bank holiday of `nation`."""
+    return day.weekday() < 5 and day not in bank_holidays(nation, day.year)
+
+
+def working_days_between(
+    start: datetime.datetime, end: datetime.datetime, nation: str = "england"
+) -> float:
+    """Working time between two moments, in days: the time that falls on working days as the
+    day is in Europe/London (naive moments are UTC, as the database gives them)."""
+    start, end = as_utc(start), as_utc(end)
     if end <= start:
         return 0.0
     total = datetime.timedelta()
     cursor = start
     while cursor < end:
+        day = cursor.astimezone(SITE_ZONE).date()
         next_midnight = datetime.datetime.combine(
-            cursor.date() + datetime.timedelta(days=1), datetime.time(), tzinfo=cursor.tzinfo
-        )
+            day + datetime.timedelta(days=1), datetime.time(), tzinfo=SITE_ZONE
+        ).astimezone(datetime.UTC)  # subtracted in UTC, so a clock change is counted right
         step_end = min(end, next_midnight)
-        if cursor.weekday() < 5:
+        if is_working_day(day, nation):
             total += step_end - cursor
         cursor = step_end
     return total / datetime.timedelta(days=1)
@@ -101,10 +128,12 @@ def _add(
 
 
 def figures(
-    target_working_days: float, now: datetime.datetime | None = None
+    target_working_days: float, now: datetime.datetime | None = None, nation: str | None = None
 ) -> tuple[Figures, dict[str, Figures]]:
-    """(overall, per page) responsiveness from every comment in the database."""
+    """(overall, per page) responsiveness from every comment in the database; working days skip
+    the bank holidays of `nation` (by default the ENGAGE_BANK_HOLIDAYS setting)."""
     now = now or utcnow()
+    nation = nation or current_app.config["ENGAGE_BANK_HOLIDAYS"]
     comments = find_comments()
     first_reply = _first_replies(comments)
     overall = Figures()
@@ -112,7 +141,7 @@ def figures(
     for comment in comments:
         if comment.official or comment.status == CommentStatus.SPAM:
             continue
-        age = working_days_between(comment.created, now)
+        age = working_days_between(comment.created, now, nation)
         for bucket in (overall, pages[comment.page]):
             _add(bucket, comment, first_reply.get(comment.id), age, target_working_days)
     return overall.finish(), {url: page.finish() for url, page in sorted(pages.items())}

@@ -95,7 +95,11 @@ def test_requests_answer_503_and_the_outage_is_logged_once(
     assert_unavailable(client.post("/admin/sign-in", data=form, headers=browser), browser=True)
     health = client.get("/api/health")  # its own body, for monitors
     assert health.status_code == 503 and int(health.headers["Retry-After"]) >= 1
-    assert health.json == {"status": "unavailable", "database": "unavailable"}
+    assert health.json == {
+        "status": "unavailable",
+        "database": "unavailable",
+        "rate_limits": {"storage": "memory", "ok": True},
+    }
 
     [record] = outage_records(caplog)
     assert record.levelno == logging.ERROR and record.exc_info is None, "no traceback"

@@ -281,7 +281,11 @@ def test_an_approved_comment_cannot_be_changed_after_the_window(make_app) -> Non
 
 
 def test_health(client) -> None:
-    assert client.get("/api/health").json == {"status": "ok", "database": "ok"}
+    assert client.get("/api/health").json == {
+        "status": "ok",
+        "database": "ok",
+        "rate_limits": {"storage": "memory", "ok": True},
+    }
 
 
 def test_health_is_503_without_a_database(tmp_path, built_site) -> None:
