@@ -19,7 +19,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from contract.database import project_home
 from feedback_api.storage.models import db
 
-from . import boundary, config, errors, limits, manifest, theme
+from . import boundary, config, errors, headers, limits, manifest, theme
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 migrate = Migrate()
@@ -46,6 +46,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     migrate.init_app(app, db, directory=str(MIGRATIONS))
     limits.init_app(app)
     theme.configure(app)
+    headers.init_app(app)
     errors.register(app)
     if app.config["ENGAGE_TRUSTED_PROXIES"]:
         proxies = app.config["ENGAGE_TRUSTED_PROXIES"]

@@ -1,8 +1,11 @@
 """Every setting of the feedback API, declared once with its default and help.
 
 Values come from the environment (`DATABASE_URL`, `ENGAGE_*`) over the instance config file
-(`instance/engage.cfg`, Python syntax) over the defaults here. An unknown `ENGAGE_*` name in the
-environment, or a value that does not parse, stops start-up with a sentence saying what to fix.
+(`instance/engage.cfg`, Python syntax) over the defaults here. Any setting NAME may instead be
+given as a file, NAME_FILE (as container platforms hand out secrets). An unknown `ENGAGE_*` name
+in the environment, or a value that does not parse, stops start-up with a sentence saying what to
+fix; so does a missing or short `ENGAGE_SECRET_KEY` in production (`feedback_api.wsgi`, what
+gunicorn runs, unless `ENGAGE_ENVIRONMENT=development`).
 """
 
 from __future__ import annotations
@@ -63,6 +66,21 @@ def _bank_holidays(value: str) -> str:
     return nation
 
 
+ENVIRONMENTS = ("development", "production")
+
+
+def _environment(value: str) -> str:
+    environment = value.strip().lower() or "development"
+    if environment not in ENVIRONMENTS:
+        raise ValueError("use development or production")
+    return environment
+
+
+# In production the secret must be set, the same on every host, and at least this long.
+SECRET_KEY_MIN_LENGTH = 32
+MAKE_SECRET = 'python -c "import secrets; print(secrets.token_urlsafe(48))"'
+
+
 def _word_list(value: str) -> tuple[str, ...]:
     return tuple(word.strip() for word in value.split(",") if word.strip())
 
@@ -76,6 +94,13 @@ class Setting:
 
 
 SETTINGS: tuple[Setting, ...] = (
+    Setting(
+        "ENGAGE_ENVIRONMENT",
+        "development",
+        "development or production. feedback_api.wsgi (what gunicorn runs) makes it production "
+        "unless set; production refuses an empty or short ENGAGE_SECRET_KEY.",
+        _environment,
+    ),
     Setting(
         "ENGAGE_INSTANCE_PATH",
         "",
@@ -91,7 +116,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "ENGAGE_SECRET_KEY",
         "",
-        "Secret for signing and for hashing client addresses. Required in production; when empty "
+        "Secret for signing and for hashing client addresses, the same on every host. Required "
+        f"in production, at least {SECRET_KEY_MIN_LENGTH} characters; in development, when empty, "
         "a random key is made and kept in instance/secret_key.",
     ),
     Setting(
@@ -256,6 +282,7 @@ def load(instance_path: Path, environ: Mapping[str, str], overrides: Mapping[str
         if (
             name.startswith("ENGAGE_")
             and name not in BY_NAME
+            and name.removesuffix(FILE_SUFFIX) not in BY_NAME
             and not name.startswith("ENGAGE_TEST_")
         ):
             if name in IGNORED_ENVIRONMENT or name.startswith(CROSSPOSTER_PREFIXES):
@@ -269,7 +296,9 @@ def load(instance_path: Path, environ: Mapping[str, str], overrides: Mapping[str
         if setting.name in overrides:
             values[setting.name] = overrides[setting.name]
             continue
-        raw = environ.get(setting.name, from_file.get(setting.name))
+        raw = _from_environment(setting.name, environ)
+        if raw is None:
+            raw = from_file.get(setting.name)
         if raw is None:
             values[setting.name] = setting.default
             continue
@@ -280,7 +309,7 @@ def load(instance_path: Path, environ: Mapping[str, str], overrides: Mapping[str
                 f"{setting.name}={raw!r} is not valid ({error}). {setting.help}"
             ) from None
     values["SQLALCHEMY_DATABASE_URI"] = database_uri(values["DATABASE_URL"], instance_path)
-    values["SECRET_KEY"] = values["ENGAGE_SECRET_KEY"] or _instance_secret(instance_path)
+    values["SECRET_KEY"] = _secret_key(values, instance_path)
     values["MAX_CONTENT_LENGTH"] = values["ENGAGE_MAX_REQUEST_BYTES"]
     return values
 
@@ -289,6 +318,45 @@ def load(instance_path: Path, environ: Mapping[str, str], overrides: Mapping[str
 IGNORED_ENVIRONMENT = {"ENGAGE_SITE_URL", "ENGAGE_PUBLISH_TARGET", "ENGAGE_OUTPUT", "ENGAGE_TODAY"}
 # The cross-poster's settings (crosspost/platforms/*.py), often set in the same environment.
 CROSSPOSTER_PREFIXES = ("ENGAGE_CROSSPOST_", *(f"ENGAGE_{p.upper()}_" for p in PLATFORMS))
+
+
+FILE_SUFFIX = "_FILE"
+
+
+def _from_environment(name: str, environ: Mapping[str, str]) -> str | None:
+    """NAME from the environment, or the contents of the file NAME_FILE names (its trailing
+    newline dropped), as Docker and Kubernetes secrets are mounted."""
+    file_name = name + FILE_SUFFIX
+    path = environ.get(file_name)
+    if not path:
+        return environ.get(name)
+    if environ.get(name):
+        raise SettingsError(f"{name} and {file_name} are both set: keep one of them.")
+    try:
+        return Path(path).read_text(encoding="utf-8").rstrip("\r\n")
+    except (OSError, UnicodeDecodeError) as error:
+        reason = getattr(error, "strerror", None) or error
+        raise SettingsError(f"{file_name}={path} cannot be read ({reason}).") from None
+
+
+def _secret_key(values: Mapping[str, Any], instance_path: Path) -> str:
+    """The signing secret: required and long enough in production; in development an empty one
+    means a key made once and kept in the instance folder."""
+    key = str(values["ENGAGE_SECRET_KEY"] or "")
+    environment = _environment(str(values["ENGAGE_ENVIRONMENT"]))
+    if environment == "production" and len(key.strip()) < SECRET_KEY_MIN_LENGTH:
+        problem = (
+            "is empty"
+            if not key.strip()
+            else f"has {len(key.strip())} characters, fewer than {SECRET_KEY_MIN_LENGTH}"
+        )
+        raise SettingsError(
+            f"ENGAGE_SECRET_KEY {problem}, and production needs one secret shared by every host: "
+            f"make one with `{MAKE_SECRET}` and set it as ENGAGE_SECRET_KEY (or put it in a file "
+            "named by ENGAGE_SECRET_KEY_FILE), or set ENGAGE_ENVIRONMENT=development on a "
+            "machine of your own."
+        )
+    return key or _instance_secret(instance_path)
 
 
 def _read_instance_file(path: Path) -> dict[str, Any]:
