@@ -176,7 +176,7 @@ def test_posting_inline(page, live: str, app, errors) -> None:
     approve(app, rows[0]["id"])
     page.goto(live + ARTICLE + "?again")
     page.locator("ol.engage-comments li.engage-comment").first.wait_for()
-    page.wait_for_function("!localStorage.getItem('engage:mine').includes('walk-in')")
+    page.wait_for_function("() => !localStorage.getItem('engage:mine').includes('walk-in')")
     assert mine(page) == []
     assert page.locator(".engage-mine").count() == 0
     assert errors == [] and page.foreign_requests == []

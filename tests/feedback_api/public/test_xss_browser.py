@@ -50,7 +50,10 @@ def test_no_payload_runs_in_the_browser(app, live_url, page) -> None:
     )
     page.goto(f"{live_url}{PAGE}")
     page.wait_for_function(
-        "document.querySelectorAll('[data-engage-comments] li').length >= 1000", timeout=60_000
+        # a function, not an expression: Playwright evaluates an expression with eval, which
+        # the page's Content-Security-Policy rightly refuses
+        "() => document.querySelectorAll('[data-engage-comments] li').length >= 1000",
+        timeout=60_000,
     )
     page.mouse.move(200, 200)
     page.keyboard.press("Tab")
