@@ -131,18 +131,22 @@ def app_context(env: Mapping[str, str]) -> Iterator[Any]:
             db.engine.dispose()
 
 
-def seed_ours(env: Mapping[str, str], texts: Sequence[str]) -> list[str]:
-    """The seed page through storage's own functions; returns the rendered HTML of each text."""
+def seed_ours(
+    env: Mapping[str, str], texts: Sequence[str], pages: Sequence[str] = (LIST_PAGE,)
+) -> list[str]:
+    """Approved comments through storage's own functions (so the page rows' counts and versions
+    are kept as the API keeps them), spread over `pages`; the rendered HTML of each text."""
     from feedback_api.render import render_comment
-    from feedback_api.storage import queries as storage
+    from feedback_api.storage import transaction
+    from feedback_api.storage.comments import add_comment, set_status
 
     htmls = []
-    with app_context(env):
+    with app_context(env), transaction():
         for number, text in enumerate(texts):
             html = render_comment(text)
             htmls.append(html)
-            comment = storage.add_comment(
-                page=LIST_PAGE,
+            comment = add_comment(
+                page=pages[number % len(pages)],
                 body=text,
                 html=html,
                 status="pending",
@@ -150,7 +154,7 @@ def seed_ours(env: Mapping[str, str], texts: Sequence[str]) -> list[str]:
                 edit_token_hash="x" * 64,
                 author=f"Reader {number}",
             )
-            storage.set_status(comment, "approved")
+            set_status(comment, "approved")
     return htmls
 
 

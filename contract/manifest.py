@@ -3,7 +3,8 @@
 The Pelican plugin writes it on every build; the feedback API learns from it which pages take
 comments and which questionnaires exist, the cross-poster each post's social copy. Neither
 reads markdown or YAML. The format is the JSON Schema `manifest.schema.json` beside this module;
-bump `VERSION` when it changes incompatibly.
+bump `VERSION` when it changes incompatibly. A field added later is optional, so a manifest from
+an older build still reads (`assets`, the fingerprinted theme files, came after version 1).
 """
 
 from __future__ import annotations
@@ -36,6 +37,9 @@ class Manifest:
     site: dict[str, Any]
     pages: dict[str, dict[str, Any]]
     questionnaires: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # Theme file -> its fingerprinted name (`css/main.css` -> `css/main.<hash>.css`); empty from
+    # a build before fingerprinting, whose pages link the plain names.
+    assets: dict[str, str] = field(default_factory=dict)
 
     def page(self, url: str) -> dict[str, Any] | None:
         return self.pages.get(url)
@@ -84,7 +88,12 @@ def read(path: Path) -> Manifest:
             f"version {VERSION}. Rebuild the site with the matching Engage release."
         )
     pages = {entry["url"]: entry for entry in data["pages"]}
-    return Manifest(site=data["site"], pages=pages, questionnaires=data.get("questionnaires", {}))
+    return Manifest(
+        site=data["site"],
+        pages=pages,
+        questionnaires=data.get("questionnaires", {}),
+        assets=data.get("assets", {}),
+    )
 
 
 def write(path: Path, manifest: dict[str, Any]) -> None:

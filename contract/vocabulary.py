@@ -93,3 +93,4 @@ class AuditAction(StrEnum):
     RESPONSES_EXPORTED = "responses exported"
     PURGE = "purge"
     DIGEST_SENT = "digest sent"
+    OUTBOX_RETRIED = "notice tried again"

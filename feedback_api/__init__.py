@@ -17,6 +17,7 @@ from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from contract.database import project_home
+from feedback_api.operations import logs
 from feedback_api.storage.models import db
 
 from . import boundary, config, errors, headers, limits, manifest, theme
@@ -38,6 +39,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app = Flask(__name__, instance_path=str(Path(instance or default_instance()).resolve()))
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     app.config.update(config.load(Path(app.instance_path), os.environ, overrides))
+    logs.init_app(app)  # before anything logs
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(app.config["SQLALCHEMY_DATABASE_URI"])
     boundary.init_app(app)
 
@@ -53,7 +55,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
 
     from feedback_api import cli
-    from feedback_api.notices import notifications
+    from feedback_api.notices import notifications, rebuild
     from feedback_api.public import comments, feeds, responses, site
     from feedback_api.public import health as api
     from feedback_api.staff import auth, dashboard, moderation
@@ -73,6 +75,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     auth.csrf.exempt(responses.bp)
     cli.register(app)
     notifications.init_app(app)
+    rebuild.init_app(app)
     if app.config["ENGAGE_SITE_DIR"]:
         app.register_blueprint(site.blueprint(Path(app.config["ENGAGE_SITE_DIR"])))
     return app

@@ -56,6 +56,16 @@ class ManifestSource:
                         pass  # keep serving the last good manifest while a build is writing
         return self._manifest
 
+    def age_seconds(self) -> float | None:
+        """Seconds since the build last wrote the file (its modification time: the build
+        replaces it whole, and rsync and cp -p keep the time); None when it is gone, which the
+        API outlives on the last good manifest."""
+        try:
+            written = os.stat(self.path).st_mtime
+        except OSError:
+            return None
+        return max(0.0, time.time() - written)
+
     def _file_stamp(self) -> tuple[int, int]:
         try:
             stat = os.stat(self.path)

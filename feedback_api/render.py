@@ -36,7 +36,7 @@ LINK_REL = "nofollow ugc noopener"
 
 # Markdown parts outside the subset. Raw HTML is not passed through (so `<b>` is shown as
 # text), reference links go because `[x]: url` lines would vanish from the comment, and
-# `<a@b.example>` is not linked, as bare addresses are not (parse_email=False).
+# `<a@b.example>` is not linked, as bare e-mail addresses are not (parse_email=False).
 _BLOCKS_REMOVED = ("code", "hashheader", "setextheader", "hr", "reference")
 _INLINES_REMOVED = (
     "html",
@@ -101,15 +101,14 @@ def _alternation(words: Iterable[str]) -> str:
 TLDS = tuple(_current_tlds())
 _TLD_PATTERN = _alternation(TLDS)
 
-# bleach's URL pattern, on the TLDS above and changed three times more. Bare URLs are linked
-# only with an explicit scheme or `www.`: bleach's default also links any `word.tld`, and readers
-# who skip the space after a full stop ("hours.No one came") would get links to strangers'
-# domains (`.no` is Norway's). Its leading `\(*` is gone: on a run of `(` it backtracks
-# quadratically (5,000 took 0.4 s). And a host is at most 253 characters, as in DNS, checked
-# before the labels are read: each `www.` in a long run like `-www.a-www.a…` read to its end,
-# quadratic again (5,000 characters took 0.7 s).
+# bleach's URL pattern, on the TLDS above and changed twice more. Its leading `\(*` is gone: on
+# a run of `(` it backtracks quadratically (5,000 took 0.4 s). And a host is at most 253
+# characters, as in DNS, checked before the labels are read: each `www.` in a long run like
+# `-www.a-www.a…` read to its end, quadratic again (5,000 characters took 0.7 s). Addresses
+# typed without a scheme (`gov.wales`, `llyw.cymru/iechyd`) are linked too, less what is more
+# likely a sentence or a file name (`_bare_address_ok`).
 _BARE_URL_RE = re.compile(
-    rf"""\b(?<![@.])(?:https?://(?:(?:\w+:)?\w+@)?|(?=www\.))
+    rf"""\b(?<![@.])(?:https?://(?:(?:\w+:)?\w+@)?|(?=www\.))?
     (?=[\w.-]{{1,253}}(?![\w.-]))
     ([\w-]+\.)+(?:{_TLD_PATTERN})(?::[0-9]+)?(?!\.\w)\b
     (?:[/?][^\s{{}}|\\^`<>"]*)?
@@ -207,12 +206,35 @@ def has_allowed_scheme(href: str) -> bool:
     return scheme in ALLOWED_PROTOCOLS
 
 
+# Top-level domains that, typed bare and without a path, are far more often a file's extension
+# ("readme.md", "photos.zip", "setup.py") than a site.
+FILE_LIKE_TLDS = frozenset({"ai", "cc", "md", "mov", "pl", "ps", "py", "rs", "sh", "so", "zip"})
+_SCHEME_RE = re.compile(r"^https?://", re.IGNORECASE)
+
+
+def _bare_address_ok(text: str) -> bool:
+    """Whether an address typed without a scheme is meant as one. Not when its top-level domain
+    is capitalised as a word, as where a full stop lost its space ("We waited hours.No one came":
+    `.no` is Norway's; but NHS.UK is an address), nor a bare file name."""
+    host, path = re.match(r"([^/?:]*)(.*)", text).groups()
+    tld = host.rsplit(".", 1)[-1]
+    if tld[:1].isupper() and tld[1:].islower():
+        return False
+    return bool(path) or host.lower().startswith("www.") or tld.lower() not in FILE_LIKE_TLDS
+
+
 def _link_attrs(attrs: dict, is_new: bool) -> dict | None:
     """Every link gets exactly our rel; a link without a safe absolute href becomes its text.
+    An address found without a scheme is linked over HTTPS.
 
     Markdown's links were already checked by `_UnsafeLinksToText`; this is the backstop.
     """
     href = attrs.get((None, "href"))
+    text = attrs.get("_text", "")
+    if is_new and not _SCHEME_RE.match(text):
+        if not _bare_address_ok(text):
+            return None
+        href = f"https://{text}"
     if not href or not has_allowed_scheme(href):
         return None
     return {(None, "href"): href, (None, "rel"): LINK_REL, "_text": attrs["_text"]}

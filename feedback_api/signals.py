@@ -1,5 +1,7 @@
-"""Named events of the feedback service (blinker, as Flask and Pelican use). Views and commands
-send them after their commit; subscribers (e-mail notices) act on them. Views never send mail."""
+"""Named events of the feedback service (blinker, as Flask and Pelican use). Views, commands and
+storage send them inside the transaction of the event; subscribers (notices, site rebuilds) only
+write outbox messages into that transaction, so an effect is committed with its event or not at
+all, and delivered afterwards by the worker. Nothing here sends mail."""
 
 from __future__ import annotations
 
@@ -13,3 +15,6 @@ comment_received = events.signal("comment-received")
 comment_approved = events.signal("comment-approved")
 #: Staff replied as the organisation (sender: the app; reply=Comment, parent=Comment).
 official_reply_posted = events.signal("official-reply-posted")
+#: What readers see of a page changed (sender: the app; page=its URL), in the change's
+#: transaction: a comment published, edited, withdrawn or answered.
+page_changed = events.signal("page-changed")

@@ -29,8 +29,10 @@ def configure(app: Flask) -> None:
 
 
 def site_context() -> dict[str, Any]:
-    """The variables the theme's base template reads, from the manifest's `site`."""
-    site = current_app.extensions["engage_manifest"].get().site
+    """The variables the theme's base template reads, from the manifest's `site`, and the
+    build's fingerprinted CSS and scripts, so the API's pages link the files the site's do."""
+    manifest = current_app.extensions["engage_manifest"].get()
+    site = manifest.site
     return {
         "SITENAME": site["name"],
         "SITEURL": "",
@@ -41,6 +43,7 @@ def site_context() -> dict[str, Any]:
         "ENGAGE_NAVIGATION": [tuple(item) for item in site.get("navigation", [])],
         "ENGAGE_FOOTER_LINKS": [tuple(item) for item in site.get("footer_links", [])],
         "GROUND_RULES": site.get("ground_rules", []),
+        "ENGAGE_ASSETS": manifest.assets,
     }
 
 

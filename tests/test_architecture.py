@@ -201,13 +201,17 @@ def test_the_plugin_loads_no_database_or_web_framework() -> None:
 
 
 def test_test_folders_follow_the_packages_and_share_fixtures_through_pytest_plugins() -> None:
-    """A test folder is named after the package it tests; fixtures and helpers are in
-    tests/fixtures/, loaded by pytest_plugins, never imported from conftest."""
+    """A test folder is named after the package it tests (or tests/deploy/ after the deploy
+    kit, deploy/, files that are not Python); fixtures and helpers are in tests/fixtures/,
+    loaded by pytest_plugins, never imported from conftest."""
     tests = ROOT / "tests"
     packages = {name.split("/")[-1]: path for name, path in PACKAGES.items()}
     for folder in sorted(path for path in tests.rglob("*") if path.is_dir()):
         relative = folder.relative_to(tests)
         if relative.parts[0] in ("fixtures", "data") or "__pycache__" in relative.parts:
+            continue
+        if relative.parts == ("deploy",):
+            assert (ROOT / "deploy").is_dir() and not (ROOT / "deploy" / "__init__.py").exists()
             continue
         package = packages[relative.parts[0]].joinpath(*relative.parts[1:])
         assert (package / "__init__.py").is_file(), f"tests/{relative} names no package"

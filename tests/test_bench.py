@@ -7,6 +7,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+from fixtures.nginx import require_nginx
+from fixtures.postgres_cluster import binaries, unavailable
+from fixtures.redis import require_redis_server
 from fixtures.site import ROOT
 
 
@@ -45,3 +48,28 @@ def test_crosspost_benchmark_runs_small() -> None:
     )
     assert done.returncode == 0, done.stdout + done.stderr
     assert "diff, nothing new" in done.stdout and "parse only (anchor)" in done.stdout
+
+
+def test_spike_benchmark_runs_small(tmp_path: Path) -> None:
+    """Seconds of load (the set-up takes longer): a host is killed, the other carries on, and
+    every acknowledged post is in the database exactly once."""
+    require_nginx()
+    require_redis_server()
+    if binaries() is None:
+        unavailable("Debian's PostgreSQL server is not installed", "apt-get install postgresql")
+    numbers = tmp_path / "spike.json"
+    smoke = ("--duration", "4", "--anchor", "2", "--json", str(numbers))
+    done = subprocess.run(
+        [sys.executable, "bench/spike.py", *smoke],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    result = json.loads(numbers.read_text())
+    assert result["killed_at_s"] is not None
+    assert result["phases"]["spike_after_kill"]["page"]["answered_2xx"] > 0
+    posts = result["posts"]
+    assert posts["acknowledged"] > 0 and posts["lost"] == [] and posts["duplicated"] == []
+    assert posts["acknowledged"] == posts["stored"] - posts["stored_unacknowledged"]

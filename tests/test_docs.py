@@ -12,7 +12,7 @@ from contract.vocabulary import PLATFORMS
 from engagement.frontmatter.fields import ALLOWED, display_name
 from engagement.questionnaires.definitions import TYPES
 from engagement.settings import SETTINGS
-from feedback_api.config import SETTINGS as API_SETTINGS
+from feedback_api.settings import SETTINGS as API_SETTINGS
 from fixtures.site import ROOT
 from platforms import load
 

@@ -1,5 +1,6 @@
 """The theme's Jinja environment, the same for the Pelican build and the API's pages: NHS.UK
-frontend macros, and fragments rendered once per build.
+frontend macros, fragments rendered once per build, and the fingerprinted names of the theme's
+CSS and scripts (`asset()`).
 
 The NHS.UK macros are generous, flexible and slow: a header or a comment form costs more to render
 than the article around it. Fragments that are the same on many pages (the header for a section,
@@ -20,7 +21,9 @@ from jinja2 import (
     FileSystemBytecodeCache,
     FileSystemLoader,
     PackageLoader,
+    pass_context,
 )
+from jinja2.runtime import Context
 from markupsafe import Markup
 
 from contract.wordings import OTHER_TEXT_MAX_LENGTH
@@ -30,6 +33,8 @@ from .pagination import Pagination
 PLAIN = (str, int, float, bool, type(None))
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 STATIC = Path(__file__).resolve().parent / "static"
+# Where Pelican puts the theme's files in the output (THEME_STATIC_DIR).
+STATIC_URL = "/theme/"
 
 
 def standalone(
@@ -65,6 +70,19 @@ def configure(env: Environment, cache_path: str, site: dict[str, Any]) -> None:
     env.globals["render_once"] = RenderOnce(env, site)
     env.globals["pagination_for"] = Pagination(env, site)
     env.globals["OTHER_TEXT_MAX_LENGTH"] = OTHER_TEXT_MAX_LENGTH
+    env.globals["asset"] = asset
+
+
+@pass_context
+def asset(context: Context, name: str) -> str:
+    """`{{ asset("css/main.css") }}`: the address of a theme file by the name with its content's
+    hash (`/theme/css/main.<hash>.css`), which a server may cache for a year.
+
+    The names are `ENGAGE_ASSETS`: the build's own, or the manifest's in the API. Without one
+    (a manifest from before fingerprinting, a test's environment) it is the plain name, which
+    the build writes too."""
+    names = context.get("ENGAGE_ASSETS") or {}
+    return f"{context.get('SITEURL') or ''}{STATIC_URL}{names.get(name, name)}"
 
 
 class RenderOnce:

@@ -94,8 +94,9 @@ def approve_command(comment_id: int) -> None:
         return
     with transaction():
         set_status(comment, CommentStatus.APPROVED)
-    signals.comment_approved.send(current_app._get_current_object(), comment=comment, staff=None)
-    current_app.extensions["engage_mailer"].flush()
+        signals.comment_approved.send(
+            current_app._get_current_object(), comment=comment, staff=None
+        )
     click.echo(f"#{comment_id} approved: it now shows on {comment.page}")
 
 

@@ -1,14 +1,17 @@
-"""E-mail notices, subscribed to the service's signals:
+"""E-mail notices, subscribed to the service's signals and written to the outbox in the
+transaction of the event, one message per recipient (moderators never see each other's
+addresses); the worker delivers them:
 
-- to moderators, about newly held items: at once, or as an hourly or daily digest sent by
-  `flask --app feedback_api notify digest` (ENGAGE_DIGEST);
+- to moderators, about newly held items: at once, or as an hourly or daily digest queued by
+  `flask --app feedback_api notify digest` (ENGAGE_DIGEST); a digest's items count as sent
+  once it is delivered, not when it is queued;
 - to a writer who ticked "email me": when their comment is published, and when the organisation
   replies to it.
 """
 
 from __future__ import annotations
 
-import datetime
+import hashlib
 from typing import Any
 
 import click
@@ -16,14 +19,16 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 
 from contract.vocabulary import AuditAction, CommentStatus
-from feedback_api import signals
+from feedback_api import outbox, signals
 from feedback_api.notices.mail import Mailer
 from feedback_api.storage import audit, transaction
-from feedback_api.storage.comments import received_since
-from feedback_api.storage.models import Comment, utcnow
+from feedback_api.storage import outbox as outbox_rows
+from feedback_api.storage.comments import mark_digested, undigested
+from feedback_api.storage.models import Comment
 from feedback_api.storage.users import active_emails
 
-DIGEST_PERIODS = {"hourly": datetime.timedelta(hours=1), "daily": datetime.timedelta(days=1)}
+MAIL = "mail"
+DIGEST = "digest"
 REASONS = {
     "nhs_number": "an NHS number",
     "phone": "a phone number",
@@ -35,11 +40,21 @@ REASONS = {
     "word": "a watched word",
 }
 
-notify_cli = AppGroup("notify", help="Send moderators' digests of new comments.")
+notify_cli = AppGroup("notify", help="Queue moderators' digests of new comments.")
 
 
 def init_app(app: Flask) -> None:
-    app.extensions["engage_mailer"] = Mailer(app)
+    mailer = Mailer(app)
+    app.extensions["engage_mailer"] = mailer
+
+    def deliver(payload: dict[str, Any], identity: str) -> None:
+        mailer.deliver(mailer.message(payload["to"], payload["subject"], payload["body"], identity))
+
+    def describe(payload: dict[str, Any]) -> str:
+        return f"e-mail ‘{payload.get('subject', '')}’"  # noqa: RUF001
+
+    outbox.register(app, MAIL, outbox.Handler(deliver, describe))
+    outbox.register(app, DIGEST, outbox.Handler(deliver, describe, digest_delivered))
     signals.comment_received.connect(on_received, sender=app)
     signals.comment_approved.connect(on_approved, sender=app)
     signals.official_reply_posted.connect(on_reply, sender=app)
@@ -50,8 +65,22 @@ def mailer() -> Mailer:
     return current_app.extensions["engage_mailer"]
 
 
-def moderators() -> list[str]:
-    return active_emails()
+def _hashed(address: str) -> str:
+    """An address as it may appear in a key: not readable, the same each time."""
+    return hashlib.sha256(address.lower().encode()).hexdigest()[:16]
+
+
+def queue_mail(kind: str, key: str, to: list[str], subject: str, body: str, **extra: Any) -> int:
+    """One outbox message per recipient (nothing when mail is off); how many were new."""
+    if not mailer().enabled:
+        return 0
+    new = 0
+    for address in to:
+        payload = {"to": address, "subject": subject, "body": body, **extra}
+        new += outbox.enqueue(
+            kind, f"{key}:{_hashed(address)}", payload, recipient=address, batch=extra.get("batch")
+        )
+    return new
 
 
 def _page_title(comment: Comment) -> str:
@@ -76,8 +105,12 @@ def describe(comment: Comment) -> str:
 def on_received(app: Flask, comment: Comment, **_: Any) -> None:
     if app.config["ENGAGE_DIGEST"] != "immediate" or comment.status == CommentStatus.SPAM:
         return
-    mailer().send(
-        moderators(),
+    if not mailer().enabled:  # before asking the database who the moderators are
+        return
+    queue_mail(
+        MAIL,
+        f"received:{comment.id}",
+        active_emails(),
         f"New comment to moderate on ‘{_page_title(comment)}’",  # noqa: RUF001
         f"{describe(comment)}\nModerate it at {_site()['url']}/admin/\n",
     )
@@ -86,7 +119,9 @@ def on_received(app: Flask, comment: Comment, **_: Any) -> None:
 def on_approved(app: Flask, comment: Comment, **_: Any) -> None:
     if not (comment.notify and comment.email) or comment.official:
         return
-    mailer().send(
+    queue_mail(
+        MAIL,
+        f"published:{comment.id}",
         [comment.email],
         "Your comment has been published",
         f"Thank you. Your comment on ‘{_page_title(comment)}’ is now published:\n"  # noqa: RUF001
@@ -99,7 +134,9 @@ def on_approved(app: Flask, comment: Comment, **_: Any) -> None:
 def on_reply(app: Flask, reply: Comment, parent: Comment, **_: Any) -> None:
     if not (parent.notify and parent.email):
         return
-    mailer().send(
+    queue_mail(
+        MAIL,
+        f"answered:{reply.id}",
         [parent.email],
         f"{_site()['name']} replied to your comment",
         f"We have replied to your comment on ‘{_page_title(parent)}’:\n\n{reply.body}\n\n"  # noqa: RUF001
@@ -107,29 +144,50 @@ def on_reply(app: Flask, reply: Comment, parent: Comment, **_: Any) -> None:
     )
 
 
-def send_digest(now: datetime.datetime | None = None) -> int:
-    """Email moderators every item received since the last digest; returns how many."""
-    now = now or utcnow()
-    last = audit.last_time(AuditAction.DIGEST_SENT)
-    since = last or now - DIGEST_PERIODS.get(
-        current_app.config["ENGAGE_DIGEST"], datetime.timedelta(days=1)
-    )
-    items = received_since(since)
-    if items:
+def queue_digest() -> int | None:
+    """Queue, for each moderator, a digest of every item no delivered digest has listed yet;
+    returns how many items. None while the last digest waits for the worker: its items are
+    marked only once it is delivered, so a new digest would list them again."""
+    with transaction():
+        if outbox_rows.undelivered_batches(DIGEST):
+            return None
+        items = undigested()
+        if not items:
+            return 0
+        ids = [item.id for item in items]
+        batch = "digest-" + hashlib.sha256(",".join(map(str, ids)).encode()).hexdigest()[:16]
         body = "\n---\n".join(describe(c) for c in items)
-        mailer().send(
-            moderators(),
+        queue_mail(
+            DIGEST,
+            batch,
+            active_emails(),
             f"{len(items)} new comment{'s' if len(items) > 1 else ''} to moderate",
             f"{body}\nModerate them at {_site()['url']}/admin/\n",
+            comments=ids,
+            batch=batch,
         )
-    with transaction():
-        audit.record(AuditAction.DIGEST_SENT, user=None, detail=f"{len(items)} item(s)")
     return len(items)
+
+
+def digest_delivered(payload: dict[str, Any]) -> None:
+    """The first moderator's copy is delivered: its items count as sent from now on."""
+    ids = [i for i in payload.get("comments", []) if isinstance(i, int)]
+    if count := mark_digested(ids):
+        audit.record(AuditAction.DIGEST_SENT, user=None, detail=f"{count} item(s)")
 
 
 @notify_cli.command("digest")
 def digest_command() -> None:
-    """Send the digest now (run hourly or daily from cron, as ENGAGE_DIGEST says)."""
-    count = send_digest()
-    mailer().flush()
-    click.echo(f"Digest sent: {count} item(s).")
+    """Queue the digest now (run hourly or daily from a timer, as ENGAGE_DIGEST says); the
+    worker delivers it."""
+    if not mailer().enabled:
+        click.echo("No mail server is set (ENGAGE_SMTP_HOST): no digest queued.", err=True)
+        return
+    count = queue_digest()
+    if count is None:
+        click.echo(
+            "The last digest is not delivered yet (the worker keeps trying): a new one would "
+            "repeat its items, so none was queued."
+        )
+        return
+    click.echo(f"Digest queued: {count} item(s), for {len(active_emails())} moderator(s).")

@@ -23,6 +23,7 @@ def purge_command(dry_run: bool) -> None:
         config["ENGAGE_RETAIN_REJECTED_DAYS"],
         config["ENGAGE_RETAIN_IP_DAYS"],
         config["ENGAGE_RETAIN_EMAIL_DAYS"],
+        config["ENGAGE_RETAIN_OUTBOX_DAYS"],
         dry_run=dry_run,
     )
     verb = "Would remove" if dry_run else "Removed"

@@ -10,6 +10,7 @@ from typing import Any
 from contract.vocabulary import AuditAction
 from feedback_api.public.comments import iso
 from feedback_api.storage import audit, retention, transaction
+from feedback_api.storage import outbox as outbox_rows
 from feedback_api.storage.comments import delete_comment, submitted_with
 from feedback_api.storage.models import Comment, User, utcnow
 
@@ -50,6 +51,8 @@ def erase(email: str, staff: User | None = None) -> int:
         found = submitted_by(email)
         for comment in found:
             delete_comment(comment)
+        # Notices still queued to the person (a reply to their comment) go too.
+        outbox_rows.forget_recipient(email)
         audit.record(
             AuditAction.PERSONAL_DATA_ERASED,
             target="(email withheld)",
@@ -60,7 +63,12 @@ def erase(email: str, staff: User | None = None) -> int:
 
 
 def purge(
-    rejected_days: int, ip_days: int, email_days: int, *, dry_run: bool = False
+    rejected_days: int,
+    ip_days: int,
+    email_days: int,
+    outbox_days: int = 30,
+    *,
+    dry_run: bool = False,
 ) -> dict[str, int]:
     """Remove what the retention settings say is no longer kept."""
     now = utcnow()
@@ -68,6 +76,7 @@ def purge(
         "rejected": now - datetime.timedelta(days=rejected_days),
         "ip": now - datetime.timedelta(days=ip_days),
         "email": now - datetime.timedelta(days=email_days),
+        "outbox": now - datetime.timedelta(days=outbox_days),
     }
     counts = retention.due(cutoffs)
     if dry_run:

@@ -82,9 +82,10 @@ def post_comment() -> Any:
             return _form_again(entry, submission.fields, problems)
         raise FeedbackError("Some fields need correcting.", 400, problems)
     token, token_hash = new_edit_token()
-    stored = _store(comment, token_hash)
-    if stored.status == CommentStatus.PENDING:
-        signals.comment_received.send(current_app._get_current_object(), comment=stored)
+    with transaction():  # the comment and the moderators' notices, committed together
+        stored = _store(comment, token_hash)
+        if stored.status == CommentStatus.PENDING:
+            signals.comment_received.send(current_app._get_current_object(), comment=stored)
     if submission.is_form:
         query = urlencode({"page": comment.page})
         return redirect(f"{url_for('comments.received')}?{query}", code=303)

@@ -1,4 +1,5 @@
-"""The workspace's dashboard and people's-rights pages (/admin/dashboard, /admin/people)."""
+"""The workspace's dashboard (how quickly we respond, and notices that could not be sent) and
+people's-rights pages (/admin/dashboard, /admin/people)."""
 
 from __future__ import annotations
 
@@ -8,10 +9,13 @@ from typing import Any
 from flask import Blueprint, Response, current_app, flash, g, redirect, request, url_for
 
 from contract.vocabulary import AuditAction, Role
+from feedback_api import outbox
 from feedback_api.privacy import service as privacy
 from feedback_api.staff import responsiveness
 from feedback_api.staff.auth import staff_required
 from feedback_api.storage import audit, transaction
+from feedback_api.storage import outbox as outbox_rows
+from feedback_api.storage.models import OutboxMessage
 from feedback_api.theme import render_page
 
 bp = Blueprint("dashboard", __name__, url_prefix="/admin")
@@ -35,7 +39,37 @@ def dashboard() -> Any:
         pages=pages,
         titles=_page_titles(),
         target=target,
+        backlog=outbox_rows.backlog(),
+        failed=outbox_rows.failed(),
+        describe=_described,
+        attempts=current_app.config["ENGAGE_OUTBOX_ATTEMPTS"],
+        is_admin=g.user.role == Role.ADMIN,
     )
+
+
+def _described(message: OutboxMessage) -> str:
+    kind = outbox.handler(message.kind)
+    return kind.describe(message.payload) if kind else message.kind
+
+
+@bp.post("/outbox/<int:message_id>/retry")
+@staff_required(Role.ADMIN)
+def outbox_retry(message_id: int) -> Response:
+    """Put a failed notice or rebuild back in the queue (after its cause was mended)."""
+    with transaction():
+        message = outbox_rows.get(message_id)
+        if message is None or message.status != outbox_rows.OutboxStatus.FAILED:
+            flash("That message is not waiting to be tried again.", "error")
+        else:
+            outbox_rows.try_again(message)
+            audit.record(
+                AuditAction.OUTBOX_RETRIED,
+                target=f"outbox {message.id}",
+                user=g.user,
+                detail=_described(message),
+            )
+            flash(f"{_described(message)} will be tried again.", "success")
+    return redirect(url_for("dashboard.dashboard", _anchor="outbox"), code=303)
 
 
 @bp.get("/people")

@@ -185,7 +185,8 @@ def _audited(action: AuditAction, item: Comment, change: Any, detail: str = "") 
 
 
 def _published(*items: Comment) -> None:
-    """Tell subscribers (the writers' notices) about comments just published; after the commit."""
+    """Tell subscribers (the writers' notices) about comments just published, inside the
+    transaction that publishes them."""
     app = current_app._get_current_object()
     for item in items:
         signals.comment_approved.send(app, comment=item, staff=g.user)
@@ -204,9 +205,10 @@ def _label(item: Comment) -> str:
 def approve(comment_id: int) -> Response:
     item = _comment(comment_id)
     was_published = item.status == CommentStatus.APPROVED
-    _audited(AuditAction.APPROVE, item, lambda: set_status(item, CommentStatus.APPROVED))
-    if not was_published:
-        _published(item)
+    with transaction():
+        _audited(AuditAction.APPROVE, item, lambda: set_status(item, CommentStatus.APPROVED))
+        if not was_published:
+            _published(item)
     reply = url_for("moderation.comment", comment_id=item.id, _anchor="reply-heading")
     return _done(
         f"Approved {_label(item)}. It is now published.", ("Reply as the organisation", reply)
@@ -251,8 +253,9 @@ def redact(comment_id: int) -> Response:
         redact_comment(item, body, html, screened(body, item.author, html))
         set_status(item, CommentStatus.APPROVED)
 
-    _audited(AuditAction.REDACT_AND_APPROVE, item, change)
-    _published(item)
+    with transaction():
+        _audited(AuditAction.REDACT_AND_APPROVE, item, change)
+        _published(item)
     return _done(f"Redacted and approved {_label(item)}. It is now published.")
 
 
@@ -308,9 +311,9 @@ def reply(comment_id: int) -> Response:
             after={**after, "tag": tag},
             detail=f"reply {official.id}",
         )
-    signals.official_reply_posted.send(
-        current_app._get_current_object(), reply=official, parent=parent
-    )
+        signals.official_reply_posted.send(
+            current_app._get_current_object(), reply=official, parent=parent
+        )
     return _done(f"Replied to {_label(parent)} as {site['name']}.")
 
 
@@ -337,7 +340,7 @@ def bulk() -> Response:
                 lambda item=item: set_status(item, status, reason),
                 detail="bulk" + (f": {rule['title']}" if reason and rule else ""),
             )
-    _published(*newly_published)
+        _published(*newly_published)
     count = f"{len(items)} comment{'s' if len(items) != 1 else ''}"
     suffix = f": {rule['title']}" if reason and rule else ""
     return _done(f"{BULK_DONE[status]} {count}{suffix}.")

@@ -71,6 +71,17 @@ def rollback() -> None:
     db.session.rollback()
 
 
+def release() -> None:
+    """Give this thread's connection back to the pool (a long-running command between passes)."""
+    db.session.remove()
+
+
+def sqlite_file() -> str | None:
+    """The SQLite database file, when that is the database (None for PostgreSQL or memory)."""
+    url = db.engine.url
+    return url.database or None if url.get_backend_name() == "sqlite" else None
+
+
 def database_ok() -> bool:
     """Whether the database answers a trivial query."""
     db.session.execute(select(1))

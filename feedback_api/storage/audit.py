@@ -6,7 +6,6 @@ an action and its audit entry are committed together or not at all.
 
 from __future__ import annotations
 
-import datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -74,13 +73,3 @@ def actions() -> list[str]:
     """Every action the audit log holds, for its filter."""
     query = select(AuditEntry.action).distinct().order_by(AuditEntry.action)
     return list(db.session.scalars(query).all())
-
-
-def last_time(action: AuditAction) -> datetime.datetime | None:
-    """When `action` was last recorded, if ever."""
-    query = (
-        select(AuditEntry.at)
-        .where(AuditEntry.action == AuditAction(action).value)
-        .order_by(AuditEntry.at.desc())
-    )
-    return db.session.scalar(query)

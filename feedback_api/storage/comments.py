@@ -6,10 +6,9 @@ None of these commit: the caller's `transaction()` does.
 
 from __future__ import annotations
 
-import datetime
 from collections.abc import Iterable, Sequence
 
-from sqlalchemy import func, inspect, select
+from sqlalchemy import func, inspect, select, update
 
 from contract.vocabulary import CommentStatus
 from feedback_api.storage import pages
@@ -78,15 +77,25 @@ def submitted_with(email: str) -> list[Comment]:
     return list(db.session.scalars(query.order_by(Comment.created, Comment.id)).all())
 
 
-def received_since(moment: datetime.datetime) -> list[Comment]:
-    """Readers' comments still waiting for a moderator that arrived after `moment`, oldest
-    first (for the moderators' digest)."""
+def undigested() -> list[Comment]:
+    """Readers' comments still waiting for a moderator that no delivered digest has listed yet,
+    oldest first (for the moderators' digest)."""
     query = select(Comment).where(
         Comment.status == CommentStatus.PENDING.value,
-        Comment.created > moment,
+        Comment.digested.is_(None),
         Comment.official.is_(False),
     )
-    return list(db.session.scalars(query.order_by(Comment.created)).all())
+    return list(db.session.scalars(query.order_by(Comment.created, Comment.id)).all())
+
+
+def mark_digested(ids: list[int]) -> int:
+    """Note that a digest listing these comments was delivered; how many were not noted yet."""
+    statement = (
+        update(Comment)
+        .where(Comment.id.in_(ids), Comment.digested.is_(None))
+        .values(digested=utcnow())
+    )
+    return db.session.execute(statement).rowcount
 
 
 # --- Writing -------------------------------------------------------------------------------------

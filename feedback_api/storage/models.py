@@ -1,6 +1,6 @@
 """Tables: comments, one row per page with its approved count and a version for caching, staff
-accounts and their sessions, the audit log, and questionnaire responses; and the column types
-they share (text scrubbed when read, moments always in UTC).
+accounts and their sessions, the audit log, questionnaire responses and the outbox; and the
+column types they share (text scrubbed when read, moments always in UTC).
 
 The page row makes the public reads cheap whatever the size of the comments table: counts are a
 primary-key lookup, and a page's rendered comment list is cached under its version, which every
@@ -166,6 +166,8 @@ class Comment(db.Model):
     # Official replies: which member of staff wrote it, and its public Care Opinion-style tag.
     staff_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     reply_tag: Mapped[str | None] = mapped_column(String(20))
+    # When a moderators' digest listing it was delivered (set by the worker, after delivery).
+    digested: Mapped[datetime.datetime | None] = mapped_column(UTCDateTime)
 
 
 class User(db.Model):
@@ -218,6 +220,38 @@ class AuditEntry(db.Model):
     before: Mapped[dict | None] = mapped_column(ReadableJSON)
     after: Mapped[dict | None] = mapped_column(ReadableJSON)
     detail: Mapped[str] = mapped_column(ReadableText, default="")
+
+
+class OutboxMessage(db.Model):
+    """One effect that leaves the service (an e-mail, a site rebuild), written in the transaction
+    of the event that causes it and delivered by the worker: committed with the event or not at
+    all, and retried until delivered or given up on ("failed", shown on the dashboard).
+
+    `key` is the idempotency key: the same effect written twice is one row, and it travels with
+    the delivery (an e-mail's Message-ID) so a receiver can tell a repeat. A worker claims a row
+    by setting `claimed_until` (a lease); a row whose lease ran out (the worker died) is claimed
+    again.
+    """
+
+    __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_status_due", "status", "due"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(200), unique=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    # Whom it goes to (an address), so a person's erasure reaches their queued notices too.
+    recipient: Mapped[str | None] = mapped_column(ReadableString(254), index=True)
+    payload: Mapped[dict] = mapped_column(ReadableJSON(an_object))
+    # Messages sent together (one digest to each moderator).
+    batch: Mapped[str | None] = mapped_column(String(100), index=True)
+    status: Mapped[str] = mapped_column(String(10))
+    attempts: Mapped[int] = mapped_column(default=0)
+    due: Mapped[datetime.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    claimed_until: Mapped[datetime.datetime | None] = mapped_column(UTCDateTime)
+    claimed_by: Mapped[str | None] = mapped_column(String(100))
+    last_error: Mapped[str | None] = mapped_column(ReadableString(500))
+    created: Mapped[datetime.datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    sent: Mapped[datetime.datetime | None] = mapped_column(UTCDateTime)
 
 
 class QuestionnaireResponse(db.Model):

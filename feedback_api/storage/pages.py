@@ -2,17 +2,19 @@
 
 Changes that readers can see (approve, reject an approved comment, edit or delete one) call
 `changed` in the same transaction as the comment, so counts and cached lists can never disagree
-with the comments.
+with the comments; it tells `signals.page_changed` too (the site's rebuild).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
+from flask import current_app
 from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from feedback_api import signals
 from feedback_api.storage.models import Page, db
 
 
@@ -57,6 +59,7 @@ def changed(url: str, was_visible: bool, is_visible: bool) -> None:
     and bump the version whenever what readers see changed."""
     if not (was_visible or is_visible):
         return
+    signals.page_changed.send(current_app._get_current_object(), page=url)
     db.session.execute(
         update(Page)
         .where(Page.url == url)

@@ -1,7 +1,8 @@
 """Retention: what the privacy notice says is kept no longer, counted and removed.
 
 Rejected and spam comments go after `rejected` days (unless a reply hangs under one); client
-address hashes and email addresses are cleared from comments older than their own limits.
+address hashes and email addresses are cleared from comments older than their own limits;
+delivered and failed outbox messages (addresses and text again) go after `outbox` days.
 """
 
 from __future__ import annotations
@@ -12,11 +13,15 @@ from typing import Any
 from sqlalchemy import delete, func, select, update
 
 from contract.vocabulary import CommentStatus
-from feedback_api.storage.models import Comment, db
+from feedback_api.storage.models import Comment, OutboxMessage, db
+from feedback_api.storage.outbox import OutboxStatus
+
+SETTLED = (OutboxStatus.SENT.value, OutboxStatus.FAILED.value)
 
 REJECTED = "rejected or spam comments deleted"
 IP_HASHES = "client address hashes cleared"
 EMAILS = "email addresses cleared"
+OUTBOX = "sent or failed notices deleted"
 
 
 def _old_rejected(cutoff: datetime.datetime) -> Any:
@@ -28,12 +33,19 @@ def _old_rejected(cutoff: datetime.datetime) -> Any:
     )
 
 
+def _old_settled(cutoff: datetime.datetime) -> Any:
+    return select(OutboxMessage.id).where(
+        OutboxMessage.status.in_(SETTLED), OutboxMessage.created < cutoff
+    )
+
+
 def _count(query: Any) -> int:
     return db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
 
 
 def due(cutoffs: dict[str, datetime.datetime]) -> dict[str, int]:
-    """How much each rule would remove; `cutoffs` has "rejected", "ip" and "email" moments."""
+    """How much each rule would remove; `cutoffs` has "rejected", "ip", "email" and "outbox"
+    moments."""
     return {
         REJECTED: _count(_old_rejected(cutoffs["rejected"])),
         IP_HASHES: _count(
@@ -42,6 +54,7 @@ def due(cutoffs: dict[str, datetime.datetime]) -> dict[str, int]:
         EMAILS: _count(
             select(Comment.id).where(Comment.email.is_not(None), Comment.created < cutoffs["email"])
         ),
+        OUTBOX: _count(_old_settled(cutoffs["outbox"])),
     }
 
 
@@ -51,4 +64,7 @@ def remove(cutoffs: dict[str, datetime.datetime]) -> None:
     db.session.execute(update(Comment).where(Comment.created < cutoffs["ip"]).values(ip_hash=None))
     db.session.execute(
         update(Comment).where(Comment.created < cutoffs["email"]).values(email=None, notify=False)
+    )
+    db.session.execute(
+        delete(OutboxMessage).where(OutboxMessage.id.in_(_old_settled(cutoffs["outbox"])))
     )

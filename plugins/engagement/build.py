@@ -76,12 +76,14 @@ class EngagementBuild:
         context["CONSULTATION_STATUS_LABELS"] = consultations.STATUS_LABELS
         context["ENGAGE_BUILD_DAY"] = today
         PROBLEMS.raise_if_any()
+        # The theme's `asset()` links these names; the API's pages learn them from the manifest.
+        context["ENGAGE_ASSETS"] = assets = self.assets.compiled()
         self.manifest = manifest.build(
-            self.settings, published, self.questionnaires, self.ground_rules
+            self.settings, published, self.questionnaires, self.ground_rules, assets
         )
 
     def finish(self, output_path: str) -> None:
-        """Write the manifest and put the compiled assets in place."""
+        """Put the compiled assets in place, then write the manifest that names them."""
         output = Path(output_path)
         self.assets.finish(output)
         if self.manifest is not None:

@@ -77,3 +77,46 @@ def test_manifest_is_identical_when_nothing_changed(built_site: Path, tmp_path: 
     assert (again.output / "engagement.json").read_bytes() == (
         built_site / "engagement.json"
     ).read_bytes()
+
+
+def test_manifest_names_the_fingerprinted_theme_files(built_site: Path, manifest: dict) -> None:
+    """The API's pages link what the build's pages link: the manifest says which names."""
+    assert set(manifest["assets"]) == {
+        "css/main.css",
+        "js/comments.js",
+        "js/engage.js",
+        "js/nhsuk-init.js",
+        "nhsuk/nhsuk-frontend.min.js",
+        "nhsuk/nhsuk-frontend.min.js.map",
+    }
+    for hashed in manifest["assets"].values():
+        assert (built_site / "theme" / hashed).is_file(), hashed
+
+
+@pytest.mark.parametrize(
+    ("plain", "hashed"),
+    [
+        ("css/main.css", "css/main.css"),  # not fingerprinted
+        ("css/main.css", "css/main.0123abcd.css"),  # a hash too short
+        ("../main.css", "main.0123456789ab.css"),  # outside the theme's folder
+    ],
+)
+def test_schema_rejects_an_asset_name_without_its_hash(
+    manifest: dict, plain: str, hashed: str
+) -> None:
+    broken = json.loads(json.dumps(manifest))
+    broken["assets"][plain] = hashed
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(broken, SCHEMA)
+
+
+def test_a_manifest_from_before_fingerprinting_still_reads(manifest: dict, tmp_path: Path) -> None:
+    """`assets` is optional (no version change): without it, pages link the plain names."""
+    from contract import manifest as contract
+
+    older = {name: value for name, value in manifest.items() if name != "assets"}
+    jsonschema.validate(older, SCHEMA)
+    contract.write(tmp_path / "engagement.json", older)
+    assert contract.read(tmp_path / "engagement.json").assets == {}
+    contract.write(tmp_path / "engagement.json", manifest)
+    assert contract.read(tmp_path / "engagement.json").assets == manifest["assets"]

@@ -183,7 +183,7 @@ def test_bare_urls_are_linked() -> None:
     out = render_comment("See https://www.nhs.uk/conditions. Or www.nhs.uk, (http://example.org)")
     assert links(out) == [
         {"href": "https://www.nhs.uk/conditions", "rel": REL},
-        {"href": "http://www.nhs.uk", "rel": REL},
+        {"href": "https://www.nhs.uk", "rel": REL},
         {"href": "http://example.org", "rel": REL},
     ]
     assert text(out) == "See https://www.nhs.uk/conditions. Or www.nhs.uk, (http://example.org)"

@@ -59,21 +59,30 @@ def hrefs(source: str) -> list[str | None]:
     ("source", "href"),
     [
         ("https://llyw.cymru/cy", "https://llyw.cymru/cy"),
-        ("www.gov.wales/health", "http://www.gov.wales/health"),
+        ("www.gov.wales/health", "https://www.gov.wales/health"),
         ("https://gov.wales", "https://gov.wales"),
         ("https://nhs.scot", "https://nhs.scot"),
-        ("www.nhs.scot", "http://www.nhs.scot"),
-        ("www.nhs.uk/conditions", "http://www.nhs.uk/conditions"),
+        ("www.nhs.scot", "https://www.nhs.scot"),
+        ("www.nhs.uk/conditions", "https://www.nhs.uk/conditions"),
         ("https://www.example.london/", "https://www.example.london/"),
-        ("www.example.london", "http://www.example.london"),
+        ("www.example.london", "https://www.example.london"),
         ("https://example.xn--p1ai/", "https://example.xn--p1ai/"),
         ("https://пример.рф/", "https://пример.рф/"),
         ("https://例子.中国/", "https://例子.中国/"),
         ("HTTPS://LLYW.CYMRU/CY", "HTTPS://LLYW.CYMRU/CY"),
         ("https://gov.wales:8443/x", "https://gov.wales:8443/x"),
-        ("www.example.co", "http://www.example.co"),
-        ("www.example.com", "http://www.example.com"),
-        ("www.example.coop", "http://www.example.coop"),
+        ("www.example.co", "https://www.example.co"),
+        ("www.example.com", "https://www.example.com"),
+        ("www.example.coop", "https://www.example.coop"),
+        # typed without a scheme or `www.`: linked over HTTPS
+        ("gov.wales", "https://gov.wales"),
+        ("llyw.cymru/iechyd", "https://llyw.cymru/iechyd"),
+        ("nhs.scot", "https://nhs.scot"),
+        ("nhs.uk", "https://nhs.uk"),
+        ("NHS.UK", "https://NHS.UK"),
+        ("example.london", "https://example.london"),
+        ("111.wales.nhs.uk", "https://111.wales.nhs.uk"),
+        ("github.com/readme.md", "https://github.com/readme.md"),
     ],
 )
 def test_current_top_level_domains_are_linked(source: str, href: str) -> None:
@@ -85,12 +94,14 @@ def test_current_top_level_domains_are_linked(source: str, href: str) -> None:
 
 def test_links_in_a_welsh_comment() -> None:
     out = render_comment(
-        "Gweler https://llyw.cymru/cy a www.gov.wales/health (neu www.nhs.uk/conditions)."
+        "Gweler https://llyw.cymru/cy a www.gov.wales/health (neu nhs.uk/conditions). "
+        "Darllenais i ar llyw.cymru ddoe."
     )
     assert links(out) == [
         {"href": "https://llyw.cymru/cy", "rel": REL},
-        {"href": "http://www.gov.wales/health", "rel": REL},
-        {"href": "http://www.nhs.uk/conditions", "rel": REL},
+        {"href": "https://www.gov.wales/health", "rel": REL},
+        {"href": "https://nhs.uk/conditions", "rel": REL},
+        {"href": "https://llyw.cymru", "rel": REL},
     ]
 
 
@@ -114,12 +125,11 @@ def test_names_that_are_not_top_level_domains_are_not_linked(source: str) -> Non
 @pytest.mark.parametrize(
     "source",
     [
-        # the rule stands: no scheme and no `www.`, no link, however real the domain
-        "nhs.scot",
-        "gov.wales",
-        "example.london",
+        # a full stop that lost its space, the next word capitalised (`.no`, `.it` are TLDs)
         "We waited hours.No one came.",
-        "I read it on llyw.cymru yesterday.",
+        "It was the end.It was over.",
+        # a file name: its extension is also a top-level domain
+        "photos.ZIP",
         # ordinary words and numbers
         "file.txt",
         "e.g. this",
@@ -130,7 +140,7 @@ def test_names_that_are_not_top_level_domains_are_not_linked(source: str) -> Non
         "the end.",
     ],
 )
-def test_words_and_bare_domains_are_not_linked(source: str) -> None:
+def test_words_and_file_names_are_not_linked(source: str) -> None:
     assert links(render_comment(source)) == []
 
 
@@ -197,7 +207,7 @@ def _host(length: int) -> str:
 def test_a_host_longer_than_dns_allows_is_not_linked() -> None:
     longest, too_long = _host(253), _host(254)
     assert (len(longest), len(too_long)) == (253, 254)
-    assert hrefs(f"See {longest}/x now") == [f"http://{longest}/x"]
+    assert hrefs(f"See {longest}/x now") == [f"https://{longest}/x"]
     assert hrefs(f"See https://{longest}") == [f"https://{longest}"]
     assert hrefs(f"See {too_long}/x now") == []
     assert hrefs(f"See https://{too_long}") == []

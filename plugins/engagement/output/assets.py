@@ -3,6 +3,11 @@
 Compiling starts in a background process as soon as Pelican starts, so it overlaps with reading
 content, and its result is cached by a hash of everything that goes into it: a rebuild with
 unchanged styles costs nothing. Nothing is loaded from a CDN and nothing generated is committed.
+
+The CSS and JavaScript are written twice: under their plain names and fingerprinted
+(`fingerprint`), and pages link the fingerprinted ones, so a server can keep them a year. The
+names must be known before the first page is written, so the build waits for the compile once
+content is read (`compiled()`) rather than at the end.
 """
 
 from __future__ import annotations
@@ -15,25 +20,33 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
+from engagement.output.fingerprint import Fingerprinted, fingerprint
 from engagement.problems import ContentError
 
-CSS_OUTPUT = Path("theme/css/main.css")
-NHSUK_OUTPUT = Path("theme/nhsuk")
+# Pelican's THEME_STATIC_DIR, which the templates' addresses (/theme/…) assume.
+THEME_OUTPUT = Path("theme")
+CSS_NAME = "css/main.css"
+NHSUK_NAME = "nhsuk"
 NHSUK_DIST = Path("nhsuk-frontend/dist/nhsuk")
 NHSUK_SCRIPTS = ("nhsuk-frontend.min.js", "nhsuk-frontend.min.js.map")
+# What is fingerprinted among the theme's static files (Pelican copies them under plain names).
+FINGERPRINTED_SUFFIXES = (".css", ".js", ".map")
 SASS_TIMEOUT_SECONDS = 180
 
 
 class ThemeAssets:
-    """One build's asset work: `start()` when Pelican starts, `finish(output)` when it ends."""
+    """One build's asset work: `start()` when Pelican starts, `compiled()` once content is read
+    (the names pages link), `finish(output)` when it ends."""
 
     def __init__(self, settings: dict[str, Any]) -> None:
         self.node_modules = Path(settings["ENGAGE_NODE_MODULES"]).resolve()
         self.scss = Path(settings["ENGAGE_SCSS"]).resolve()
         self.font = bool(settings["ENGAGE_NHS_FONT"])
         self.cache = Path(settings["CACHE_PATH"]).resolve() / "engage"
+        self.static = [Path(settings["THEME"]) / path for path in settings["THEME_STATIC_PATHS"]]
         self.process: subprocess.Popen[bytes] | None = None
         self.css: Path | None = None
+        self.fingerprinted: Fingerprinted | None = None
 
     def start(self) -> None:
         """Begin compiling the CSS unless an identical compile is cached."""
@@ -70,10 +83,38 @@ class ThemeAssets:
             preexec_fn=_lower_priority,
         )
 
+    def compiled(self) -> dict[str, str]:
+        """Wait for the compile and name the CSS and scripts by their content: each plain name
+        under theme/ (`css/main.css`) and the name pages link (`css/main.<hash>.css`)."""
+        return self._named().names if self.css is not None else {}
+
     def finish(self, output: Path) -> None:
-        """Wait for the compile, then put the CSS, NHS.UK scripts and images into the output."""
+        """Put the CSS and NHS.UK scripts into the output under both names, and the images."""
         if self.css is None:
             return
+        named = self._named()
+        theme = output / THEME_OUTPUT
+        _copy_if_changed(self.css, theme / CSS_NAME)
+        dist = self.node_modules / NHSUK_DIST
+        for name in NHSUK_SCRIPTS:
+            _copy_if_changed(dist / name, theme / NHSUK_NAME / name)
+        for source in sorted((dist / "assets").rglob("*")):
+            if source.is_file():
+                _copy_if_changed(
+                    source, theme / NHSUK_NAME / "assets" / source.relative_to(dist / "assets")
+                )
+        # Pelican has copied the theme's own scripts under their plain names.
+        named.write(theme)
+
+    def _named(self) -> Fingerprinted:
+        """The fingerprinted files, once the compile has finished (worked out once a build)."""
+        if self.fingerprinted is None:
+            css = self._wait_for_compile()
+            self.fingerprinted = fingerprint(self._sources(css))
+        return self.fingerprinted
+
+    def _wait_for_compile(self) -> Path:
+        assert self.css is not None, "start() comes first"
         if self.process is not None:
             try:
                 _, errors = self.process.communicate(timeout=SASS_TIMEOUT_SECONDS)
@@ -90,15 +131,18 @@ class ThemeAssets:
             for stale in self.cache.glob("main-*"):  # earlier compiles of other styles
                 if stale != self.css:
                     stale.unlink(missing_ok=True)
-        _copy_if_changed(self.css, output / CSS_OUTPUT)
+        return self.css
+
+    def _sources(self, css: Path) -> dict[str, Path]:
+        """The files to fingerprint, by their names under theme/ in the output."""
         dist = self.node_modules / NHSUK_DIST
-        for name in NHSUK_SCRIPTS:
-            _copy_if_changed(dist / name, output / NHSUK_OUTPUT / name)
-        for source in sorted((dist / "assets").rglob("*")):
-            if source.is_file():
-                _copy_if_changed(
-                    source, output / NHSUK_OUTPUT / "assets" / source.relative_to(dist / "assets")
-                )
+        sources = {CSS_NAME: css, **{f"{NHSUK_NAME}/{name}": dist / name for name in NHSUK_SCRIPTS}}
+        for folder in self.static:
+            if folder.is_dir():
+                for path in sorted(folder.rglob("*")):
+                    if path.is_file() and path.suffix in FINGERPRINTED_SUFFIXES:
+                        sources[path.relative_to(folder).as_posix()] = path
+        return sources
 
     def _require_packages(self) -> None:
         for needed in (self.node_modules / NHSUK_DIST, self.node_modules / "sass" / "sass.js"):

@@ -40,8 +40,11 @@ def build(
     items: list[Any],
     questionnaires: dict[str, dict],
     ground_rules: list[dict[str, str]],
+    assets: dict[str, str] | None = None,
 ) -> dict[str, Any]:
-    """The whole manifest, in a stable order so that unchanged content gives identical bytes."""
+    """The whole manifest, in a stable order so that unchanged content gives identical bytes.
+
+    `assets`: the theme's fingerprinted files (plain name -> hashed name), for the API's pages."""
     return {
         "version": VERSION,
         "site": {
@@ -56,4 +59,5 @@ def build(
         },
         "pages": sorted((page_entry(item) for item in items), key=lambda entry: entry["url"]),
         "questionnaires": {key: questionnaires[key] for key in sorted(questionnaires)},
+        "assets": {key: (assets or {})[key] for key in sorted(assets or {})},
     }

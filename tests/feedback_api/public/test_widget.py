@@ -84,10 +84,11 @@ def test_widget_is_small() -> None:
     assert WIDGET.stat().st_size < 10 * 1024, f"{WIDGET.name} is {WIDGET.stat().st_size} bytes"
 
 
-def test_built_pages_load_the_widget(built_site: Path) -> None:
-    assert (built_site / "theme/js/comments.js").is_file()
+def test_built_pages_load_the_widget(built_site: Path, manifest: dict) -> None:
+    widget = manifest["assets"]["js/comments.js"]  # fingerprinted, e.g. js/comments.<hash>.js
+    assert (built_site / "theme" / widget).is_file()
     article = (built_site / "blog/winter-vaccines/index.html").read_text(encoding="utf-8")
-    assert '<script src="/theme/js/comments.js" defer></script>' in article
+    assert f'<script src="/theme/{widget}" defer></script>' in article
     listing = (built_site / "blog/index.html").read_text(encoding="utf-8")
     assert f'data-engage-count data-page="{ARTICLE}"' in listing
 

@@ -6,7 +6,7 @@ import datetime
 
 import pytest
 
-from feedback_api import config
+from feedback_api import config, settings
 from feedback_api.config import SettingsError
 from feedback_api.staff import responsiveness
 from feedback_api.staff.responsiveness import is_working_day, working_days_between
@@ -86,7 +86,7 @@ def test_christmas_and_boxing_day_move_off_the_weekend() -> None:
     assert not is_working_day(datetime.date(2027, 12, 27))
     assert not is_working_day(datetime.date(2027, 12, 28))
     assert is_working_day(datetime.date(2027, 12, 29))
-    for nation in config.BANK_HOLIDAY_NATIONS:
+    for nation in settings.BANK_HOLIDAY_NATIONS:
         assert not is_working_day(datetime.date(2027, 12, 28), nation)
 
 
@@ -137,7 +137,7 @@ def test_the_bank_holidays_setting(tmp_path) -> None:
     assert config.load(tmp_path, {}, {})["ENGAGE_BANK_HOLIDAYS"] == "england"
     values = config.load(tmp_path, {"ENGAGE_BANK_HOLIDAYS": "Northern_Ireland"}, {})
     assert values["ENGAGE_BANK_HOLIDAYS"] == "northern_ireland"
-    assert set(config.BANK_HOLIDAY_NATIONS) == set(responsiveness.SUBDIVISIONS)
+    assert set(settings.BANK_HOLIDAY_NATIONS) == set(responsiveness.SUBDIVISIONS)
     expected = r"ENGAGE_BANK_HOLIDAYS='uk' is not valid \(use england, wales, scotland or northern_"
     with pytest.raises(SettingsError, match=expected):
         config.load(tmp_path, {"ENGAGE_BANK_HOLIDAYS": "uk"}, {})
