@@ -48,7 +48,11 @@ def init_app(app: Flask) -> None:
     app.extensions["engage_mailer"] = mailer
 
     def deliver(payload: dict[str, Any], identity: str) -> None:
-        mailer.deliver(mailer.message(payload["to"], payload["subject"], payload["body"], identity))
+        try:
+            message = mailer.message(payload["to"], payload["subject"], payload["body"], identity)
+        except (KeyError, TypeError, ValueError) as error:  # a row no retry can mend
+            raise outbox.PermanentFailure(f"not a message that can be sent ({error})") from error
+        mailer.deliver(message)
 
     def describe(payload: dict[str, Any]) -> str:
         return f"e-mail ‘{payload.get('subject', '')}’"  # noqa: RUF001

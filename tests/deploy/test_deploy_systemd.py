@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from fixtures.gunicorn import free_port
+from fixtures.servers import free_port
 from fixtures.smtp import SMTPServer
 from fixtures.units import (
     ENV_EXAMPLE,

@@ -15,8 +15,9 @@ from pathlib import Path
 import pytest
 
 from fixtures.api import api_config
-from fixtures.gunicorn import Gunicorn, free_port
+from fixtures.gunicorn import Gunicorn
 from fixtures.redis import RedisServer
+from fixtures.servers import free_port
 
 PAGE = "/blog/winter-vaccines/"
 LIMIT = 5

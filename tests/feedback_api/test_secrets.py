@@ -5,7 +5,6 @@ quietly making its own; any setting may be given as a file, NAME_FILE, as contai
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -15,6 +14,7 @@ import pytest
 from feedback_api import config, create_app
 from feedback_api.config import SettingsError
 from fixtures.api import api_config
+from fixtures.servers import free_port
 from fixtures.site import ROOT
 
 GOOD_KEY = "k" * 32
@@ -37,12 +37,6 @@ def import_wsgi(settings: dict) -> subprocess.CompletedProcess[str]:
         text=True,
         timeout=60,
     )
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def test_gunicorn_without_a_secret_refuses_to_start_and_says_how_to_make_one(

@@ -9,17 +9,15 @@ import json
 import os
 import re
 import signal
-import socket
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 import pytest
 
 from feedback_api import config
+from fixtures.servers import free_port, http_status
 from fixtures.site import ROOT
 
 SECRET = "test-secret-for-the-suite-only-0123456789"
@@ -122,23 +120,6 @@ def test_an_unknown_format_stops_start_up(tmp_path: Path, value: str) -> None:
     assert config.load(tmp_path, {"ENGAGE_LOG_FORMAT": " JSON "}, {})["ENGAGE_LOG_FORMAT"] == "json"
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def status(url: str) -> int:
-    try:
-        with urllib.request.urlopen(url, timeout=5) as answer:
-            return answer.status
-    except urllib.error.HTTPError as error:
-        error.close()
-        return error.code
-    except OSError:
-        return 0
-
-
 CONFIGURED = """
 from feedback_api.operations.logs import gunicorn_logconfig
 
@@ -176,11 +157,11 @@ def test_under_gunicorn_the_workers_log_json_lines(
         )
         try:
             deadline = time.monotonic() + 60
-            while status(f"http://127.0.0.1:{port}/api/health") != 503:
+            while http_status(f"http://127.0.0.1:{port}/api/health") != 503:
                 assert time.monotonic() < deadline and server.poll() is None, log.read_text()
                 time.sleep(0.1)
             for _ in range(6):
-                status(f"http://127.0.0.1:{port}/api/comments?page=/blog/winter-vaccines/")
+                http_status(f"http://127.0.0.1:{port}/api/comments?page=/blog/winter-vaccines/")
         finally:
             os.killpg(server.pid, signal.SIGTERM)
             server.wait(timeout=30)

@@ -204,3 +204,29 @@ def test_health_reports_the_backlog_and_its_oldest(staff_app, smtp_server, staff
         "failed": 0,
         "oldest_waiting_seconds": None,
     }
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        {"to": "a@example.com\r\nBcc: everyone@example.com", "subject": "S", "body": "B"},
+        {"to": "a@example.com", "subject": "Line\nbreak", "body": "B"},
+        {"subject": "no address", "body": "B"},
+        {"to": ["a list"], "subject": 5, "body": None},
+    ],
+)
+def test_a_message_that_cannot_be_written_fails_at_once(
+    staff_app, smtp_server: SMTPServer, payload: dict
+) -> None:
+    """A row written by hand, or by a future bug, never reaches the server as something else
+    (no header injection) and is not retried for hours."""
+    from feedback_api import outbox
+    from feedback_api.storage import transaction
+
+    with staff_app.app_context(), transaction():
+        outbox.enqueue("mail", "hand-written", payload)
+    tally = deliver(staff_app)
+    assert (tally.delivered, tally.retrying, tally.failed) == (0, 0, 1)
+    [message] = messages(staff_app)
+    assert message.attempts == 1 and "not a message that can be sent" in message.last_error
+    assert smtp_server.inbox.messages == []

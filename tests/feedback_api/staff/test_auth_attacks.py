@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime
 import os
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -34,7 +33,7 @@ from fixtures.auth_helpers import (
     http_token,
     sign_in,
 )
-from fixtures.servers import serving
+from fixtures.servers import free_port, serving
 from fixtures.site import ROOT
 from fixtures.staff import PASSWORD, csrf_token
 
@@ -101,12 +100,6 @@ def test_parallel_guesses_on_a_threaded_server_stop_at_the_lock(make_app, hasher
     assert hasher.verified[real_hash] == accounts.LOCK_AFTER, "no more guesses were checked"
     assert hasher.checks() == PARALLEL + 1, "every attempt spent one argon2 check"
     assert_only_lock_after_were_checked(app)
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def wait_until_up(base: str, process: subprocess.Popen, log: Path) -> None:
