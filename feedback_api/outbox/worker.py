@@ -68,8 +68,8 @@ class Worker:
         self.stopping = threading.Event()
 
     def deliver_due(self) -> Tally:
-        """Deliver every message due now (including those due again after a failure in this
-        pass only once their delay has run), then return."""
+        """Deliver every message due, until none is (a message that fails in this pass is due
+        again only after its wait), then return."""
         tally = Tally()
         while not self.stopping.is_set():
             with transaction():
