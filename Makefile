@@ -8,6 +8,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# The address the built pages name (canonical links, feeds): the one `make run` serves on.
+ENGAGE_SITE_URL ?= http://$(if $(filter 0.0.0.0 ::,$(HOST)),127.0.0.1,$(HOST)):$(PORT)
 
 .PHONY: setup run test bench clean
 
@@ -23,7 +25,7 @@ node_modules/.installed: package.json package-lock.json
 	touch $@
 
 run: setup
-	$(BIN)/invoke build serve --host $(HOST) --port $(PORT)
+	ENGAGE_SITE_URL='$(ENGAGE_SITE_URL)' $(BIN)/invoke build serve --host $(HOST) --port $(PORT)
 
 test: setup
 	$(BIN)/invoke test

@@ -4,6 +4,7 @@ Site facts live here; `publishconf.py` overrides what differs in production. Eve
 setting is declared with its default and help in `plugins/engagement/settings.py`.
 """
 
+import os
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
@@ -35,9 +36,10 @@ PLUGIN_PATHS = ["plugins"]
 PLUGINS = ["engagement"]
 
 ENGAGE_CATEGORIES = ["News", "Health advice", "Have your say"]
+# Consultations first: on a phone the header shows the first items and puts the rest under "More".
 ENGAGE_NAVIGATION = [
-    ("News and advice", "blog/"),
     ("Consultations", "consultations/"),
+    ("News and advice", "blog/"),
     ("About us", "about/"),
     ("Contact us", "contact/"),
 ]
@@ -47,7 +49,8 @@ ENGAGE_FOOTER_LINKS = [
     ("Accessibility statement", "accessibility/"),
     ("Contact us", "contact/"),
 ]
-ENGAGE_SITE_URL = "http://127.0.0.1:8000"
+# `make run PORT=8123` sets it, so canonical links and feeds name the port actually served.
+ENGAGE_SITE_URL = os.environ.get("ENGAGE_SITE_URL", "http://127.0.0.1:8000")
 ENGAGE_API_URL = "/api"
 ENGAGE_NODE_MODULES = str(ROOT / "node_modules")
 ENGAGE_SCSS = str(ROOT / "theme" / "scss" / "main.scss")

@@ -13,11 +13,13 @@ import shlex
 import shutil
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from invoke import Context, task
 from invoke.exceptions import Exit
 
 ROOT = Path(__file__).resolve().parent
+LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1", "0.0.0.0")  # where `make run` builds for
 CONFIG = {
     "content": "content",
     "output": os.environ.get("ENGAGE_OUTPUT", "output"),
@@ -102,6 +104,25 @@ def migrate(c: Context) -> None:
         upgrade()
 
 
+def built_for_elsewhere(output: Path, port: int) -> str | None:
+    """A warning when the built pages name another local port than the one about to be served:
+    their canonical links and feeds would point there. None when they agree, when the site was
+    built for a real host (a production preview), or when nothing is built yet."""
+    try:
+        manifest = json.loads((output / "engagement.json").read_text(encoding="utf-8"))
+        built = urlsplit(manifest["site"]["url"])
+        built_port = built.port or (443 if built.scheme == "https" else 80)
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    if built.hostname not in LOCAL_HOSTS or built_port == port:
+        return None
+    return (
+        f"The site in {output} was built for {built.geturl()}, so its canonical links and feeds "
+        f"name port {built_port}, not {port}. Build it for this port with "
+        f"`make run PORT={port}` or `ENGAGE_SITE_URL=http://127.0.0.1:{port} invoke build`."
+    )
+
+
 @task(pre=[migrate], help={"host": "address to listen on", "port": "port to listen on"})
 def serve(c: Context, host: str = "127.0.0.1", port: int = 8000) -> None:
     """Serve the built site at / and the feedback API at /api on http://HOST:PORT."""
@@ -110,6 +131,8 @@ def serve(c: Context, host: str = "127.0.0.1", port: int = 8000) -> None:
     from feedback_api import create_app
 
     api_environment()
+    if warning := built_for_elsewhere(ROOT / CONFIG["output"], port):
+        print(warning, file=sys.stderr)
     run_simple(host, port, create_app(), threaded=True, use_reloader=False)
 
 

@@ -20,6 +20,8 @@ from contract.database import database_uri, project_home
 from contract.vocabulary import PLATFORMS
 from platforms.values import Entry
 
+from .addresses import PUBLISH_FIRST, not_public
+from .compose import as_read, rules
 from .feed import FeedError, read
 from .ledger import Ledger
 from .run import Outcome, Plan, Runner
@@ -64,8 +66,13 @@ def print_plan_notes(plan: Plan, out: object) -> None:
 def print_preview(outcomes: list[Outcome], plan: Plan, out: object) -> None:
     print("Preview: nothing is posted. Run again with --post to publish.\n", file=out)
     print_plan_notes(plan, out)
-    if not outcomes:
+    if not outcomes and not (plan.first_run and plan.seeding):
         print("Nothing new to post.", file=out)
+    print_entries(outcomes, out)
+
+
+def print_entries(outcomes: list[Outcome], out: object) -> None:
+    """Each entry, then each platform's post as its readers will see it."""
     entries: dict[str, Entry] = {}
     for outcome in outcomes:
         entries.setdefault(outcome.entry.id, outcome.entry)
@@ -80,7 +87,30 @@ def print_preview(outcomes: list[Outcome], plan: Plan, out: object) -> None:
                 f"  {outcome.platform:<9} {composed.length:>5}/{composed.limit:<5} {what}{detail}",
                 file=out,
             )
-            print(_block(composed.text), file=out)
+            print(_block(as_read(composed)), file=out)
+            if not rules(outcome.platform).link_in_text:
+                print(f"    link attached (shown as a card): {composed.link}", file=out)
+
+
+def local_links(plan: Plan, entries: list[Entry]) -> str | None:
+    """Why this run's posts would link somewhere people cannot open (the first such link), or
+    None. Entries only recorded as seen on a first run are not posted, so not checked."""
+    retried = {row.entry_id for row in plan.retry}
+    posted = [*plan.new, *(entry for entry in entries if entry.id in retried)]
+    return next((reason for entry in posted if (reason := not_public(entry.url))), None)
+
+
+def print_first_run_example(runner: Runner, plan: Plan, out: object) -> None:
+    """On a first run nothing is posted: show the newest entry as it would be, so the preview
+    says what the cross-poster will do rather than only "nothing new"."""
+    newest = plan.seeding[0]
+    print(
+        "\nThis is how the newest entry would be posted (post it now with --post --backfill 1; "
+        "entries published from now on are posted by each run):",
+        file=out,
+    )
+    example = Plan(first_run=False, new=[newest])
+    print_entries(runner.preview(example, [newest]), out)
 
 
 def preview_json(outcomes: list[Outcome]) -> list[dict[str, object]]:
@@ -189,12 +219,20 @@ def command(
         if entry and not any(e.url == entry for e in entries):
             print(f"crosspost: no entry with the address {entry} in {feed}", file=sys.stderr)
             return 2
+        refused = local_links(plan, entries)
+        if refused and post:
+            print(f"crosspost: not posted: {refused}. {PUBLISH_FIRST}", file=sys.stderr)
+            return 2
         if not post:
             outcomes = runner.preview(plan, entries)
             if as_json:
                 print(json.dumps(preview_json(outcomes), indent=2, ensure_ascii=False))
-            else:
-                print_preview(outcomes, plan, sys.stdout)
+                return 0
+            if refused:
+                print(f"Would not be posted: {refused}. {PUBLISH_FIRST}\n")
+            print_preview(outcomes, plan, sys.stdout)
+            if plan.first_run and not outcomes and plan.seeding:
+                print_first_run_example(runner, plan, sys.stdout)
             return 0
         outcomes = runner.post(plan, entries)
         print_summary(outcomes, plan, sys.stdout)

@@ -9,12 +9,13 @@ post, its limit and where it takes the link are that platform's `rules` (platfor
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import regex
 
-from contract.vocabulary import PLATFORMS
+from contract.vocabulary import PLATFORMS, Platform
 from platforms import load
 from platforms.base import Rules
 from platforms.counting import utf8_bytes
@@ -127,6 +128,19 @@ def hashtag_names(hashtags: Sequence[str]) -> list[str]:
         if regex.search(r"\p{L}", name) and name.casefold() not in map(str.casefold, names):
             names.append(name)
     return names
+
+
+_LITTLE_HASHTAG = re.compile(r"\{hashtag\|\\#\|([^}]*)\}")
+_LITTLE_ESCAPED = re.compile(r"\\(.)")
+
+
+def as_read(composed: Composed) -> str:
+    """The post as its readers will see it: LinkedIn's little format shows `#UrgentCare`, not
+    the template and escapes the API is sent."""
+    if composed.platform != Platform.LINKEDIN:
+        return composed.text
+    text = _LITTLE_HASHTAG.sub(lambda match: "#" + match[1], composed.text)
+    return _LITTLE_ESCAPED.sub(lambda match: match[1], text)
 
 
 def escape_little(text: str) -> str:

@@ -58,18 +58,30 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from feedback_api.notices import notifications, rebuild
     from feedback_api.public import comments, feeds, responses, site
     from feedback_api.public import health as api
-    from feedback_api.staff import auth, dashboard, moderation
+    from feedback_api.staff import (
+        account_link,
+        accounts_admin,
+        approval,
+        auth,
+        dashboard,
+        moderation,
+        times,
+    )
     from feedback_api.staff.reports import pages as report_pages
 
     auth.init_app(app)
+    times.init_app(app)
     app.register_blueprint(comments.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(auth.bp)
     app.register_blueprint(moderation.bp)
+    app.register_blueprint(approval.bp)
     app.register_blueprint(feeds.bp)
     app.register_blueprint(dashboard.bp)
     app.register_blueprint(responses.bp)
     app.register_blueprint(report_pages.bp)
+    app.register_blueprint(accounts_admin.bp)
+    app.register_blueprint(account_link.bp)
     # The public API is used by pages and scripts that hold no staff session: nothing to forge.
     auth.csrf.exempt(comments.bp)
     auth.csrf.exempt(responses.bp)

@@ -262,6 +262,13 @@ SETTINGS: tuple[Setting, ...] = (
         "(for example `invoke build`, run in the worker's folder); empty: no rebuilds.",
     ),
     Setting(
+        "ENGAGE_REBUILD_DELAY_SECONDS",
+        20.0,
+        "How long after a change readers can see the worker rebuilds the site, so that a run "
+        "of approvals shares one rebuild (readers without JavaScript see them within a minute).",
+        float,
+    ),
+    Setting(
         "ENGAGE_REBUILD_TIMEOUT_SECONDS",
         240.0,
         "A rebuild taking longer than this is stopped and tried again later.",

@@ -14,4 +14,5 @@ pytest_plugins = [
     "fixtures.staff",
     "fixtures.packaging",
     "fixtures.fake_platforms.rig",
+    "fixtures.crosspost_feeds",
 ]

@@ -12,7 +12,7 @@ import sys
 import click
 from flask.cli import AppGroup
 
-from contract.vocabulary import AuditAction, Role
+from contract.vocabulary import AuditAction
 from feedback_api.accounts import service as accounts
 from feedback_api.storage import audit, transaction
 from feedback_api.storage.models import ROLES, User
@@ -72,8 +72,10 @@ def list_command() -> None:
 def disable_command(email: str) -> None:
     """Stop an account signing in; its sessions end at once."""
     user = _user(email)
-    if user.role == Role.ADMIN and not user.disabled and accounts.admins_count() <= 1:
-        raise click.ClickException("This is the last active administrator: create another first.")
+    try:
+        accounts.check_not_last_admin(user)
+    except accounts.AccountError as error:
+        raise click.ClickException(str(error)) from None
     with transaction():
         accounts.set_disabled(user, True)
         audit.record(AuditAction.ACCOUNT_DISABLED, target=user.email, user=None)

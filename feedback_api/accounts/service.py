@@ -28,7 +28,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
 from contract.vocabulary import Role
-from feedback_api.storage import sessions, transaction, users
+from feedback_api.storage import account_links, sessions, transaction, users
 from feedback_api.storage.models import ROLES, StaffSession, User, utcnow
 
 HASHER = PasswordHasher()
@@ -119,11 +119,13 @@ def set_password(user: User, password: str) -> None:
 
 
 def set_disabled(user: User, disabled: bool) -> None:
-    """Disabling ends every session of the account at once, not at its next request."""
+    """Disabling ends every session and every unused e-mailed link of the account at once, not
+    at its next request."""
     with transaction():
         user.disabled = disabled
         if disabled:
             end_all_sessions(user)
+            account_links.end_links_of(user.id)
 
 
 def is_locked(user: User) -> bool:
@@ -132,6 +134,13 @@ def is_locked(user: User) -> bool:
 
 def admins_count() -> int:
     return users.admins_count()
+
+
+def check_not_last_admin(user: User) -> None:
+    """Refuse (AccountError) to demote or disable `user` when no other active administrator
+    would be left to manage accounts."""
+    if user.role == Role.ADMIN and not user.disabled and admins_count() <= 1:
+        raise AccountError("This is the last active administrator: create another first.")
 
 
 @functools.cache

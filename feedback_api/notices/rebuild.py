@@ -1,12 +1,14 @@
 """Rebuilding the static site after a change readers can see (a comment published, edited,
 withdrawn or answered), so the comments baked into its pages for readers without JavaScript
 catch up. The change writes one "rebuild" message to the outbox in its own transaction; the
-worker runs ENGAGE_REBUILD_COMMAND (for example `invoke build`). Changes that come while a
-rebuild waits share it: the build reads the database as it is when it runs.
+worker runs ENGAGE_REBUILD_COMMAND (for example `invoke build`), ENGAGE_REBUILD_DELAY_SECONDS
+after the first change; changes that come while a rebuild waits share it: the build reads the
+database as it is when it runs.
 """
 
 from __future__ import annotations
 
+import datetime
 import shlex
 import subprocess
 import uuid
@@ -31,7 +33,10 @@ def init_app(app: Flask) -> None:
 def on_page_changed(app: Flask, page: str, **_: Any) -> None:
     if not app.config["ENGAGE_REBUILD_COMMAND"] or outbox_rows.pending(REBUILD):
         return
-    outbox.enqueue(REBUILD, f"rebuild:{uuid.uuid4().hex}", {"page": page, "asked": str(utcnow())})
+    # A moderator approving a run of comments starts one rebuild, a little after the first.
+    due = utcnow() + datetime.timedelta(seconds=app.config["ENGAGE_REBUILD_DELAY_SECONDS"])
+    payload = {"page": page, "asked": str(utcnow())}
+    outbox.enqueue(REBUILD, f"rebuild:{uuid.uuid4().hex}", payload, due=due)
 
 
 def run_rebuild(payload: dict[str, Any], identity: str) -> None:

@@ -19,6 +19,7 @@ about two hundred lines.
 from __future__ import annotations
 
 import dataclasses
+import datetime
 from collections.abc import Callable
 from typing import Any
 
@@ -60,11 +61,12 @@ def enqueue(
     *,
     recipient: str | None = None,
     batch: str | None = None,
+    due: datetime.datetime | None = None,
 ) -> bool:
-    """Write one message in the transaction that is open (the event's own); False when a message
-    with this idempotency key exists already."""
+    """Write one message in the transaction that is open (the event's own), to deliver now or
+    from `due`; False when a message with this idempotency key exists already."""
     if not in_transaction():
         raise RuntimeError("An outbox message is written in the transaction of its event.")
     if handler(kind) is None:
         raise LookupError(f"No handler delivers outbox messages of kind {kind!r}.")
-    return rows.add(key=key, kind=kind, payload=payload, recipient=recipient, batch=batch)
+    return rows.add(key=key, kind=kind, payload=payload, recipient=recipient, batch=batch, due=due)

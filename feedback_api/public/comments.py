@@ -72,12 +72,14 @@ def post_comment() -> Any:
         raise FeedbackError("Some fields need correcting.", 400, problems)
     if entry is None:
         raise FeedbackError(
-            f"There is no page {comment.page} on this site.", 404, {"page": "Unknown page."}
+            f"There is no page {comment.page} on this site.",
+            404,
+            {"page": "There is no such page on this site."},
         )
     if not manifest.comments_open(comment.page):
         raise FeedbackError("Comments are closed on this page.", 409)
     if comment.parent is not None and approved_parent(comment.parent, comment.page) is None:
-        problems = {"parent": "The comment you are replying to could not be found on this page."}
+        problems = {"parent": "We could not find the comment you are replying to on this page."}
         if submission.is_form:
             return _form_again(entry, submission.fields, problems)
         raise FeedbackError("Some fields need correcting.", 400, problems)
@@ -196,7 +198,9 @@ def list_comments() -> Response:
     page = request.args.get("page", "")
     if not page:
         raise FeedbackError(
-            "Say which page: /api/comments?page=/blog/example/", 400, {"page": "Required."}
+            "Say which page: /api/comments?page=/blog/example/",
+            400,
+            {"page": "Say which page you want comments for."},
         )
     manifest = current_app.extensions["engage_manifest"].get()
     if manifest.page(page) is None:

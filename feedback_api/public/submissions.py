@@ -97,6 +97,16 @@ class CommentInput:
     honeypot: bool
 
 
+# How a reader would name each field, for "… must be text" ("The body must be text" is not).
+FIELD_WORDS = {
+    "page": "The page address",
+    "body": "Your comment",
+    "author": "Your name",
+    "email": "Your email address",
+    "website": "This field",
+}
+
+
 def comment_input(fields: dict[str, Any]) -> tuple[CommentInput | None, dict[str, str]]:
     """The comment, or the message for each field that is wrong (as the form will show it)."""
     problems: dict[str, str] = {}
@@ -105,7 +115,7 @@ def comment_input(fields: dict[str, Any]) -> tuple[CommentInput | None, dict[str
         try:
             values[name] = text(fields, name)
         except FieldProblem as problem:
-            problems[name] = f"The {name} {problem}."
+            problems[name] = f"{FIELD_WORDS[name]} {problem}."
             values[name] = ""
     page, body, author, email = values["page"], values["body"], values["author"], values["email"]
     if not page:
@@ -120,11 +130,13 @@ def comment_input(fields: dict[str, Any]) -> tuple[CommentInput | None, dict[str
         problems["email"] = "Enter an email address in the correct format, like name@example.com."
     notify = flag(fields, "notify")
     if notify and not email and "email" not in problems:
-        problems["email"] = "Enter your email address, or untick the box to be told of replies."
+        problems["email"] = (
+            "Enter your email address so we can tell you about replies, or untick the box."
+        )
     parent = fields.get("parent")
     parent_id = None if parent in (None, "") else record_id(parent)
     if parent not in (None, "") and parent_id is None:
-        problems["parent"] = "The comment you are replying to could not be found."
+        problems["parent"] = "We could not find the comment you are replying to."
     if problems:
         return None, problems
     return (

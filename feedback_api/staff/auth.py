@@ -19,6 +19,7 @@ from wtforms import EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, Length, Regexp
 
 from contract.vocabulary import AuditAction, Role
+from feedback_api.accounts import links
 from feedback_api.accounts import service as accounts
 from feedback_api.boundary import local_path
 from feedback_api.errors import FeedbackError, wants_json
@@ -165,10 +166,11 @@ def sign_in() -> Any:
             error = LOCKED_OR_WRONG
             target = accounts.normalise_email(form.email.data)
             _record_failure(AuditAction.SIGN_IN_FAILED, target, attempt)
-        elif user.role == Role.ADMIN and not user.totp_secret and _admin_totp_required():
+        elif not user.totp_secret and links.needs_authenticator(user, _admin_totp_required()):
             error = (
-                "Administrators must use an authenticator app here. Ask another administrator "
-                "to run: flask --app feedback_api users totp " + user.email
+                "This account must use an authenticator app. Ask an administrator to send you "
+                "a password reset link, which sets one up, or to run: "
+                "flask --app feedback_api users totp " + user.email
             )
             with transaction():
                 refused = AuditAction.SIGN_IN_REFUSED_NO_SECOND_FACTOR

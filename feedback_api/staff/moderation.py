@@ -1,4 +1,5 @@
 """The moderation workspace at /admin: the queue, actions on comments, replies, the audit log.
+Publishing (approve, redact and approve) is in approval.py, on the same addresses.
 
 Every action changes the comment and writes its audit entry (the state before and after) in one
 transaction, then sends the moderator back to the queue they came from with a notice naming what
@@ -18,19 +19,23 @@ from feedback_api import signals
 from feedback_api.accounts import service as accounts
 from feedback_api.boundary import local_path, page_number, record_ids
 from feedback_api.errors import FeedbackError
-from feedback_api.public.comments import screened
 from feedback_api.public.submissions import body_problem
 from feedback_api.public.tokens import new_edit_token
 from feedback_api.render import render_comment
 from feedback_api.screening import KINDS
 from feedback_api.staff.auth import staff_required
-from feedback_api.staff.moderation_view import KIND_NAMES, STATUS_NAMES, audit_row, describe
+from feedback_api.staff.moderation_view import (
+    KIND_NAMES,
+    STATUS_NAMES,
+    audit_row,
+    describe,
+    personal_data_names,
+)
 from feedback_api.storage import audit, transaction
 from feedback_api.storage.comments import (
     add_official_reply,
     comments_by_id,
     get_comment,
-    redact_comment,
     set_needs_response,
     set_status,
 )
@@ -200,21 +205,6 @@ def _label(item: Comment) -> str:
     return f"comment {item.id} by {item.author or 'anonymous'}"
 
 
-@bp.post("/comments/<int:comment_id>/approve")
-@staff_required()
-def approve(comment_id: int) -> Response:
-    item = _comment(comment_id)
-    was_published = item.status == CommentStatus.APPROVED
-    with transaction():
-        _audited(AuditAction.APPROVE, item, lambda: set_status(item, CommentStatus.APPROVED))
-        if not was_published:
-            _published(item)
-    reply = url_for("moderation.comment", comment_id=item.id, _anchor="reply-heading")
-    return _done(
-        f"Approved {_label(item)}. It is now published.", ("Reply as the organisation", reply)
-    )
-
-
 @bp.post("/comments/<int:comment_id>/spam")
 @staff_required()
 def spam(comment_id: int) -> Response:
@@ -237,26 +227,6 @@ def reject(comment_id: int) -> Response:
         detail=rule["title"],
     )
     return _done(f"Rejected {_label(item)}: {rule['title']}.")
-
-
-@bp.post("/comments/<int:comment_id>/redact")
-@staff_required()
-def redact(comment_id: int) -> Response:
-    """Save the moderator's redacted text and approve; the original stays only in the audit."""
-    item = _comment(comment_id)
-    body = request.form.get("body", "").replace("\r\n", "\n").strip()
-    if trouble := body_problem(body):
-        return _comment_page(item, {"body": trouble}, body=body)
-
-    def change() -> None:
-        html = render_comment(body)
-        redact_comment(item, body, html, screened(body, item.author, html))
-        set_status(item, CommentStatus.APPROVED)
-
-    with transaction():
-        _audited(AuditAction.REDACT_AND_APPROVE, item, change)
-        _published(item)
-    return _done(f"Redacted and approved {_label(item)}. It is now published.")
 
 
 @bp.post("/comments/<int:comment_id>/needs-response")
@@ -354,6 +324,15 @@ def _bulk_problem(items: list[Comment], action: str, rule: dict | None) -> str |
         return "Choose what to do with the selected comments."
     if action == AuditAction.REJECT and rule is None:
         return "Choose the ground rule the selected comments break."
+    held = [
+        i
+        for i in items
+        if i.status != CommentStatus.APPROVED and personal_data_names(i.held_reasons)
+    ]
+    if action == AuditAction.APPROVE and held:
+        # Each is asked about on its own page (approval.approve), never published in a batch.
+        ids = ", ".join(str(item.id) for item in held)
+        return f"Comments held for personal data ({ids}) must be approved one at a time."
     return None
 
 

@@ -10,9 +10,9 @@ from flask import current_app
 from markupsafe import Markup, escape
 
 from contract.vocabulary import CommentStatus
-from feedback_api.manifest import SITE_ZONE
 from feedback_api.public.comments import iso
 from feedback_api.screening import BODY
+from feedback_api.staff.times import uk_iso, uk_time
 from feedback_api.storage.models import AuditEntry, Comment
 from feedback_api.storage.queue import NEEDS_RESPONSE
 
@@ -107,6 +107,16 @@ def reason_names(reasons: list[dict]) -> list[str]:
     return list(dict.fromkeys(names))
 
 
+NOT_PERSONAL = ("links", "word")
+
+
+def personal_data_names(reasons: list[dict]) -> list[str]:
+    """The personal data a comment was held for, in words (links and watched words are other
+    reasons): what a moderator is asked about before publishing it."""
+    kept = [r for r in reasons or [] if isinstance(r, dict) and r.get("kind") not in NOT_PERSONAL]
+    return reason_names(kept)
+
+
 def age(moment: datetime.datetime, now: datetime.datetime | None = None) -> str:
     """'3 hours ago', to the largest whole unit."""
     seconds = int(((now or datetime.datetime.now(datetime.UTC)) - moment).total_seconds())
@@ -118,11 +128,8 @@ def age(moment: datetime.datetime, now: datetime.datetime | None = None) -> str:
 
 
 def exact(moment: datetime.datetime) -> str:
-    """'5 March 2026 at 2:05pm', in the site's time zone."""
-    local = moment.astimezone(SITE_ZONE)
-    return f"{local.day} {local:%B %Y} at {local.hour % 12 or 12}:{local:%M}{local:%p}".replace(
-        "AM", "am"
-    ).replace("PM", "pm")
+    """'5 March 2026 at 2:05pm GMT': UK time, the zone named (times.uk_time)."""
+    return uk_time(moment)
 
 
 def describe(comment: Comment) -> dict[str, Any]:
@@ -138,6 +145,7 @@ def describe(comment: Comment) -> dict[str, Any]:
         "iso": iso(comment.created),
         "text": highlighted(comment.body, comment.held_reasons),
         "reasons": reason_names(comment.held_reasons),
+        "can_remove": redacted(comment.body, comment.held_reasons) != comment.body,
         "status_name": STATUS_NAMES.get(comment.status, comment.status),
     }
 
@@ -146,7 +154,7 @@ def audit_row(entry: AuditEntry, users: dict[int, str]) -> dict[str, Any]:
     """What the audit log page and its export show of an entry; `users` maps ids to emails."""
     return {
         "id": entry.id,
-        "at": iso(entry.at),
+        "at": uk_iso(entry.at),
         "exact": exact(entry.at),
         "user": users.get(entry.user_id, "") if entry.user_id else "",
         "action": entry.action,

@@ -190,6 +190,22 @@ class User(db.Model):
     # The time step (Unix time // 30) of the last authenticator code accepted: a code is good
     # once, so one seen over a shoulder or phished cannot be used again.
     totp_last_step: Mapped[int | None] = mapped_column()
+    # Set by an administrator: this account signs in only with an authenticator app.
+    totp_required: Mapped[bool] = mapped_column(default=False)
+
+
+class AccountLink(db.Model):
+    """A single-use, expiring link e-mailed to a member of staff (an invitation or a password
+    reset): only the sha256 of its token is kept, so the table cannot be read for a way in."""
+
+    __tablename__ = "account_links"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    purpose: Mapped[str] = mapped_column(String(12))
+    created: Mapped[datetime.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires: Mapped[datetime.datetime] = mapped_column(UTCDateTime)
+    used: Mapped[datetime.datetime | None] = mapped_column(UTCDateTime)
 
 
 class StaffSession(db.Model):

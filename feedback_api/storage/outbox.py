@@ -38,9 +38,10 @@ def add(
     payload: dict[str, Any],
     recipient: str | None = None,
     batch: str | None = None,
+    due: datetime.datetime | None = None,
 ) -> bool:
-    """Write a message in the current transaction; False if one with this key already exists
-    (the same effect asked for twice is delivered once)."""
+    """Write a message in the current transaction, due now or at `due`; False if one with this
+    key already exists (the same effect asked for twice is delivered once)."""
     dialect = db.session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     values = {
@@ -51,7 +52,7 @@ def add(
         "batch": batch,
         "status": OutboxStatus.PENDING.value,
         "attempts": 0,
-        "due": utcnow(),
+        "due": due or utcnow(),
         "created": utcnow(),
     }
     statement = (

@@ -6,87 +6,23 @@ and the ledger update for every platform, followed by a rerun: never a second po
 from __future__ import annotations
 
 import contextlib
-import datetime
 import json
 import os
 import signal
 import subprocess
 import sys
 import threading
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
-from feedgen.feed import FeedGenerator
 
 from contract.vocabulary import PLATFORMS
 from crosspost.cli import main
 from crosspost.ledger import Ledger
-from fixtures.api import POSTGRES_URL
+from fixtures.crosspost_feeds import SITE, entry, run, write_feed
 from fixtures.fake_platforms import FakePlatform
 from fixtures.site import ROOT
 
-SITE = "https://engage.example.nhs.uk"
-
 pytestmark = pytest.mark.usefixtures("loopback_only")
-
-
-def entry(number: int, title: str | None = None) -> dict[str, object]:
-    return {
-        "id": f"tag:engage.example.nhs.uk,2026-11-{number:02d}:/blog/post-{number}/",
-        "url": f"{SITE}/blog/post-{number}/",
-        "title": title or f"Post number {number} about local health services",
-        "published": datetime.datetime(2026, 11, number, 9, 0, tzinfo=datetime.UTC),
-    }
-
-
-def write_feed(path: Path, numbers: list[int], titles: dict[int, str] | None = None) -> str:
-    """An Atom feed as the site writes it, newest first."""
-    feed = FeedGenerator()
-    feed.id(f"{SITE}/")
-    feed.title("Riverside and Vale ICB")
-    feed.link(href=f"{SITE}/", rel="alternate")
-    feed.updated(datetime.datetime(2026, 11, 28, tzinfo=datetime.UTC))
-    for number in sorted(numbers):
-        item = entry(number, (titles or {}).get(number))
-        added = feed.add_entry()
-        added.id(item["id"])
-        added.title(item["title"])
-        added.link(href=item["url"])
-        added.summary(f"<p>What post {number} says, in a sentence or two.</p>", type="html")
-        added.published(item["published"])
-        added.updated(item["published"])
-        added.category(term="urgent care")
-    feed.atom_file(str(path))
-    return str(path)
-
-
-@pytest.fixture
-def ledger_url(tmp_path: Path, database: str) -> Iterator[str]:
-    """A fresh ledger database: SQLite in tmp_path, or the test PostgreSQL emptied first."""
-    if database == "sqlite":
-        yield f"sqlite:///{tmp_path / 'engage.db'}"
-        return
-    from sqlalchemy import create_engine, text
-
-    engine = create_engine(POSTGRES_URL)
-    with engine.begin() as connection:
-        for table in ("crosspost_posts", "crosspost_entries", "crosspost_alembic_version"):
-            connection.execute(text(f"DROP TABLE IF EXISTS {table}"))
-    engine.dispose()
-    yield POSTGRES_URL
-
-
-@pytest.fixture
-def env(fakes, ledger_url, tmp_path) -> dict[str, str]:
-    settings = {"DATABASE_URL": ledger_url, "ENGAGE_INSTANCE_PATH": str(tmp_path / "instance")}
-    for fake in fakes.values():
-        settings.update(fake.settings())
-    return settings
-
-
-def run(env: dict[str, str], feed: str, *args: str) -> int:
-    return main(["--feed", feed, "--manifest", "", *args], env)
 
 
 def posts(fakes: dict[str, FakePlatform]) -> dict[str, int]:

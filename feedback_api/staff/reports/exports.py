@@ -1,9 +1,10 @@
 """Responses as files staff open without fixing anything: CSV with one row per response and one
 column per question (answers in words), and JSON with the stored values for other tools.
 
-Personal data found in free text is replaced by what it was ("[phone number removed]") unless an
-administrator asks for it. Cells a spreadsheet would run as a formula are defused, because every
-answer is text a stranger typed.
+Times are UK time with the zone named ("1 December 2026 at 2:05pm GMT" in the CSV, ISO 8601
+with its offset in the JSON). Personal data found in free text is replaced by what it was
+("[phone number removed]") unless an administrator asks for it. Cells a spreadsheet would run as
+a formula are defused, because every answer is text a stranger typed.
 """
 
 from __future__ import annotations
@@ -13,9 +14,9 @@ import datetime
 import io
 from typing import Any
 
-from feedback_api.public.comments import iso
 from feedback_api.staff.moderation_view import redacted
 from feedback_api.staff.reports.text import text_fields
+from feedback_api.staff.times import uk_iso, uk_time
 from feedback_api.storage.models import QuestionnaireResponse
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -64,7 +65,7 @@ def to_csv(
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(["Reference", "Submitted", *(heading for _, heading in wanted)])
     for response in responses:
-        row = [response.reference, iso(response.created)]
+        row = [response.reference, uk_time(response.created)]
         for field, _ in wanted:
             value = _stored(response, field, personal)
             labels = words.get(field, {})
@@ -87,13 +88,14 @@ def to_json(
     fields = [field for field, _ in columns(definition)]
     return {
         "questionnaire": {"id": definition["id"], "title": definition["title"]},
-        "exported": iso(datetime.datetime.now(datetime.UTC)),
+        "time_zone": "Europe/London (UK time)",
+        "exported": uk_iso(datetime.datetime.now(datetime.UTC)),
         "personal_data": "included" if personal else "removed",
         "summary": figures,
         "responses": [
             {
                 "reference": response.reference,
-                "submitted": iso(response.created),
+                "submitted": uk_iso(response.created),
                 "answers": {
                     field: _stored(response, field, personal)
                     for field in fields

@@ -14,6 +14,7 @@ from typing import Any
 
 from contract.vocabulary import QuestionType
 from feedback_api.manifest import SITE_ZONE
+from feedback_api.staff.times import uk_date
 from feedback_api.storage.models import QuestionnaireResponse
 
 FFT_POSITIVE = ("very_good", "good")
@@ -61,7 +62,7 @@ def over_time(responses: list[QuestionnaireResponse]) -> dict[str, Any]:
     rows, cumulative, start = [], 0, period_of(first)
     while start <= last:
         cumulative += counts[start]
-        label = f"{start.day} {start:%b %Y}"
+        label = uk_date(start)
         rows.append(
             {
                 "start": start.isoformat(),

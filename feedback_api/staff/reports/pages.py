@@ -17,6 +17,7 @@ from feedback_api.staff.reports import chart as report_chart
 from feedback_api.staff.reports import exports as report_exports
 from feedback_api.staff.reports import figures as reports
 from feedback_api.staff.reports import text as report_text
+from feedback_api.staff.times import uk_date
 from feedback_api.storage import audit, transaction
 from feedback_api.storage.comments import find_comments
 from feedback_api.storage.responses import responses_to
@@ -96,19 +97,25 @@ def _period_responses(questionnaire_id: str) -> tuple[list[Any], dict[str, Any]]
         "to": until.isoformat() if until else "",
     }
     period["args"] = {key: value for key, value in period.items() if value}
+    period["from_text"] = uk_date(since) if since else ""
+    period["to_text"] = uk_date(until) if until else ""
     responses = reports.within(responses_to(questionnaire_id), since, until)
     return responses, period
 
 
 def _comments(page: dict[str, Any] | None) -> dict[str, Any]:
+    """The page's comments by status, and those published; the organisation's own replies are
+    listed with them but never counted as what people said."""
     if page is None:
-        return {"counts": {}, "published": []}
+        return {"counts": {}, "published": [], "official": 0}
     found = find_comments(page=page["url"])
     counts: dict[str, int] = {}
     for comment in found:
-        counts[comment.status] = counts.get(comment.status, 0) + 1
+        if not comment.official:
+            counts[comment.status] = counts.get(comment.status, 0) + 1
     published = [describe(c) for c in found if c.status == CommentStatus.APPROVED]
-    return {"counts": counts, "published": published}
+    official = sum(1 for comment in found if comment.official)
+    return {"counts": counts, "published": published, "official": official}
 
 
 @bp.get("/<questionnaire_id>")

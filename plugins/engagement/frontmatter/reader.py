@@ -14,6 +14,7 @@ from typing import Any
 
 from pelican.readers import MarkdownReader
 
+from engagement.frontmatter.contact_links import link_contacts
 from engagement.frontmatter.fields import check_front_matter, display_name, parse_day
 from engagement.frontmatter.markup import unsafe_markup
 from engagement.problems import PROBLEMS, FieldError, line_containing, line_of_field
@@ -78,7 +79,7 @@ class EngageMarkdownReader(MarkdownReader):
             raise ValueError(f"{relative} has {len(faults)} front-matter problem(s)")
         if kind == "consultation":
             self._file_consultation(path, metadata)
-        return content, metadata
+        return link_contacts(content), metadata
 
     def _file_consultation(self, path: Path, metadata: dict[str, Any]) -> None:
         """Consultations live at /consultations/<slug>/ and are dated from the day they open."""

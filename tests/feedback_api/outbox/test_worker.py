@@ -148,10 +148,11 @@ def python_command(code: str) -> str:
 def test_changes_readers_see_rebuild_the_site_once_for_several(make_app, tmp_path: Path) -> None:
     built = tmp_path / "built.txt"
     app = make_app(
+        ENGAGE_REBUILD_DELAY_SECONDS=0.5,
         ENGAGE_REBUILD_COMMAND=python_command(
             f"import pathlib; p = pathlib.Path(r'{built}'); "
             "p.write_text(p.read_text() + 'x' if p.exists() else 'x')"
-        )
+        ),
     )
     client = app.test_client()
     ids = [
@@ -163,19 +164,23 @@ def test_changes_readers_see_rebuild_the_site_once_for_several(make_app, tmp_pat
     for comment_id in ids:
         runner.invoke(args=["comments", "approve", str(comment_id)])
     assert [m.kind for m in messages(app)] == ["rebuild"], "one rebuild for the three"
+    assert deliver(app).delivered == 0, "it waits a moment, for more approvals to share it"
+    time.sleep(0.6)
     assert deliver(app).delivered == 1
     assert built.read_text() == "x"
     rejected = runner.invoke(args=["comments", "reject", str(ids[0]), "--reason", "off topic"])
     assert rejected.exit_code == 0, rejected.output
+    time.sleep(0.6)
     assert deliver(app).delivered == 1
     assert built.read_text() == "xx"
 
 
 def test_a_failed_build_is_tried_again_with_its_reason(make_app) -> None:
     app = make_app(
+        ENGAGE_REBUILD_DELAY_SECONDS=0,
         ENGAGE_REBUILD_COMMAND=python_command(
             "import sys; print('CRITICAL: no template article.html', file=sys.stderr); sys.exit(3)"
-        )
+        ),
     )
     comment = app.test_client().post("/api/comments", json={"page": PAGE, "body": "C"}).json
     app.test_cli_runner().invoke(args=["comments", "approve", str(comment["id"])])

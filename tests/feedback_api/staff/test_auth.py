@@ -163,7 +163,7 @@ def test_next_never_leaves_the_site(staff_app) -> None:
     assert answer.headers["Location"] == "/admin/"
 
 
-PUBLIC_ADMIN = {"auth.sign_in", "auth.second_step", "auth.sign_out"}
+PUBLIC_ADMIN = {"auth.sign_in", "auth.second_step", "auth.sign_out", "account_link.use_link"}
 
 
 def admin_rules(app) -> list:

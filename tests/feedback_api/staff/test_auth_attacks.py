@@ -110,7 +110,7 @@ def wait_until_up(base: str, process: subprocess.Popen, log: Path) -> None:
         try:
             if requests.get(f"{base}/admin/sign-in", timeout=5).status_code == 200:
                 return
-        except requests.ConnectionError:
+        except (requests.ConnectionError, requests.Timeout):  # not listening, or still booting
             time.sleep(0.2)
     pytest.fail(f"gunicorn did not answer:\n{log.read_text()}")
 

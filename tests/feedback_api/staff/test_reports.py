@@ -239,8 +239,8 @@ def test_responses_over_time_by_day_then_by_week(seeded, staff) -> None:
     start = datetime.date(2026, 11, 2)
     set_days(seeded, [start, start, start + datetime.timedelta(days=2)] + [start] * 4)
     html = moderator.get("/admin/reports/test-survey").get_data(as_text=True)
-    assert "7 responses from 2 Nov 2026 to 4 Nov 2026, by day." in html
-    assert "The most in one day was 6, on 2 Nov 2026." in html
+    assert "7 responses from 2 November 2026 to 4 November 2026, by day." in html
+    assert "The most in one day was 6, on 2 November 2026." in html
     table = html[html.index("Responses by day</caption>") :]
     table = table[table.index("<tbody") :]
     # Three days, the quiet one included: 6, 0, 1; running total 6, 6, 7.
@@ -249,7 +249,7 @@ def test_responses_over_time_by_day_then_by_week(seeded, staff) -> None:
     assert html.count('class="engage-chart__bar"') == 3
     set_days(seeded, [start, start + datetime.timedelta(days=70)] + [start] * 5)
     weekly = moderator.get("/admin/reports/test-survey").get_data(as_text=True)
-    assert "by week" in weekly and "Week of 2 Nov 2026" in weekly
+    assert "by week" in weekly and "Week of 2 November 2026" in weekly
     assert weekly.count('class="engage-chart__bar"') == 11
 
 
@@ -261,14 +261,16 @@ def test_a_period_narrows_every_figure_and_export(seeded, staff) -> None:
         as_text=True
     )
     # Only the third person (good, car, "The long wait was worth it.") answered then.
-    assert "1 received from 2026-11-03 to 2026-11-04" in html
+    assert "1 received from 3 November 2026 to 4 November 2026" in html
     assert "1 answer found." in html and "The long wait was worth it." in html
     assert 'name="from" value="2026-11-03"' in html, "the other filters keep the period"
     assert "responses.csv?from=2026-11-03&amp;to=2026-11-04" in html
     rows = read_csv(moderator.get("/admin/reports/test-survey/responses.csv?from=2026-11-03"))
     assert [row["Question experience"] for row in rows] == ["Good"]
     reversed_days = moderator.get("/admin/reports/test-survey?from=2026-11-04&to=2026-11-03")
-    assert "1 received from 2026-11-03 to 2026-11-04" in reversed_days.get_data(as_text=True)
+    assert "1 received from 3 November 2026 to 4 November 2026" in reversed_days.get_data(
+        as_text=True
+    )
     nonsense = moderator.get("/admin/reports/test-survey?from=yesterday").get_data(as_text=True)
     assert '<dd class="nhsuk-summary-list__value">7</dd>' in nonsense, "ignored, not an error"
     with seeded.app_context():
