@@ -74,15 +74,25 @@ def _hashed(address: str) -> str:
     return hashlib.sha256(address.lower().encode()).hexdigest()[:16]
 
 
-def queue_mail(kind: str, key: str, to: list[str], subject: str, body: str, **extra: Any) -> int:
-    """One outbox message per recipient (nothing when mail is off); how many were new."""
+def queue_mail(
+    kind: str,
+    key: str,
+    to: list[str],
+    subject: str,
+    body: str,
+    *,
+    batch: str | None = None,
+    **extra: Any,
+) -> int:
+    """One outbox message per recipient (nothing when mail is off), `extra` in each payload;
+    how many were new."""
     if not mailer().enabled:
         return 0
     new = 0
     for address in to:
         payload = {"to": address, "subject": subject, "body": body, **extra}
         new += outbox.enqueue(
-            kind, f"{key}:{_hashed(address)}", payload, recipient=address, batch=extra.get("batch")
+            kind, f"{key}:{_hashed(address)}", payload, recipient=address, batch=batch
         )
     return new
 

@@ -38,6 +38,13 @@ def _reading(path: Path) -> Iterator[sqlite3.Connection]:
         connection.close()
 
 
+def _pages_into(reader: sqlite3.Connection, target: Path, journal_mode: str) -> None:
+    """Every page of `reader`'s database into the file `target`, left in `journal_mode`."""
+    with contextlib.closing(sqlite3.connect(target, timeout=BUSY_SECONDS)) as writer:
+        reader.backup(writer)
+        writer.execute(f"PRAGMA journal_mode={journal_mode}")
+
+
 def copy(source: Path, target: Path) -> None:
     """Copy the database at `source` into the (new, empty) file `target`, consistently.
 
@@ -45,16 +52,9 @@ def copy(source: Path, target: Path) -> None:
     writing meanwhile, and the copy is the database as of that transaction's start, every
     transaction in it whole. `mode=rw` refuses to create a missing source.
     """
-    reader = sqlite3.connect(f"{source.resolve().as_uri()}?mode=rw", uri=True, timeout=BUSY_SECONDS)
-    try:
-        writer = sqlite3.connect(target, timeout=BUSY_SECONDS)
-        try:
-            reader.backup(writer)
-            writer.execute("PRAGMA journal_mode=DELETE")
-        finally:
-            writer.close()
-    finally:
-        reader.close()
+    source_uri = f"{source.resolve().as_uri()}?mode=rw"
+    with contextlib.closing(sqlite3.connect(source_uri, uri=True, timeout=BUSY_SECONDS)) as reader:
+        _pages_into(reader, target, "DELETE")
 
 
 def restore(backup: Path, target: Path) -> None:
@@ -64,12 +64,7 @@ def restore(backup: Path, target: Path) -> None:
     if not target.exists():
         os.close(os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
     with _reading(backup) as reader:
-        writer = sqlite3.connect(target, timeout=BUSY_SECONDS)
-        try:
-            reader.backup(writer)
-            writer.execute("PRAGMA journal_mode=WAL")
-        finally:
-            writer.close()
+        _pages_into(reader, target, "WAL")
 
 
 def problems(path: Path) -> list[str]:
