@@ -81,6 +81,7 @@ DIRECT_TEMPLATES = [
     "tags",
     "consultations",
     "notfound",
+    "search",
     "sitemap",
     "robots",
 ]
@@ -90,6 +91,8 @@ INDEX_SAVE_AS = "blog/index.html"
 CONSULTATIONS_URL = "consultations/"
 CONSULTATIONS_SAVE_AS = "consultations/index.html"
 NOTFOUND_SAVE_AS = "404.html"
+SEARCH_URL = "search/"
+SEARCH_SAVE_AS = "search/index.html"
 SITEMAP_SAVE_AS = "sitemap.xml"
 ROBOTS_SAVE_AS = "robots.txt"
 

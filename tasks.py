@@ -123,17 +123,32 @@ def built_for_elsewhere(output: Path, port: int) -> str | None:
     )
 
 
-@task(pre=[migrate], help={"host": "address to listen on", "port": "port to listen on"})
-def serve(c: Context, host: str = "127.0.0.1", port: int = 8000) -> None:
-    """Serve the built site at / and the feedback API at /api on http://HOST:PORT."""
+@task(
+    pre=[migrate],
+    help={
+        "host": "address to listen on",
+        "port": "port to listen on",
+        "worker": "also run the worker (publishing, cross-posting, notices) in this process",
+    },
+)
+def serve(c: Context, host: str = "127.0.0.1", port: int = 8000, worker: bool = True) -> None:
+    """Serve the built site at / and the feedback API at /api on http://HOST:PORT, with the
+    worker: the workspace publishes to output/ with the development settings, and approved
+    comments reach the pages readers without JavaScript see."""
     from werkzeug.serving import run_simple
 
     from feedback_api import create_app
+    from feedback_api.outbox.worker import in_background
 
     api_environment()
+    os.environ.setdefault("ENGAGE_BUILD_SETTINGS", CONFIG["settings_dev"])
+    os.environ.setdefault("ENGAGE_REBUILD_PAGES", "1")
     if warning := built_for_elsewhere(ROOT / CONFIG["output"], port):
         print(warning, file=sys.stderr)
-    run_simple(host, port, create_app(), threaded=True, use_reloader=False)
+    app = create_app()
+    if worker:
+        in_background(app)
+    run_simple(host, port, app, threaded=True, use_reloader=False)
 
 
 @task

@@ -1,4 +1,5 @@
-"""What the three programs share: the site manifest, the vocabularies, the built-in wordings.
+"""What the three programs share: the site manifest and search index, the vocabularies, the
+built-in wordings.
 
 The Pelican plugin writes the manifest, the feedback API and the cross-poster read it; all three
 name platforms, question types, comment statuses and audit actions from `vocabulary`. This layer

@@ -13,7 +13,7 @@ import datetime
 import json
 import zoneinfo
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 VERSION = 1
@@ -69,6 +69,15 @@ def questionnaire_window(definition: dict[str, Any], today: datetime.date | None
     if definition.get("closes") and today > datetime.date.fromisoformat(definition["closes"]):
         return "closed"
     return "open"
+
+
+def output_file(url: str) -> str:
+    """The file a page's site-relative address is written to, relative to the output folder:
+    /blog/x/ -> blog/x/index.html (the build writes it; the worker copies it)."""
+    path = PurePosixPath(url.strip("/"))
+    if not url.strip("/"):
+        return "index.html"
+    return str(path) if path.suffix else str(path / "index.html")
 
 
 def read(path: Path) -> Manifest:

@@ -60,10 +60,18 @@ COMMENT_STATUSES: tuple[str, ...] = tuple(CommentStatus)
 
 
 class Role(StrEnum):
-    """What a staff account may do: moderators moderate, administrators also manage."""
+    """What a staff account may do: moderators moderate; publishers also publish the site and
+    cross-post; administrators also manage accounts, the audit log and people's data. Each role
+    may do what the roles before it may."""
 
     MODERATOR = "moderator"
+    PUBLISHER = "publisher"
     ADMIN = "admin"
+
+    def allows(self, needed: Role) -> bool:
+        """Whether this role may do what `needed` may."""
+        order = list(Role)
+        return order.index(self) >= order.index(needed)
 
 
 class AuditAction(StrEnum):
@@ -102,3 +110,8 @@ class AuditAction(StrEnum):
     PASSWORD_SET_BY_LINK = "password set by link"
     SECOND_FACTOR_REQUIRED = "second factor required"
     SECOND_FACTOR_NOT_REQUIRED = "second factor not required"
+    SITE_CHECKED = "site checked"
+    SITE_PUBLISHED = "site published"
+    CROSSPOST_PREVIEWED = "cross-post previewed"
+    CROSSPOSTED = "cross-posted"
+    CROSSPOST_RETRIED = "cross-post tried again"

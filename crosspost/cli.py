@@ -24,6 +24,7 @@ from .addresses import PUBLISH_FIRST, not_public
 from .compose import as_read, rules
 from .feed import FeedError, read
 from .ledger import Ledger
+from .report import history_json, preview_report, print_history
 from .run import Outcome, Plan, Runner
 
 PROG = "python -m crosspost"
@@ -170,6 +171,14 @@ def print_summary(outcomes: list[Outcome], plan: Plan, out: object) -> None:
 @click.option("--manifest", metavar="PATH", help="the site's engagement.json")
 @click.option("--json", "as_json", is_flag=True, help="print the preview as JSON")
 @click.option(
+    "--report",
+    is_flag=True,
+    help="print the preview as one JSON object, with the run's notes (for the workspace)",
+)
+@click.option(
+    "--history", is_flag=True, help="list the ledger's posts, newest first (--json: as JSON)"
+)
+@click.option(
     "--retry-failed",
     is_flag=True,
     help="try failed posts again (after fixing what the summary said was wrong)",
@@ -189,11 +198,15 @@ def command(
     feed: str | None,
     manifest: str | None,
     as_json: bool,
+    report: bool,
+    history: bool,
     retry_failed: bool,
     backfill: int,
     max_per_run: int,
 ) -> int:
     """The run itself; its exit status is what it returns (main() hands it on)."""
+    if post and (report or history):
+        raise click.UsageError("--report and --history only show: leave out --post.")
     found = defaults(env)
     feed = found["feed"] if feed is None else feed
     # The default manifest is optional (any Atom feed will do); one given by name must exist.
@@ -204,9 +217,18 @@ def command(
         entries = read(feed, manifest)
     except FeedError as error:
         print(f"crosspost: {error}", file=sys.stderr)
-        return 2
+        if not history:
+            return 2
+        entries = []  # the history is in the ledger: the feed only gives the titles
     ledger = Ledger(found["database"])
     try:
+        if history:
+            items = history_json(ledger.history(), {e.id: e.title for e in entries})
+            if as_json:
+                print(json.dumps(items, indent=2, ensure_ascii=False))
+            else:
+                print_history(items, sys.stdout)
+            return 0
         runner = Runner(
             ledger,
             env,
@@ -214,7 +236,8 @@ def command(
             progress=lambda line: print(line, file=sys.stderr),
         )
         if retry_failed and post:
-            ledger.retry_failed(runner.platforms)
+            only = [e.id for e in entries if e.url == entry] if entry else None
+            ledger.retry_failed(runner.platforms, only)
         plan = runner.plan(entries, backfill=backfill, max_per_run=max_per_run, only_url=entry)
         if entry and not any(e.url == entry for e in entries):
             print(f"crosspost: no entry with the address {entry} in {feed}", file=sys.stderr)
@@ -224,6 +247,10 @@ def command(
             print(f"crosspost: not posted: {refused}. {PUBLISH_FIRST}", file=sys.stderr)
             return 2
         if not post:
+            if report:
+                summary = preview_report(runner, plan, entries, refused)
+                print(json.dumps(summary, indent=2, ensure_ascii=False))
+                return 0
             outcomes = runner.preview(plan, entries)
             if as_json:
                 print(json.dumps(preview_json(outcomes), indent=2, ensure_ascii=False))

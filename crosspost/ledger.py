@@ -84,6 +84,21 @@ class PostRow:
     attempts: int
 
 
+@dataclass(frozen=True)
+class HistoryRow:
+    """A post with its entry's address and times, for the history."""
+
+    post: PostRow
+    entry_url: str
+    first_seen: datetime.datetime
+    updated: datetime.datetime
+
+
+def _aware(moment: datetime.datetime) -> datetime.datetime:
+    """SQLite hands times back without their zone; they were written in UTC."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=datetime.UTC)
+
+
 def _sqlite_pragmas(engine: Engine) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(connection: object, _record: object) -> None:
@@ -96,8 +111,9 @@ def _sqlite_pragmas(engine: Engine) -> None:
 
 # Alembic keeps its migration context in module globals: one migration at a time per process.
 _MIGRATING = threading.Lock()
-# Any number, the same in every process: PostgreSQL serialises runs that migrate at once.
-_ADVISORY_LOCK = 0x656E6761
+# Any number, the same in every process: PostgreSQL serialises runs that migrate at once. Not
+# the API's one-job-at-a-time lock (0x656E6761), which its worker holds while it runs us.
+_ADVISORY_LOCK = 0x656E6778
 
 
 def migrate(engine: Engine) -> None:
@@ -262,15 +278,37 @@ class Ledger:
         """A failed call: the row keeps its attempts, so the next try looks before posting."""
         self._set(entry_id, platform, state="failed", reason=reason)
 
-    def retry_failed(self, platforms: Iterable[str]) -> int:
-        """Make failed posts on these platforms due again (after a person fixed the cause)."""
+    def retry_failed(self, platforms: Iterable[str], entry_ids: Iterable[str] | None = None) -> int:
+        """Make failed posts on these platforms (of these entries, when given) due again, after
+        a person fixed the cause: the workspace's Retry is for one post, not every failure."""
+        query = update(posts).where(
+            posts.c.state == "failed", posts.c.platform.in_(list(platforms))
+        )
+        if entry_ids is not None:
+            query = query.where(posts.c.entry_id.in_(list(entry_ids)))
         with self.engine.begin() as connection:
-            done = connection.execute(
-                update(posts)
-                .where(posts.c.state == "failed", posts.c.platform.in_(list(platforms)))
-                .values(attempts=0, updated=utcnow())
-            )
+            done = connection.execute(query.values(attempts=0, updated=utcnow()))
         return done.rowcount
+
+    def history(self, limit: int = 200) -> list[HistoryRow]:
+        """Every post, newest change first, with its entry's address and when it was first seen:
+        what the workspace lists, so staff see what was posted where and what failed."""
+        query = (
+            select(posts, entries.c.url.label("entry_url"), entries.c.first_seen)
+            .join(entries, entries.c.entry_id == posts.c.entry_id)
+            .order_by(posts.c.updated.desc(), posts.c.id.desc())
+            .limit(limit)
+        )
+        with self.engine.connect() as connection:
+            return [
+                HistoryRow(
+                    _row(found),
+                    found._mapping["entry_url"],
+                    _aware(found._mapping["first_seen"]),
+                    _aware(found._mapping["updated"]),
+                )
+                for found in connection.execute(query)
+            ]
 
     def give_up(self, entry_id: str, platform: str, attempts: int) -> None:
         """No automatic retries: the platform refused the post itself, not for the moment."""

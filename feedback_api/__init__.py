@@ -54,17 +54,22 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         proxies = app.config["ENGAGE_TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
 
-    from feedback_api import cli
+    from feedback_api import cli, jobs
+    from feedback_api.crossposting import runners as crossposting
     from feedback_api.notices import notifications, rebuild
     from feedback_api.public import comments, feeds, responses, site
     from feedback_api.public import health as api
+    from feedback_api.public import search as site_search
+    from feedback_api.publishing import runners as publishing
     from feedback_api.staff import (
         account_link,
         accounts_admin,
         approval,
         auth,
+        crosspost,
         dashboard,
         moderation,
+        publish,
         times,
     )
     from feedback_api.staff.reports import pages as report_pages
@@ -82,12 +87,18 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(report_pages.bp)
     app.register_blueprint(accounts_admin.bp)
     app.register_blueprint(account_link.bp)
+    app.register_blueprint(publish.bp)
+    app.register_blueprint(crosspost.bp)
+    site_search.init_app(app)
     # The public API is used by pages and scripts that hold no staff session: nothing to forge.
     auth.csrf.exempt(comments.bp)
     auth.csrf.exempt(responses.bp)
     cli.register(app)
     notifications.init_app(app)
     rebuild.init_app(app)
+    jobs.init_app(app)
+    publishing.init_app(app)
+    crossposting.init_app(app)
     if app.config["ENGAGE_SITE_DIR"]:
         app.register_blueprint(site.blueprint(Path(app.config["ENGAGE_SITE_DIR"])))
     return app

@@ -274,6 +274,62 @@ SETTINGS: tuple[Setting, ...] = (
         "A rebuild taking longer than this is stopped and tried again later.",
         float,
     ),
+    Setting(
+        "ENGAGE_REBUILD_PAGES",
+        False,
+        "After a change readers can see, the worker rebuilds just the pages it touched into "
+        "ENGAGE_SITE_DIR (and copies them to ENGAGE_PUBLISH_TARGET), with ENGAGE_BUILD_SETTINGS; "
+        "instead of running ENGAGE_REBUILD_COMMAND.",
+        _flag,
+    ),
+    Setting(
+        "ENGAGE_OUTPUT",
+        "",
+        "The built site the worker's builds replace and update (the Publish page, page "
+        "rebuilds) before copying it to ENGAGE_PUBLISH_TARGET; empty: ENGAGE_SITE_DIR.",
+    ),
+    Setting(
+        "ENGAGE_BUILD_HOST",
+        True,
+        "This host's worker builds and publishes the site (it has the content and the site's "
+        "folders); set false on the other API hosts, whose workers then deliver mail only.",
+        _flag,
+    ),
+    Setting(
+        "ENGAGE_BUILD_LOCK",
+        "",
+        "A file the worker locks (flock) while it builds or publishes, as the daily rebuild's "
+        "`flock FILE invoke publish` does, so the two never write the site at once.",
+    ),
+    Setting(
+        "ENGAGE_PROJECT_DIR",
+        "",
+        "The checkout with pelicanconf.py, publishconf.py and content/, where the worker builds "
+        "the site for the workspace's Publish page; empty: the checkout the API runs from.",
+    ),
+    Setting(
+        "ENGAGE_CONTENT_DIR",
+        "content",
+        "The editors' markdown, relative to ENGAGE_PROJECT_DIR (a git checkout can be pulled "
+        "from the Publish page).",
+    ),
+    Setting(
+        "ENGAGE_BUILD_SETTINGS",
+        "publishconf.py",
+        "The Pelican settings file the workspace's builds use, relative to ENGAGE_PROJECT_DIR.",
+    ),
+    Setting(
+        "ENGAGE_PUBLISH_TARGET",
+        "",
+        "Where Publish copies the site after ENGAGE_SITE_DIR, with rsync (a folder, or "
+        "user@host:/var/www/engage/); empty: ENGAGE_SITE_DIR is the published site.",
+    ),
+    Setting(
+        "ENGAGE_BUILD_TIMEOUT_SECONDS",
+        900.0,
+        "A workspace build, pull or copy taking longer than this is stopped and reported.",
+        _non_negative_float,
+    ),
     Setting("ENGAGE_SMTP_HOST", "", "SMTP server for notices; empty sends no email."),
     Setting("ENGAGE_SMTP_PORT", 25, "SMTP port (587 with STARTTLS is usual).", _positive_int),
     Setting("ENGAGE_SMTP_USER", "", "SMTP user name, if the server needs one."),

@@ -21,13 +21,11 @@ from feedback_api import signals
 from feedback_api.public.comments import iso
 from feedback_api.storage import transaction
 from feedback_api.storage.comments import (
-    approved_comments,
     find_comments,
     get_comment,
     set_status,
 )
 from feedback_api.storage.models import STATUSES, Comment
-from feedback_api.storage.pages import pages_with_approved_comments
 from feedback_api.storage.responses import responses_to
 
 comments_cli = AppGroup("comments", help="List, approve, reject and export comments.")
@@ -117,18 +115,11 @@ def reject_command(comment_id: int, reason: str) -> None:
 @click.argument("path", type=click.Path(dir_okay=False, writable=True))
 def export_site_command(path: str) -> None:
     """Write every page's approved comments for the site build to bake into its pages."""
-    from feedback_api.public.comments import public_list
+    from feedback_api.publishing.export import write_site_export
 
-    pages = {
-        url: public_list(url, list(approved_comments(url)))
-        for url in pages_with_approved_comments()
-    }
-    document = {"version": 1, "pages": pages}
     target = Path(path)
-    partial = target.with_suffix(".tmp")
-    partial.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
-    partial.replace(target)
-    click.echo(f"Approved comments on {len(pages)} page(s) written to {target}.")
+    count = write_site_export(target)
+    click.echo(f"Approved comments on {count} page(s) written to {target}.")
 
 
 @comments_cli.command("export")

@@ -35,6 +35,15 @@ class PermanentFailure(Exception):
     """Delivery cannot succeed however often it is tried (an address the server refuses)."""
 
 
+class TryLater(Exception):
+    """Not now, and not a failure: the message waits `seconds` without spending an attempt (a
+    build waiting for the one already running)."""
+
+    def __init__(self, reason: str, seconds: float = 5.0) -> None:
+        super().__init__(reason)
+        self.seconds = seconds
+
+
 @dataclasses.dataclass(frozen=True)
 class Handler:
     """How one kind of message is delivered (`deliver(payload, identity)`: the identity is the

@@ -27,13 +27,15 @@ from flask import Flask, current_app
 from sqlalchemy.exc import SQLAlchemyError
 
 from feedback_api import outage, storage
-from feedback_api.outbox import PermanentFailure, handler
+from feedback_api.outbox import PermanentFailure, TryLater, handler
 from feedback_api.storage import outbox as rows
 from feedback_api.storage import transaction
 from feedback_api.storage.models import OutboxMessage, utcnow
 
 logger = logging.getLogger(__name__)
 RETRY_CAP = datetime.timedelta(hours=1)
+# The outbox kinds that build or publish the site (workspace jobs, page rebuilds).
+BUILD_KINDS = ("job", "rebuild")
 
 
 def retry_delay(attempts: int, first: float) -> datetime.timedelta:
@@ -65,6 +67,8 @@ class Worker:
         self.lease = datetime.timedelta(seconds=config["ENGAGE_OUTBOX_LEASE_SECONDS"])
         self.attempts = config["ENGAGE_OUTBOX_ATTEMPTS"]
         self.first_retry = config["ENGAGE_OUTBOX_RETRY_SECONDS"]
+        # Builds and publishing need the content and the site's folders, on one host.
+        self.skip = () if config["ENGAGE_BUILD_HOST"] else BUILD_KINDS
         self.stopping = threading.Event()
 
     def deliver_due(self) -> Tally:
@@ -73,7 +77,7 @@ class Worker:
         tally = Tally()
         while not self.stopping.is_set():
             with transaction():
-                claimed = rows.claim(self.name, self.lease, limit=1)
+                claimed = rows.claim(self.name, self.lease, limit=1, skip=self.skip)
             if not claimed:
                 break
             for message in claimed:
@@ -129,6 +133,18 @@ class Worker:
 
     def _failed(self, message: OutboxMessage, what: str, error: Exception, tally: Tally) -> None:
         reason = " ".join(f"{type(error).__name__}: {error}".split())
+        if isinstance(error, TryLater):
+            with transaction():
+                rows.retry_later(
+                    message.id,
+                    self.name,
+                    utcnow() + datetime.timedelta(seconds=error.seconds),
+                    str(error),
+                    spent=False,
+                )
+            tally.retrying += 1
+            logger.info("%s waits: %s", what, error)
+            return
         final = isinstance(error, PermanentFailure) or message.attempts >= self.attempts
         with transaction():
             if final:
@@ -177,6 +193,24 @@ def only_worker() -> Iterator[None]:
         yield
     finally:
         lock.close()
+
+
+def in_background(app: Flask, poll: float = 2.0) -> threading.Thread:
+    """A worker in a thread of this process, for `invoke serve` (`make run`): publishing,
+    cross-posting and notices work on a laptop without a second terminal. A worker already
+    delivering this SQLite database is left to it."""
+
+    def deliver() -> None:
+        with app.app_context():
+            try:
+                with only_worker():
+                    Worker(app).run(poll)
+            except RuntimeError as error:
+                logger.warning("No worker in this process: %s", error)
+
+    thread = threading.Thread(target=deliver, name="engage-worker", daemon=True)
+    thread.start()
+    return thread
 
 
 def worker_for(app: Flask | None = None) -> Worker:

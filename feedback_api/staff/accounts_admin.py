@@ -27,7 +27,11 @@ from feedback_api.storage.models import User
 from feedback_api.theme import render_page
 
 bp = Blueprint("staff_accounts", __name__, url_prefix="/admin/users")
-ROLE_NAMES = {Role.MODERATOR.value: "Moderator", Role.ADMIN.value: "Administrator"}
+ROLE_NAMES = {
+    Role.MODERATOR.value: "Moderator",
+    Role.PUBLISHER.value: "Publisher",
+    Role.ADMIN.value: "Administrator",
+}
 NO_MAIL = (
     "E-mail is not set up (ENGAGE_SMTP_HOST), so no link can be sent. Set it up, or use the "
     "command line: flask --app feedback_api users create|reset-password."

@@ -109,8 +109,16 @@ def _end_session(token: str) -> None:
     session.clear()
 
 
+REFUSALS = {
+    Role.MODERATOR: "Sign in to use this.",
+    Role.PUBLISHER: "Only publishers and administrators can do this.",
+    Role.ADMIN: "Only administrators can do this.",
+}
+
+
 def staff_required(role: Role | None = None) -> Callable:
-    """Only signed-in staff (of `role`, when given: admins may do what moderators do)."""
+    """Only signed-in staff (of `role` or a role above it, when given: administrators may do
+    what publishers do, publishers what moderators do)."""
 
     def decorate(view: Callable) -> Callable:
         @functools.wraps(view)
@@ -120,8 +128,8 @@ def staff_required(role: Role | None = None) -> Callable:
                 if wants_json():
                     raise FeedbackError("Sign in to use this.", 401)
                 return redirect(url_for("auth.sign_in", next=request.full_path.rstrip("?")))
-            if role == Role.ADMIN and user.role != Role.ADMIN:
-                raise FeedbackError("Only administrators can do this.", 403)
+            if role is not None and not Role(user.role).allows(role):
+                raise FeedbackError(REFUSALS[role], 403)
             return view(*args, **kwargs)
 
         wrapper.staff_role = role or Role.MODERATOR  # read by the authorisation test's walk

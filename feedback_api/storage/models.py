@@ -270,6 +270,31 @@ class OutboxMessage(db.Model):
     sent: Mapped[datetime.datetime | None] = mapped_column(UTCDateTime)
 
 
+class Job(db.Model):
+    """A piece of work staff start from the workspace and the worker does (a build checking the
+    content, publishing the site, a cross-post): never in a web request, one at a time, with
+    what it printed kept as its log so the page can show progress and, later, what happened.
+
+    The outbox message that runs it is written in the same transaction as the job; `result` is
+    what the page shows once it is done (the changes and problems a check found, where the site
+    went, which posts were made)."""
+
+    __tablename__ = "jobs"
+    __table_args__ = (Index("ix_jobs_kind_requested", "kind", "requested"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    # queued, running, done, refused (it ran and said no: content problems), failed (it broke).
+    status: Mapped[str] = mapped_column(String(10), default="queued")
+    params: Mapped[dict] = mapped_column(ReadableJSON(an_object), default=dict)
+    result: Mapped[dict | None] = mapped_column(ReadableJSON)
+    log: Mapped[str] = mapped_column(ReadableText, default="")
+    requested_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    requested: Mapped[datetime.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    started: Mapped[datetime.datetime | None] = mapped_column(UTCDateTime)
+    finished: Mapped[datetime.datetime | None] = mapped_column(UTCDateTime)
+
+
 class QuestionnaireResponse(db.Model):
     """One person's answers to a questionnaire. Never public; read by staff in reports."""
 

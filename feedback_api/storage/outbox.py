@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy import and_, case, delete, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm.attributes import flag_modified
 
 from feedback_api.storage.models import OutboxMessage, db, utcnow
 
@@ -71,15 +72,18 @@ def _claimable(now: datetime.datetime) -> Any:
     )
 
 
-def claim(worker: str, lease: datetime.timedelta, limit: int) -> list[OutboxMessage]:
+def claim(
+    worker: str, lease: datetime.timedelta, limit: int, skip: tuple[str, ...] = ()
+) -> list[OutboxMessage]:
     """Up to `limit` messages due (or abandoned by a worker whose lease ran out), oldest first,
-    now this worker's until the lease ends; each claim counts as an attempt."""
+    now this worker's until the lease ends; each claim counts as an attempt. Kinds in `skip`
+    are left to other workers (site builds, on the host that has the content)."""
     now = utcnow()
     # A CTE, not `id IN (sub-select)`: PostgreSQL may run a sub-select more than once, each
     # time locking another row, and claim more than `limit`.
     chosen = (
         select(OutboxMessage.id)
-        .where(_claimable(now))
+        .where(_claimable(now), OutboxMessage.kind.notin_(skip))
         .order_by(OutboxMessage.due, OutboxMessage.id)
         .limit(limit)
         .with_for_update(skip_locked=True)
@@ -124,10 +128,14 @@ def delivered(message_id: int, worker: str) -> bool:
     )
 
 
-def retry_later(message_id: int, worker: str, due: datetime.datetime, error: str) -> bool:
-    return _settle(
-        message_id, worker, status=OutboxStatus.PENDING.value, due=due, last_error=error[:500]
-    )
+def retry_later(
+    message_id: int, worker: str, due: datetime.datetime, error: str, *, spent: bool = True
+) -> bool:
+    """Back in the queue from `due`; `spent=False` gives back the attempt the claim counted."""
+    values: dict[str, Any] = {"due": due, "last_error": error[:500]}
+    if not spent:
+        values["attempts"] = OutboxMessage.attempts - 1
+    return _settle(message_id, worker, status=OutboxStatus.PENDING.value, **values)
 
 
 def given_up(message_id: int, worker: str, error: str) -> bool:
@@ -174,6 +182,25 @@ def pending(kind: str) -> int:
         OutboxMessage.kind == kind, OutboxMessage.status == OutboxStatus.PENDING.value
     )
     return db.session.scalar(query) or 0
+
+
+def waiting(kind: str) -> OutboxMessage | None:
+    """The oldest message of this kind still waiting to be claimed, locked (on PostgreSQL)
+    until this transaction ends, so what is added to its payload is not lost to a worker
+    claiming it meanwhile."""
+    query = (
+        select(OutboxMessage)
+        .where(OutboxMessage.kind == kind, OutboxMessage.status == OutboxStatus.PENDING.value)
+        .order_by(OutboxMessage.id)
+        .limit(1)
+        .with_for_update()
+    )
+    return db.session.scalars(query).first()
+
+
+def set_payload(message: OutboxMessage, payload: dict[str, Any]) -> None:
+    message.payload = payload
+    flag_modified(message, "payload")
 
 
 def undelivered_batches(kind: str) -> list[str]:

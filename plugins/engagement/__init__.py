@@ -16,7 +16,7 @@ from pelican.readers import MarkdownReader
 
 from engagement.frontmatter.reader import EngageMarkdownReader
 from engagement.frontmatter.youtube import YouTubeExtension
-from engagement.output.feeds import AbsoluteFeedWriter
+from engagement.output.writer import EngageWriter
 from theme import environment
 
 from .build import EngagementBuild
@@ -69,8 +69,9 @@ def on_generator_init(generator: Any) -> None:
 
 
 def feed_writer(pelican: Any) -> type:
-    """Feeds get absolute links even in development builds."""
-    return AbsoluteFeedWriter
+    """Feeds get absolute links even in development builds; ENGAGE_WRITE_ONLY writes only the
+    pages it names (`output.writer`)."""
+    return EngageWriter
 
 
 def on_content_ready(generators: list[Any]) -> None:

@@ -17,7 +17,7 @@ from pelican.generators import ArticlesGenerator, PagesGenerator
 from engagement.frontmatter import consultations, ground_rules
 from engagement.frontmatter.fields import parse_day
 from engagement.frontmatter.reader import CONSULTATION_CATEGORY
-from engagement.output import baked_comments, manifest
+from engagement.output import baked_comments, manifest, search_index
 from engagement.output.assets import ThemeAssets
 from engagement.output.social import social_copy
 from engagement.questionnaires import definitions as questionnaires
@@ -36,6 +36,7 @@ class EngagementBuild:
         self.questionnaires: dict[str, dict] = {}
         self.ground_rules: list[dict[str, str]] = []
         self.manifest: dict[str, Any] | None = None
+        self.search_index: list[dict[str, Any]] | None = None
         self.comments: dict[str, dict[str, Any]] = {}
 
     def start(self) -> None:
@@ -75,17 +76,21 @@ class EngagementBuild:
         context["QUESTIONNAIRES"] = self.questionnaires
         context["CONSULTATION_STATUS_LABELS"] = consultations.STATUS_LABELS
         context["ENGAGE_BUILD_DAY"] = today
-        PROBLEMS.raise_if_any()
+        PROBLEMS.raise_if_any(self.settings["ENGAGE_PROBLEMS_REPORT"])
         # The theme's `asset()` links these names; the API's pages learn them from the manifest.
         context["ENGAGE_ASSETS"] = assets = self.assets.compiled()
         self.manifest = manifest.build(
             self.settings, published, self.questionnaires, self.ground_rules, assets
         )
+        self.search_index = search_index.build(published)
 
     def finish(self, output_path: str) -> None:
-        """Put the compiled assets in place, then write the manifest that names them."""
+        """Put the compiled assets in place, then write the search index and the manifest that
+        names them."""
         output = Path(output_path)
         self.assets.finish(output)
+        if self.search_index is not None:
+            search_index.write(output, self.search_index)
         if self.manifest is not None:
             manifest.write(output / self.settings["ENGAGE_MANIFEST"], self.manifest)
 

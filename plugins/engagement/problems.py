@@ -7,6 +7,8 @@ after every problem has been listed, so one run shows them all.
 
 from __future__ import annotations
 
+import dataclasses
+import json
 import logging
 from dataclasses import dataclass
 from pathlib import Path
@@ -60,8 +62,11 @@ class ProblemLog:
             self.problems.append(problem)
             logger.error("%s", problem)
 
-    def raise_if_any(self) -> None:
-        """Stop the build if anything was found, listing every problem in the exception."""
+    def raise_if_any(self, report: str = "") -> None:
+        """Stop the build if anything was found, listing every problem in the exception; and
+        write them to `report` as JSON (an empty list when there are none), when it is given."""
+        if report:
+            self.write(Path(report))
         if not self.problems:
             return
         count = len(self.problems)
@@ -70,6 +75,11 @@ class ProblemLog:
             f"the build stopped: {count} content problem{'s' if count > 1 else ''} to fix\n"
             f"{listing}"
         )
+
+    def write(self, path: Path) -> None:
+        listing = [dataclasses.asdict(found) | {"text": str(found)} for found in self.problems]
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(listing, ensure_ascii=False, indent=1), encoding="utf-8")
 
 
 PROBLEMS = ProblemLog()

@@ -117,6 +117,20 @@ SETTINGS: tuple[Setting, ...] = (
         "Where `invoke publish` copies the built site with rsync (e.g. user@host:/var/www/engage).",
         str,
     ),
+    Setting(
+        "ENGAGE_PROBLEMS_REPORT",
+        "",
+        "A file the build writes its content problems to, as JSON (the workspace's Publish page "
+        "lists them); empty: the problems are only printed.",
+        str,
+    ),
+    Setting(
+        "ENGAGE_WRITE_ONLY",
+        [],
+        "Write only these pages (site-relative addresses, e.g. /blog/winter/), leaving the rest "
+        "of the output as it is: the worker's rebuild after a comment is approved.",
+        list,
+    ),
 )
 
 BY_NAME = {setting.name: setting for setting in SETTINGS}

@@ -86,6 +86,7 @@ def test_manifest_names_the_fingerprinted_theme_files(built_site: Path, manifest
         "js/comments.js",
         "js/engage.js",
         "js/nhsuk-init.js",
+        "js/search.js",
         "nhsuk/nhsuk-frontend.min.js",
         "nhsuk/nhsuk-frontend.min.js.map",
     }

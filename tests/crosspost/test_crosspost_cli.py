@@ -20,6 +20,8 @@ HELP = {
     "--feed PATH|URL": "Atom feed: a path or an address",
     "--manifest PATH": "the site's engagement.json",
     "--json": "print the preview as JSON",
+    "--report": "print the preview as one JSON object, with the run's notes",
+    "--history": "list the ledger's posts, newest first (--json: as JSON)",
     "--retry-failed": "try failed posts again (after fixing what the summary said was wrong)",
     "--backfill N": "first run: also post the newest N",
     "--max-per-run N": "new entries per run (default 5)",

@@ -24,6 +24,9 @@ PAGES = {
     "ground rules": "/ground-rules/",
     "privacy": "/privacy/",
     "not found": "/no-such-page/",
+    "search": "/search/",
+    "search results (API)": "/api/search?q=urgent+care",
+    "search, no results (API)": "/api/search?q=zzqxwobble",
 }
 
 

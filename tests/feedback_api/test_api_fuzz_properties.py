@@ -191,6 +191,7 @@ def test_any_query_string_is_answered_without_a_server_error(staff_app, moderato
         "/api/comments/counts",
         "/api/comments/received",
         "/api/responses/received",
+        "/api/search",
         "/api/feeds/comments.atom",
         "/api/feeds/pending.atom",
         "/admin/",

@@ -79,7 +79,11 @@ def test_the_api_pages_and_answers_have_the_headers(client, manifest) -> None:
     closed = client.post("/api/responses", data={"questionnaire": consultation["questionnaire"]})
     assert closed.status_code == 409
     assert_site_page(closed, "questionnaire closed page")
-    for where in (f"/api/comments/received?page={article}", "/api/responses/received"):
+    for where in (
+        f"/api/comments/received?page={article}",
+        "/api/responses/received",
+        "/api/search?q=urgent+care",
+    ):
         answer = client.get(where)
         assert answer.status_code == 200, where
         assert_site_page(answer, where)

@@ -1,6 +1,7 @@
-"""Geometry of the responses-over-time bar chart, drawn as SVG by the report template.
+"""Geometry of the report's bar charts, drawn as SVG by the report template: responses over time,
+and the answers to each question with options.
 
-The chart is a picture of a table that sits beside it: it carries a text alternative saying
+Each chart is a picture of a table that sits beside it: it carries a text alternative saying
 what it shows, and every figure is in the table, so nothing depends on seeing the bars.
 """
 
@@ -73,3 +74,85 @@ def description(rows: list[dict[str, Any]], period: str) -> str:
         f"{rows[-1]['label']}, by {period}. The most in one {period} was {busiest['count']}, "
         f"{when}."
     )
+
+
+# The answers to one question: a row per answer, its label above a bar whose length is the share
+# of the people who answered, the figures after the bar (room kept for "100 (100.0%)"). Narrower
+# than the timeline, so its words stay legible when a phone shrinks the picture.
+ANSWER_WIDTH, ANSWER_ROW, ANSWER_BAR, ANSWER_FIGURES = 400, 44, 18, 96
+LABEL_CHARACTERS = 50  # longer answers are shortened in the picture, never in the table
+
+
+def _shortened(label: str) -> str:
+    if len(label) <= LABEL_CHARACTERS:
+        return label
+    return label[: LABEL_CHARACTERS - 1].rstrip() + "…"
+
+
+def answer_bars(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """Bars in SVG user units for one question's answers, `{"label", "count", "pct"}` each in
+    the table's order. `pct` (of the people who answered the question; None if nobody did) sets
+    the length, so the bars of a multiple-choice question may add up to more than the whole."""
+    plot = ANSWER_WIDTH - ANSWER_FIGURES
+    drawn = []
+    for index, row in enumerate(rows):
+        top = TOP + index * ANSWER_ROW
+        width = round(plot * (row["pct"] or 0) / 100, 1)
+        drawn.append(
+            {
+                **row,
+                "text": _shortened(row["label"]),
+                "label_y": top + 14,
+                "y": top + 20,
+                "width": width,
+                "figures_x": round(width + 6, 1),
+                "figures_y": top + 20 + ANSWER_BAR - 4,
+            }
+        )
+    return {
+        "width": ANSWER_WIDTH,
+        "height": TOP + len(rows) * ANSWER_ROW + 8,
+        "bar_height": ANSWER_BAR,
+        "bars": drawn,
+    }
+
+
+def answers_description(rows: list[dict[str, Any]], answered: int) -> str:
+    """One question's chart in a sentence or two: how many answered, and the answer most chose."""
+    if not answered:
+        return "Nobody has answered this question yet."
+    people = f"{answered} {'person' if answered == 1 else 'people'} answered."
+    most = max(row["count"] for row in rows)
+    if not most:  # answers no longer among the options, say, kept in the exports
+        return f"{people} None of them chose one of these answers."
+    top = [row for row in rows if row["count"] == most]
+    share = f"{most} ({top[0]['pct']:.1f}%)"
+    if len(top) == 1:
+        return f"{people} The answer chosen most was “{top[0]['label']}”: {share}."
+    if len(top) == len(rows):
+        return f"{people} Every answer was chosen as often: {share} each."
+    names = ", ".join(f"“{row['label']}”" for row in top[:-1]) + f" and “{top[-1]['label']}”"
+    return f"{people} The answers chosen most were {names}: {share} each."
+
+
+def question_charts(definition: dict[str, Any], summary: dict[str, Any]) -> dict[str, Any]:
+    """`{question id: {"bars", "description"}}` for every question with options that someone has
+    answered, from `figures.summary`: the figures its table shows, in the same order."""
+    charts = {}
+    for question in definition["questions"]:
+        entry = summary["questions"][question["id"]]
+        if not question.get("options") or not entry["answered"]:
+            continue
+        rows = [
+            {
+                "label": option["label"],
+                "count": entry["counts"][option["value"]],
+                "pct": entry["percentages"][option["value"]],
+            }
+            for option in question["options"]
+        ]
+        charts[question["id"]] = {
+            "bars": answer_bars(rows),
+            "description": answers_description(rows, entry["answered"]),
+        }
+    return charts

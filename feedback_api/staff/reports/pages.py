@@ -141,6 +141,7 @@ def report(questionnaire_id: str) -> str:
     by = args.get("by") or (equality[0]["id"] if equality else "")
     against = args.get("question") or (crossable[0]["id"] if crossable else "")
     timeline = reports.over_time(responses)
+    figures = reports.summary(definition, responses)
     page = _consultation(questionnaire_id)
     return render_page(
         "admin/report.html",
@@ -149,7 +150,8 @@ def report(questionnaire_id: str) -> str:
         window=window(definition),
         page=page,
         report_url=report_address(page),
-        figures=reports.summary(definition, responses),
+        figures=figures,
+        answer_charts=report_chart.question_charts(definition, figures),
         timeline=timeline,
         chart=report_chart.bars(timeline["rows"]),
         chart_description=report_chart.description(timeline["rows"], timeline["period"]),

@@ -8,6 +8,8 @@ contract's.
 
 from __future__ import annotations
 
+import hashlib
+from pathlib import Path
 from typing import Any
 
 from markupsafe import Markup
@@ -32,7 +34,15 @@ def page_entry(item: Any) -> dict[str, Any]:
         "summary": Markup(getattr(item, "summary", "") or "").striptags() or None,
         "published": date.isoformat() if date else None,
         "social": item.social,
+        "source": item.relative_source_path,
+        "revision": revision(item.source_path),
     }
+
+
+def revision(path: str) -> str:
+    """The first 12 hex digits of the source file's SHA-256: the workspace tells an edited page
+    from an unchanged one by it."""
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()[:12]
 
 
 def build(

@@ -11,15 +11,15 @@ from pathlib import Path
 
 import pytest
 
+from fixtures.browser import assert_accessible
 from fixtures.site import ROOT
 
 pytestmark = pytest.mark.browser
 
 WIDGET = ROOT / "theme" / "static" / "js" / "comments.js"
 ARTICLE = "/blog/winter-vaccines/"
-THANKS = (
-    "Thank you. Your comment will appear once a moderator has checked it against our ground rules."
-)
+THANKS = "Thank you for your comment"  # the panel's heading, as on the no-JS page
+PANEL = ".engage-comment-status .nhsuk-panel"
 FORM = "form[data-engage-comment-form]"
 NO_JS_TEXT = "Comments appear here once a moderator has checked them."
 SECOND = "Second thoughts, <b>kept as text</b>."
@@ -77,10 +77,29 @@ def post_inline(page: object, live: str, body: str) -> None:
     page.goto(live + ARTICLE)
     page.fill("#comment-body", body)
     page.click(f"{FORM} button[type=submit]")
-    page.locator(".engage-comment-status").get_by_text(THANKS).wait_for()
+    page.locator(PANEL).get_by_text(THANKS).wait_for()
+
+
+def thank_you(page: object) -> dict:
+    """The NHS.UK panel saying thank you on this page, and the paragraph after it."""
+    return page.evaluate(
+        """() => {
+        const panel = document.querySelector('.nhsuk-panel')
+        const heading = panel.querySelector('.nhsuk-panel__heading')
+        const text = (node) => node.textContent.replace(/\\s+/g, ' ').trim()
+        return {
+          panel: panel.className,
+          heading: heading.className,
+          said: text(heading),
+          body: text(panel.querySelector('.nhsuk-panel__body')),
+          then: text(panel.nextElementSibling),
+        }
+      }"""
+    )
 
 
 def test_widget_is_small() -> None:
+    # A budget of 10 KB, so the widget costs a reader on a slow connection next to nothing.
     assert WIDGET.stat().st_size < 10 * 1024, f"{WIDGET.name} is {WIDGET.stat().st_size} bytes"
 
 
@@ -153,8 +172,10 @@ def test_posting_inline(page, live: str, app, errors) -> None:
     page.fill("#comment-author", "Sam")
     page.click(f"{FORM} button[type=submit]")
     status = page.locator("[role=status].engage-comment-status")
-    status.get_by_text(THANKS).wait_for()
-    assert status.get_attribute("aria-live") == "polite"
+    status.locator(".nhsuk-panel").get_by_text(THANKS).wait_for()
+    assert status.get_attribute("aria-live") == "polite"  # the panel is announced
+    assert page.evaluate("document.activeElement.className") == "nhsuk-panel", "focus on it"
+    assert page.evaluate("document.activeElement.querySelector('h3').textContent") == THANKS
     assert page.input_value("#comment-body") == ""
     assert page.input_value("#comment-author") == "Sam"
     assert page.url == live + ARTICLE  # no navigation: it was posted by the script
@@ -212,7 +233,7 @@ def test_field_errors_show_the_error_summary(page, live: str, app, errors) -> No
     page.fill("#comment-email", "reader@example.com")
     page.wait_for_timeout(1100)  # NHS.UK's button ignores a second press within a second
     page.click(f"{FORM} button[type=submit]")
-    page.locator(".engage-comment-status").get_by_text(THANKS).wait_for()
+    page.locator(PANEL).get_by_text(THANKS).wait_for()
     assert page.locator(f"{FORM} .nhsuk-error-summary, {FORM} .nhsuk-error-message").count() == 0
     assert page.locator(f"{FORM} .nhsuk-form-group--error, {FORM} .nhsuk-input--error").count() == 0
     assert "comment-email-error" not in page.get_attribute("#comment-email", "aria-describedby")
@@ -340,7 +361,9 @@ def test_counts_on_list_pages(page, live: str, app, errors) -> None:
     assert errors == [] and page.foreign_requests == []
 
 
-def test_plain_form_without_javascript(browser, live: str, app) -> None:
+def test_plain_form_without_javascript(browser, page, live: str, app) -> None:
+    """Posted without JavaScript, the reader gets the API's thank-you page; the widget thanks
+    them with the same NHS.UK panel, words and all (an h3 there, under "Leave a comment")."""
     context = browser.new_context(java_script_enabled=False)
     foreign: list[str] = []
 
@@ -352,22 +375,35 @@ def test_plain_form_without_javascript(browser, live: str, app) -> None:
             route.abort()
 
     context.route("**/*", guard)
-    page = context.new_page()
+    plain = context.new_page()
     try:
-        page.goto(live + ARTICLE)
-        box = page.locator("[data-engage-comments]")
+        plain.goto(live + ARTICLE)
+        box = plain.locator("[data-engage-comments]")
         assert (
             box.text_content().strip() == "Comments appear here once a moderator has checked them."
         )
-        page.fill("#comment-body", "Posted the old-fashioned way.")
-        page.click(f"{FORM} button[type=submit]")
-        page.wait_for_url("**/api/comments/received**")
+        plain.fill("#comment-body", "Posted the old-fashioned way.")
+        plain.click(f"{FORM} button[type=submit]")
+        plain.wait_for_url("**/api/comments/received**")
         assert [(r["body"], r["status"]) for r in stored(app)] == [
             ("Posted the old-fashioned way.", "pending")
         ]
+        no_js = thank_you(plain)
         assert foreign == []
     finally:
         context.close()
+    assert no_js == {
+        "panel": "nhsuk-panel",
+        "heading": "nhsuk-panel__heading",
+        "said": THANKS,
+        "body": "We have received it.",
+        "then": "Your comment will appear once a moderator has checked it against our ground rules"
+        " for taking part. We check comments within 2 working days.",
+    }
+    post_inline(page, live, "Posted with the widget.")
+    assert thank_you(page) == no_js
+    assert_accessible(page, "the widget's thank-you")
+    assert page.foreign_requests == []
 
 
 def test_posting_when_storage_is_full(page, live: str, app, errors) -> None:

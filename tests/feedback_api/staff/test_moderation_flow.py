@@ -48,7 +48,10 @@ def test_reader_comment_moderated_and_answered(
         form.locator("#comment-body").fill(QUESTION)
         form.locator("#comment-author").fill("Sam")
         form.get_by_role("button", name="Post comment").click()
-        expect(status).to_have_text(re.compile(r"^Thank you\. .*checked it"))
+        expect(status.locator(".nhsuk-panel")).to_have_text(
+            re.compile(r"^Thank you for your comment")
+        )
+        expect(status).to_contain_text("checked it against our ground rules")
         expect(page.locator(".engage-mine .engage-mine__text")).to_have_text(QUESTION)
         expect(form.locator("#comment-body")).to_have_value("")
         with app.app_context():

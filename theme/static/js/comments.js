@@ -1,15 +1,15 @@
 /* Engage comments: enhances the no-JS form (load with defer). Only the API's sanitised `html` is
- * set as innerHTML. Keep under 10 KB. */
+ * set as innerHTML. Under 10 KB (tested). */
 (function () {
 'use strict'
 if (!window.fetch) return
 
 var D = document
 var KEY = 'engage:mine' // [{id, edit_token, page, body, created}]
-var CHECKED = 'Your comment will appear once a moderator has checked it against our ground rules.'
+var CHECKED = 'Your comment will appear once a moderator has checked it against our ground rules for taking part.'
 var FAILED = 'Sorry, there is a problem with the service. Please try again later.'
-var GONE = 'This comment can no longer be changed or deleted.'
 var SECONDARY = ' nhsuk-button--secondary'
+var BY = 'aria-describedby'
 var base, page, status, mine
 
 function add (parent, tag, cls, text, attrs) {
@@ -38,17 +38,27 @@ function keep (test) { // true if some were dropped
   return kept.length < all.length && !store(kept)
 }
 
-function send (method, url, data, headers) {
+function send (method, url, data, headers) { // never rejects: no network is status 0
   var h = headers || {}
   if (data) h['Content-Type'] = 'application/json'
   return fetch(url, { method: method, headers: h, body: data && JSON.stringify(data) }).then(function (r) {
     return r.json().catch(function () {}).then(function (d) { return { status: r.status, data: d || {} } })
-  })
+  }, function () { return { status: 0, data: {} } })
 }
 
-function say (text) {
-  status.textContent = text
+function empty (node) { node.textContent = ''; return node }
+
+function say (text) { status.textContent = text }
+
+function thank () { // as on the no-JS page, feedback/comment_received.html
+  var panel = add(status, 'div', 'nhsuk-panel')
+  add(panel, 'h3', 'nhsuk-panel__heading', 'Thank you for your comment')
+  add(panel, 'div', 'nhsuk-panel__body', 'We have received it.')
+  add(status, 'p', 0, CHECKED + ' We check comments within 2 working days.')
+  focus(panel)
 }
+
+function focus (node) { node.tabIndex = -1; node.focus() }
 
 function button (parent, text, cls) {
   return add(parent, 'button', 'nhsuk-button nhsuk-button--small' + cls, text, { type: 'button' })
@@ -76,49 +86,42 @@ function mineItem (m) {
   var item = add(0, 'div', 'engage-mine nhsuk-inset-text')
   var forget = function (x) { return x.id !== m.id }
 
-  // 403/404/409: too late to change; forget it but show what was typed
+  // 403, 404, 409: too late; forget it, show what was typed
   function change (btn, method, data, ok, typed) {
     btn.disabled = true
     send(method, base + '/comments/' + m.id, data, { 'X-Edit-Token': m.edit_token }).then(function (res) {
       btn.disabled = false
       if (res.status < 300) return ok()
-      if (res.status !== 403 && res.status !== 404 && res.status !== 409) {
-        return say((res.data.fields || {}).body || res.data.error || FAILED)
-      }
+      if (!/40[349]/.test(res.status)) return say((res.data.fields || {}).body || res.data.error || FAILED)
       keep(forget)
-      item.textContent = ''
-      add(item, 'p', 'nhsuk-body', GONE)
+      add(empty(item), 'p', 0, 'This comment can no longer be changed or deleted.')
       if (typed) add(item, 'p', 'engage-mine__text', typed)
-      item.tabIndex = -1
-      item.focus()
-    }).catch(function () { btn.disabled = false; say(FAILED) })
+      focus(item)
+    })
   }
 
   function view () {
-    item.textContent = ''
-    add(item, 'h4', 'nhsuk-heading-s', 'Your comment, waiting for a moderator')
+    add(empty(item), 'h4', 'nhsuk-heading-s', 'Your comment, waiting for a moderator')
     add(item, 'p', 'engage-mine__text', m.body)
     var group = add(item, 'div', 'nhsuk-button-group')
     var edit = button(group, 'Edit', SECONDARY)
     var del = button(group, 'Delete', ' nhsuk-button--warning')
     edit.onclick = editor
     del.onclick = function () {
-      if (confirm('Delete your comment? This cannot be undone.')) {
-        change(del, 'DELETE', null, function () {
-          keep(forget)
-          mine.removeChild(item)
-          say('Your comment has been deleted.')
-          status.focus()
-        })
-      }
+      if (!confirm('Delete your comment? This cannot be undone.')) return
+      change(del, 'DELETE', null, function () {
+        keep(forget)
+        item.remove()
+        say('Your comment has been deleted.')
+        focus(status)
+      })
     }
     return edit
   }
 
   function editor () {
     var id = 'engage-edit-' + m.id
-    item.textContent = ''
-    add(item, 'label', 'nhsuk-label nhsuk-label--s', 'Change your comment', { for: id })
+    add(empty(item), 'label', 'nhsuk-label nhsuk-label--s', 'Change your comment', { for: id })
     var area = add(item, 'textarea', 'nhsuk-textarea', 0, { id: id, rows: 6 })
     var buttons = add(item, 'div', 'nhsuk-button-group')
     var save = button(buttons, 'Save changes', '')
@@ -141,7 +144,7 @@ function mineItem (m) {
 }
 
 function renderMine () {
-  mine.textContent = ''
+  empty(mine)
   load().forEach(function (m) {
     if (m.page === page) mine.appendChild(mineItem(m))
   })
@@ -151,14 +154,13 @@ function clearErrors (form) {
   form.querySelectorAll('.nhsuk-error-summary, [class*=error]').forEach(function (n) {
     if (/summary|message/.test(n.className)) return n.remove()
     n.className = n.className.replace(/ \S+--error/, '')
-    var by = n.getAttribute('aria-describedby')
-    if (by) n.setAttribute('aria-describedby', by.replace(/\S+-error /, ''))
+    var by = n.getAttribute(BY)
+    if (by) n.setAttribute(BY, by.replace(/\S+-error /, ''))
   })
 }
 
 function showErrors (form, fields) {
-  var summary = add(0, 'div', 'nhsuk-error-summary', 0,
-    { 'aria-labelledby': 'error-summary-title', role: 'alert', tabindex: '-1' })
+  var summary = add(0, 'div', 'nhsuk-error-summary', 0, { 'aria-labelledby': 'error-summary-title', role: 'alert' })
   add(summary, 'h2', 'nhsuk-error-summary__heading', 'There is a problem', { id: 'error-summary-title' })
   var ul = add(add(summary, 'div', 'nhsuk-error-summary__body'), 'ul', 'nhsuk-list nhsuk-error-summary__list')
   Object.keys(fields).forEach(function (name) {
@@ -173,47 +175,41 @@ function showErrors (form, fields) {
     group.classList.add('nhsuk-form-group--error')
     input.before(msg)
     input.classList.add(input.classList[0] + '--error')
-    input.setAttribute('aria-describedby', msg.id + ' ' + (input.getAttribute('aria-describedby') || ''))
+    input.setAttribute(BY, msg.id + ' ' + (input.getAttribute(BY) || ''))
   })
   form.prepend(summary)
-  summary.focus()
+  focus(summary)
 }
 
 function enhanceForm (form) {
   var submit = form.querySelector('[type=submit]')
   var f = form.elements
-  var busy = false
   form.noValidate = true // the API's messages go in the error summary
   form.addEventListener('submit', function (e) {
     e.preventDefault()
-    if (busy) return
-    var data = { page: page, body: f.body.value, notify: f.notify.checked, question: !!(f.question && f.question.checked) }
+    var data = { page: page, body: f.body.value, notify: f.notify.checked, question: !!f.question && f.question.checked }
     ;['author', 'email', 'website', 'parent'].forEach(function (n) { if (f[n] && f[n].value) data[n] = f[n].value })
     if (data.parent) data.parent = +data.parent
-    busy = submit.disabled = true
+    submit.disabled = true
     say('Sending your comment…')
-    var finish = function (text) {
-      busy = submit.disabled = false
-      if (D.activeElement === D.body) submit.focus()
-      say(text)
-    }
     send('POST', base + '/comments', data).then(function (res) {
-      var fields = res.data.fields || {}
+      var d = res.data
+      var fields = d.fields || {}
+      var sent = res.status === 202
+      var wrong = res.status === 400 && Object.keys(fields).length
+      submit.disabled = false
+      if (D.activeElement === D.body) submit.focus()
+      say(sent || wrong ? '' : d.error || FAILED) // the API words 409, 413, 429...
       clearErrors(form)
-      if (res.status === 202) {
-        store(load().concat({ id: res.data.id, edit_token: res.data.edit_token, page: page, body: data.body.trim(),
-          created: new Date().toISOString() }))
-        f.body.value = ''
-        f.body.dispatchEvent(new Event('input'))
-        renderMine()
-        finish('Thank you. ' + CHECKED)
-      } else if (res.status === 400 && Object.keys(fields).length) {
-        finish('')
-        showErrors(form, fields)
-      } else {
-        finish(res.data.error || FAILED) // the API words 409, 413, 429...
-      }
-    }).catch(function () { finish(FAILED) })
+      if (wrong) showErrors(form, fields)
+      if (!sent) return
+      store(load().concat({ id: d.id, edit_token: d.edit_token, page: page, body: data.body.trim(),
+        created: new Date().toISOString() }))
+      f.body.value = ''
+      f.body.dispatchEvent(new Event('input'))
+      renderMine()
+      thank()
+    })
   })
 }
 
@@ -226,11 +222,11 @@ function loadCounts () {
       nodes.forEach(function (node) {
         var n = (res.data.counts || {})[node.dataset.page]
         if (n > 0) {
-          node.textContent = n + (n > 1 ? ' comments' : ' comment')
+          node.textContent = n + ' comment' + (n > 1 ? 's' : '')
           node.hidden = false
         }
       })
-    }).catch(function () {})
+    })
   }
 }
 
@@ -240,8 +236,8 @@ function init () {
   var form = D.querySelector('[data-engage-comment-form]')
   if (!box) return
   page = box.dataset.page
-  base = box.dataset.api || (form ? form.getAttribute('action').replace(/\/comments$/, '') : '/api')
-  status = add(0, 'p', 'engage-comment-status nhsuk-body', 0, { role: 'status', 'aria-live': 'polite', tabindex: '-1' })
+  base = box.dataset.api || (form ? form.action.replace(/\/comments$/, '') : '/api')
+  status = add(0, 'div', 'engage-comment-status nhsuk-body', 0, { role: 'status', 'aria-live': 'polite' })
   mine = add(0, 'div', 'engage-mine-list')
   ;(form || box).after(status, mine)
   if (form) enhanceForm(form)
@@ -250,9 +246,8 @@ function init () {
     var ids = {}
     var list = res.data.comments
     if (!Array.isArray(list)) throw res
-    box.textContent = ''
-    if (list.length) box.appendChild(renderList(list, ids))
-    else add(box, 'p', 0, 'No comments yet.' + (form ? ' Be the first to comment.' : ''))
+    if (list.length) empty(box).appendChild(renderList(list, ids))
+    else add(empty(box), 'p', 0, 'No comments yet.' + (form ? ' Be the first to comment.' : ''))
     if (keep(function (m) { return !ids[m.id] || m.page !== page })) renderMine()
   }).catch(function () {
     add(box, 'p', 'engage-comments__error', 'Comments could not be loaded.')

@@ -6,6 +6,9 @@
  * button. With JavaScript the button is shown; pressing it swaps the notice and button for a
  * youtube-nocookie.com iframe (autoplay) and moves focus to it. Nothing is requested from
  * YouTube before the click.
+ *
+ * Workspace jobs: a job's log `[data-engage-refresh]` (a check or publish in progress) follows
+ * the job every few seconds; when it ends, the page is loaded again to show the outcome.
  */
 (function () {
   'use strict'
@@ -42,8 +45,28 @@
     })
   }
 
+  function followJob (box) {
+    var url = box.getAttribute('data-engage-refresh')
+    var text = box.querySelector('pre')
+    if (!url || !text || !window.fetch) return
+    var timer = window.setInterval(function () {
+      window.fetch(url + '?format=json', { credentials: 'same-origin' })
+        .then(function (answer) { return answer.ok ? answer.json() : null })
+        .then(function (job) {
+          if (!job) return
+          text.textContent = job.log || text.textContent
+          if (job.status !== 'queued' && job.status !== 'running') {
+            window.clearInterval(timer)
+            window.location.reload()
+          }
+        })
+        .catch(function () {})
+    }, 2000)
+  }
+
   function init () {
     initVideos(document)
+    Array.prototype.forEach.call(document.querySelectorAll('[data-engage-refresh]'), followJob)
   }
 
   if (document.readyState === 'loading') {

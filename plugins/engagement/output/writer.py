@@ -1,0 +1,36 @@
+"""The writer every build uses: feeds with absolute links (FEED_DOMAIN) even in development
+builds, and, when ENGAGE_WRITE_ONLY names pages, only those pages written.
+
+The second is the worker's rebuild after a comment is approved: Pelican reads the content (from
+its cache) as always, but only the page with the new comment is written again, so the cost of a
+rebuild does not grow with the number of posts. Pelican 4.12 removed its own WRITE_SELECTED.
+"""
+
+from __future__ import annotations
+
+from pathlib import PurePosixPath
+from typing import Any
+
+from pelican.writers import Writer
+
+from contract.manifest import output_file
+
+
+class EngageWriter(Writer):
+    def __init__(self, output_path: str, settings: dict[str, Any] | None = None) -> None:
+        super().__init__(output_path, settings=settings)
+        only = (settings or {}).get("ENGAGE_WRITE_ONLY") or []
+        self.only = {output_file(url) for url in only} if only else None
+
+    def write_file(self, name: str, *args: Any, **kwargs: Any) -> Any:
+        if self.only is not None and str(PurePosixPath(name)) not in self.only:
+            return None
+        return super().write_file(name, *args, **kwargs)
+
+    def write_feed(self, elements: Any, context: dict[str, Any], *args: Any, **kwargs: Any) -> Any:
+        if self.only is not None:
+            return None
+        domain = context.get("FEED_DOMAIN")
+        if domain:
+            context = {**context, "SITEURL": domain}
+        return super().write_feed(elements, context, *args, **kwargs)
