@@ -21,14 +21,14 @@ from pathlib import Path
 from typing import IO, Any
 
 from flask import Flask, current_app
-from sqlalchemy import text
 
 from contract.vocabulary import AuditAction
 from feedback_api import outbox
 from feedback_api.jobs.log import JobLog
 from feedback_api.storage import audit, sqlite_file, transaction
 from feedback_api.storage import jobs as rows
-from feedback_api.storage.models import Job, User, db
+from feedback_api.storage.models import Job
+from feedback_api.storage.users import get_user
 
 __all__ = ["JobLog", "Outcome", "Runner", "init_app", "register", "request"]
 
@@ -107,7 +107,7 @@ def deliver(payload: dict[str, Any], identity: str) -> None:
             rows.finished(job_id, outcome.status, outcome.result)
             if outcome.audit is not None:
                 action, target, detail = outcome.audit
-                who = db.session.get(User, job.requested_by) if job.requested_by else None
+                who = get_user(job.requested_by) if job.requested_by else None
                 audit.record(action, target=target, user=who, detail=detail)
 
 
@@ -127,17 +127,9 @@ def one_at_a_time() -> Iterator[bool]:
 @contextlib.contextmanager
 def _one_job() -> Iterator[bool]:
     database = sqlite_file()
-    if database is None and db.engine.dialect.name == "postgresql":
-        with db.engine.connect() as connection:
-            free = connection.execute(
-                text("SELECT pg_try_advisory_lock(:key)"), {"key": LOCK_KEY}
-            ).scalar()
-            try:
-                yield bool(free)
-            finally:
-                if free:
-                    connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": LOCK_KEY})
-                connection.commit()
+    if database is None and rows.on_postgresql():
+        with rows.advisory_lock(LOCK_KEY) as free:
+            yield free
         return
     with _file_lock(Path(f"{database or current_app.instance_path + '/memory'}.jobs-lock")) as free:
         yield free

@@ -1,6 +1,7 @@
 """The e-mails that carry staff account links (an invitation, a password reset), written to the
 outbox in the transaction that makes the link: the link and its e-mail exist together or not at
-all. The link is the only secret in them; no password ever travels by e-mail."""
+all. The link is the only secret in them (no password ever travels by e-mail), so once the
+e-mail is delivered its text is not kept in the outbox (`secret`)."""
 
 from __future__ import annotations
 
@@ -40,6 +41,7 @@ def queue_invitation(user: User, token: str, invited_by: User) -> None:
         f"as a {user.role}.\n\nChoose your password here (the link works once, for "
         f"{LINK_HOURS} hours):\n{link_url(token)}\n\n"
         "If you did not expect this, you can ignore this e-mail.\n",
+        secret=True,
     )
 
 
@@ -54,4 +56,5 @@ def queue_reset(user: User, token: str) -> None:
         f"out everywhere.\n\nChoose a new password here (the link works once, for {LINK_HOURS} "
         f"hours):\n{link_url(token)}\n\n"
         "If you did not expect this, tell your administrator.\n",
+        secret=True,
     )

@@ -116,7 +116,7 @@ class Worker:
             self._failed(message, what, error, tally)
             return
         with transaction():
-            if rows.delivered(message.id, self.name):
+            if rows.delivered(message.id, self.name, message.payload):
                 if kind.after_delivery:
                     kind.after_delivery(message.payload)
                 tally.delivered += 1

@@ -8,7 +8,7 @@ import datetime
 from typing import Any
 
 from contract.vocabulary import AuditAction
-from feedback_api.public.comments import iso
+from feedback_api.staff.times import uk_iso
 from feedback_api.storage import audit, retention, transaction
 from feedback_api.storage import outbox as outbox_rows
 from feedback_api.storage.comments import delete_comment, submitted_with
@@ -21,15 +21,16 @@ def submitted_by(email: str) -> list[Comment]:
 
 
 def export(email: str) -> dict[str, Any]:
-    """A subject access export: what we hold and why, as JSON-ready data."""
+    """A subject access export: what we hold and why, as JSON-ready data (times in UK time with
+    their offset, as the person and staff read them)."""
     return {
         "email": email.strip().lower(),
-        "exported": iso(utcnow()),
+        "exported": uk_iso(utcnow()),
         "comments": [
             {
                 "id": c.id,
                 "page": c.page,
-                "created": iso(c.created),
+                "created": uk_iso(c.created),
                 "status": c.status,
                 "author": c.author,
                 "body": c.body,

@@ -12,7 +12,8 @@ from flask import abort, flash, g, jsonify, redirect, request, url_for
 from feedback_api import jobs
 from feedback_api.storage import jobs as rows
 from feedback_api.storage import transaction
-from feedback_api.storage.models import Job, User, db
+from feedback_api.storage.models import Job
+from feedback_api.storage.users import get_user
 from feedback_api.theme import render_page
 
 STATUS_NAMES = {
@@ -25,7 +26,7 @@ STATUS_NAMES = {
 
 
 def who(job: Job) -> str:
-    user = db.session.get(User, job.requested_by) if job.requested_by else None
+    user = get_user(job.requested_by) if job.requested_by else None
     return (user.name or user.email) if user else "(removed account)"
 
 

@@ -96,7 +96,7 @@ def _queue_url(filters: dict[str, Any], **changes: Any) -> str:
 def queue() -> Any:
     """Items oldest first (pending by default), with why each was held; filters and pages."""
     filters = _filters()
-    items, total = moderation_queue(
+    items, total, official = moderation_queue(
         status=filters["status"],
         page=filters["page"] or None,
         kind=filters["kind"] or None,
@@ -111,6 +111,7 @@ def queue() -> Any:
         admin_section="queue",
         items=[describe(item) for item in items],
         total=total,
+        official=official,
         filters=filters,
         pages=pages,
         statuses=STATUS_NAMES,

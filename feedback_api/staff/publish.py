@@ -15,6 +15,7 @@ from typing import Any
 from flask import Blueprint, flash, redirect, request, url_for
 
 from contract.vocabulary import Role
+from feedback_api.boundary import record_id
 from feedback_api.publishing import changes, checkout, runners
 from feedback_api.staff.auth import staff_required
 from feedback_api.staff.job_pages import JobPages
@@ -63,7 +64,7 @@ def index() -> Any:
         "admin/publish.html",
         admin_section="publish",
         here=here,
-        commit=checkout.latest_commit(here.content),
+        latest=checkout.latest_commit(here.content),
         running=running,
         check=check,
         published=published,
@@ -94,9 +95,9 @@ def start_check() -> Any:
 @staff_required(Role.PUBLISHER)
 def start_publish() -> Any:
     """Publish the newest check, if it found no problems (the worker checks again)."""
-    check_id = request.form.get("check", "")
+    check_id = record_id(request.form.get("check"))
     with transaction():
-        check = rows.get(int(check_id)) if check_id.isdigit() else None
+        check = rows.get(check_id) if check_id else None
         newest = rows.latest(runners.CHECK)
     if check is None or check.status != rows.DONE or newest is None or newest.id != check.id:
         flash("Only the newest check, without problems, can be published: check again.", "error")

@@ -1,13 +1,16 @@
-"""The jobs table: work staff start from the workspace and the worker does (see models.Job).
+"""The jobs table: work staff start from the workspace and the worker does (see models.Job), and
+the PostgreSQL advisory lock that lets one run at a time across hosts.
 
 A job's log grows as it runs, each line committed on its own so the page shows progress; the
 log is capped, keeping its start and its end (where a failure says why)."""
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import select, text, update
 
 from feedback_api.storage.models import Job, db, utcnow
 
@@ -79,3 +82,23 @@ def _capped(log: str) -> str:
         return log
     half = MAX_LOG // 2
     return f"{log[:half]}\n[… {len(log) - MAX_LOG:,} characters left out …]\n{log[-half:]}"
+
+
+def on_postgresql() -> bool:
+    return db.engine.dialect.name == "postgresql"
+
+
+@contextlib.contextmanager
+def advisory_lock(key: int) -> Iterator[bool]:
+    """Try to take the lock `key` (PostgreSQL only); whether this call got it. It is held by a
+    connection of its own in autocommit, so no transaction stays open while the job runs, and
+    let go when the block ends or the connection does (a process killed mid-job)."""
+    engine = db.engine.execution_options(isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        taken = connection.execute(text("SELECT pg_try_advisory_lock(:key)"), {"key": key})
+        got = bool(taken.scalar())
+        try:
+            yield got
+        finally:
+            if got:
+                connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": key})

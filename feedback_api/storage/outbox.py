@@ -122,9 +122,22 @@ def _settle(message_id: int, worker: str, **values: Any) -> bool:
     return db.session.execute(statement).rowcount == 1
 
 
-def delivered(message_id: int, worker: str) -> bool:
+SECRET_SENT = "(Delivered. It carried a single-use link, which is not kept.)"
+
+
+def delivered(message_id: int, worker: str, payload: dict[str, Any] | None = None) -> bool:
+    """Mark it sent; a payload marked `secret` (an e-mail with an account link) keeps only its
+    addressee and subject from then on."""
+    values: dict[str, Any] = {}
+    if payload is not None and payload.get("secret"):
+        values["payload"] = {**payload, "body": SECRET_SENT}
     return _settle(
-        message_id, worker, status=OutboxStatus.SENT.value, sent=utcnow(), last_error=None
+        message_id,
+        worker,
+        status=OutboxStatus.SENT.value,
+        sent=utcnow(),
+        last_error=None,
+        **values,
     )
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import String, cast, func, or_, select
+from typing import NamedTuple
+
+from sqlalchemy import Select, String, cast, func, or_, select
 
 from contract.vocabulary import CommentStatus
 from feedback_api.storage.models import Comment, db
@@ -10,6 +12,12 @@ from feedback_api.storage.models import Comment, db
 QUEUE_PAGE_SIZE = 50
 # Not a status of its own: questions waiting for an official answer, whatever their status.
 NEEDS_RESPONSE = "needs-response"
+
+
+class Queue(NamedTuple):
+    items: list[Comment]
+    total: int
+    official: int
 
 
 def moderation_queue(
@@ -20,8 +28,9 @@ def moderation_queue(
     search: str | None = None,
     number: int = 1,
     size: int = QUEUE_PAGE_SIZE,
-) -> tuple[list[Comment], int]:
-    """One page of the queue, oldest first, and how many items match in all.
+) -> Queue:
+    """One page of the queue, oldest first, how many items match in all, and how many of those
+    are the organisation's own replies (not counted as comments where the total is shown).
 
     `status` is a comment status or NEEDS_RESPONSE (questions waiting for an official answer);
     `kind` a screening kind; `search` a case-insensitive substring of the text or author.
@@ -47,6 +56,11 @@ def moderation_queue(
                 func.lower(func.coalesce(Comment.author, "")).contains(needle, autoescape=True),
             )
         )
-    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    total = _count(query)
     ordered = query.order_by(Comment.created, Comment.id).offset((number - 1) * size).limit(size)
-    return list(db.session.scalars(ordered).all()), total
+    found = list(db.session.scalars(ordered).all())
+    return Queue(found, total, _count(query.where(Comment.official.is_(True))) if total else 0)
+
+
+def _count(query: Select) -> int:
+    return db.session.scalar(select(func.count()).select_from(query.subquery())) or 0

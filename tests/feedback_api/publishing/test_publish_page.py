@@ -208,3 +208,32 @@ def test_a_worker_stopped_mid_job_leaves_it_to_the_next_which_runs_it_again(desk
         job = rows.get(job.id)
         assert job.status == "done"
         assert "Started again: the worker doing it stopped." in job.log
+
+
+def test_hostile_forms_and_addresses_are_refused_with_nothing_started(desk) -> None:
+    here = desk()
+    client = here.sign_in("publisher")
+    for check in ("", "0", "-1", "1.5", "²", "\u0661", "9" * 5000, "1 OR 1=1", "<b>1</b>"):
+        assert start(client, "publish", check=check).status_code == 303
+    assert "Only the newest check" in page(client)
+    for job in ("99999999999999999999", "0", "abc"):
+        assert client.get(f"/admin/publish/jobs/{job}").status_code == 404
+    assert client.get("/admin/publish/jobs/1?format=json").status_code == 404
+    assert deliver(here.app).delivered == 0
+
+
+def test_what_an_editor_wrote_is_shown_as_text_never_as_markup(new_post, desk) -> None:
+    here = desk()
+    hostile = new_post.replace(
+        "Title: Pharmacy opening hours over Christmas",
+        'Title: Opening <img src=x onerror="alert(1)"> hours',
+    ).replace("Category: News", "Category: <script>alert(2)</script>")
+    (here.content / "posts" / "x<script>y.md").write_text(hostile, encoding="utf-8")
+    client = here.sign_in("publisher")
+    start(client, "check")
+    deliver(here.app)
+    html = page(client)
+    assert "<script>alert" not in html and "<img src=x" not in html
+    assert "x&lt;script&gt;y.md" in html
+    log = page(client, re.search(r'href="(/admin/publish/jobs/\d+)"', html).group(1))
+    assert "<script>alert" not in log

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -38,7 +39,11 @@ def test_people_find_export_and_erase(staff_app, staff) -> None:
     assert "1 comment submitted with SAM@example.com" in found and "Mine" in found
     assert "Theirs" not in found
     export = admin.get("/admin/people/export.json?email=sam@example.com")
-    assert json.loads(export.data)["comments"][0]["body"] == "Mine"
+    exported = json.loads(export.data)
+    assert exported["comments"][0]["body"] == "Mine"
+    # Times as the person and staff read them: UK time, its offset named (GMT +00:00, BST +01:00).
+    for moment in (exported["exported"], exported["comments"][0]["created"]):
+        assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+0[01]:00", moment), moment
     assert "attachment" in export.headers["Content-Disposition"]
     unconfirmed = admin.post(
         "/admin/people/erase", data={"email": "sam@example.com", "csrf_token": admin.token}

@@ -315,6 +315,9 @@ def test_official_reply_with_tag(staff_app, staff) -> None:
     assert shown["official"] is True and shown["tag"] == "change planned"
     assert shown["author"] == site["name"] and shown["html"] == "<p>Yes, from <em>May</em>.</p>"
     assert counts(client) == 2
+    # The workspace does not count the organisation's own reply as a comment.
+    published = client.get("/admin/?status=approved").get_data(as_text=True)
+    assert "1 comment and 1 official reply" in published
     [entry] = audit_entries(staff_app)
     assert entry.action == "official reply" and entry.after["tag"] == "change planned"
     assert entry.before["needs_response"] is True and entry.after["needs_response"] is False

@@ -14,7 +14,7 @@ import pytest
 from feedback_api.accounts import links
 from feedback_api.accounts import service as accounts
 from feedback_api.storage import audit, transaction
-from feedback_api.storage.models import AccountLink, db
+from feedback_api.storage.models import AccountLink, OutboxMessage, db
 from fixtures.outbox import deliver
 from fixtures.smtp import SMTPServer
 from fixtures.staff import PASSWORD, csrf_token
@@ -48,7 +48,12 @@ def mailed_link(app, smtp_server: SMTPServer, to: str) -> str:
     messages = [m for m in smtp_server.inbox.messages if m["To"] == to]
     assert messages, f"no e-mail reached {to}"
     body = messages[-1].get_payload(decode=True).decode()
-    return LINK.search(body).group(1)
+    link = LINK.search(body).group(1)
+    # Once delivered, the outbox keeps no copy of the link.
+    with app.app_context():
+        kept = db.session.scalars(db.select(OutboxMessage)).all()
+        assert kept and not any(link.rsplit("/", 1)[-1] in str(row.payload) for row in kept)
+    return link
 
 
 def user_id(app, email: str) -> int:
