@@ -151,11 +151,21 @@ def serve(c: Context, host: str = "127.0.0.1", port: int = 8000, worker: bool = 
     run_simple(host, port, app, threaded=True, use_reloader=False)
 
 
+def production_content() -> str:
+    """What production builds read: the content as last published from the workspace when
+    ENGAGE_PUBLISHED_CONTENT names it (the deploy kit does: the daily rebuild then refreshes
+    consultations and comments without publishing edits nobody has checked), else content/."""
+    published = os.environ.get("ENGAGE_PUBLISHED_CONTENT", "")
+    if published and Path(published).is_dir():
+        return shlex.quote(published)
+    return CONFIG["content"]
+
+
 @task
 def preview(c: Context) -> None:
     """Build with the production settings (publishconf.py), to check before publishing."""
     pelican(
-        f"{CONFIG['content']} -s {CONFIG['settings_publish']} -o {CONFIG['output']} "
+        f"{production_content()} -s {CONFIG['settings_publish']} -o {CONFIG['output']} "
         f"{comments_export()}"
     )
 

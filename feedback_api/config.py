@@ -76,8 +76,8 @@ def load(instance_path: Path, environ: Mapping[str, str], overrides: Mapping[str
     return values
 
 
-# Variables of the site build (publishconf.py) that share the ENGAGE_ prefix.
-IGNORED_ENVIRONMENT = {"ENGAGE_SITE_URL", "ENGAGE_PUBLISH_TARGET", "ENGAGE_OUTPUT", "ENGAGE_TODAY"}
+# Variables of the site build (publishconf.py, tasks.py) that share the ENGAGE_ prefix.
+IGNORED_ENVIRONMENT = {"ENGAGE_SITE_URL", "ENGAGE_TODAY", "ENGAGE_PUBLISHED_CONTENT"}
 # gunicorn's, read by deploy/gunicorn.conf.py from the same environment file as the API's.
 IGNORED_ENVIRONMENT |= {"ENGAGE_BIND", "ENGAGE_WORKERS"}
 # The cross-poster's settings (crosspost/platforms/*.py), often set in the same environment.

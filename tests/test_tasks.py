@@ -46,6 +46,34 @@ def test_publish_builds_for_production_and_copies_with_rsync(tmp_path: Path) -> 
     assert (target / "theme/css/main.css").is_file()
 
 
+def test_the_daily_publish_reads_the_content_as_published_from_the_workspace(
+    tmp_path: Path,
+) -> None:
+    """With ENGAGE_PUBLISHED_CONTENT (the deploy kit's), `invoke publish` builds that copy, not
+    content/ as editors have it; a folder that is not there yet means content/."""
+    import shutil
+
+    published = tmp_path / "published-content"
+    shutil.copytree(ROOT / "content", published)
+    post = published / "posts" / "winter-vaccines.md"
+    post.write_text(post.read_text(encoding="utf-8") + "\nOnly in the published copy.\n")
+    output, target = tmp_path / "output", tmp_path / "www"
+    environment = {
+        "ENGAGE_OUTPUT": str(output),
+        "ENGAGE_SITE_URL": "https://engage.example.nhs.uk",
+        "ENGAGE_PUBLISH_TARGET": f"{target}/",
+        "ENGAGE_PUBLISHED_CONTENT": str(published),
+    }
+    done = run_task("publish", **environment)
+    assert done.returncode == 0, done.stdout + done.stderr
+    page = target / "blog" / "winter-vaccines" / "index.html"
+    assert "Only in the published copy." in page.read_text(encoding="utf-8")
+    shutil.rmtree(published)
+    again = run_task("publish", **environment)
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert "Only in the published copy." not in page.read_text(encoding="utf-8")
+
+
 def test_publish_then_crosspost_reads_the_feed_just_published(tmp_path: Path) -> None:
     """One command for comms staff: build, publish, cross-post (here a first run, which only
     records the feed's entries as seen, and no platform has credentials)."""

@@ -23,7 +23,7 @@ from flask import Flask, current_app
 from contract.manifest import output_file
 from feedback_api import jobs, outbox, signals
 from feedback_api.jobs import JobLog
-from feedback_api.publishing import site_build, sync
+from feedback_api.publishing import runners, sync
 from feedback_api.publishing.places import from_config
 from feedback_api.storage import outbox as outbox_rows
 from feedback_api.storage.models import utcnow
@@ -97,7 +97,7 @@ def rebuild_pages(pages: list[str]) -> None:
         if not free:
             raise outbox.TryLater("a workspace job is using the site's folders", seconds=10)
         log = JobLog(None)
-        built = site_build.build(here, here.site, log, here.builds / "pages", pages=pages)
+        built = runners.rebuild_pages(here, pages, log)
         if not built.ok:
             raise RuntimeError(f"the build exited with status {built.status}: {log.tail()}")
         if here.target:

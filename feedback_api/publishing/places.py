@@ -23,6 +23,12 @@ class Places:
     timeout: float
 
     @property
+    def published_content(self) -> Path:
+        """The content as it was last published from the workspace (the check's copy): what page
+        rebuilds read, so an approval never publishes an editor's unpublished changes."""
+        return self.builds / "published-content"
+
+    @property
     def python(self) -> str:
         """The interpreter the API runs on, which has Pelican and the plugin installed beside
         it (the `site` extra), run as its own process: the API never imports the build."""

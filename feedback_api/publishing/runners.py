@@ -29,6 +29,8 @@ CHECK, PUBLISH = "check", "publish"
 KINDS = (CHECK, PUBLISH)
 # Check builds kept on disk: the newest few (publishing takes the newest clean one).
 KEEP_CHECKS = 3
+# An address no page has: a rebuild "of" it writes no page and leaves the cache warm.
+WARM_ONLY = "/.engage-cache-warm/"
 
 
 def init_app(app: Flask) -> None:
@@ -54,7 +56,8 @@ def run_check(job: Job, log: JobLog) -> Outcome:
     commit = checkout.latest_commit(here.content)
     folder = here.builds / f"check-{job.id}"
     shutil.rmtree(folder, ignore_errors=True)
-    built = site_build.build(here, folder / "site", log, folder)
+    site_build.snapshot(here.content, folder / "content")
+    built = site_build.build(here, folder / "content", folder / "site", log, folder)
     if built.problems:
         count = len(built.problems)
         log.line(f"Refused: {plural(count, 'content problem')} to fix before publishing.")
@@ -103,6 +106,11 @@ def run_publish(job: Job, log: JobLog) -> Outcome:
             reason = f"The site is in {here.site}, but copying it to {here.target} failed: "
             return Outcome(rows.FAILED, {"reason": reason + log.tail(), "where": where})
         where.append(here.target)
+    # Page rebuilds after approvals read the content as published, warmed in Pelican's cache.
+    site_build.snapshot(folder.parent / "content", here.published_content)
+    log.line("Reading the published content once, so pages update quickly after approvals.")
+    if not rebuild_pages(here, [], log).ok:
+        log.line("That failed (the site is published): page updates may fail the same way.")
     found = check.result["changes"]
     detail = f"{_summary(found)}; from check {check.id} to {' and '.join(where)}"
     log.line(f"Published: {detail}.")
@@ -134,3 +142,12 @@ def _prune(builds: Path, keep: int) -> None:
     for number, path in found[:-KEEP_CHECKS]:
         if number != keep:
             shutil.rmtree(path, ignore_errors=True)
+
+
+def rebuild_pages(here: Places, pages: list[str], log: JobLog) -> site_build.Built:
+    """Write these pages again into the served site from the content as last published (the
+    live content when nothing was published from the workspace yet); no pages: only read the
+    content into the cache, so the next rebuild is quick."""
+    content = here.published_content if here.published_content.is_dir() else here.content
+    wanted = pages or [WARM_ONLY]
+    return site_build.build(here, content, here.site, log, here.builds / "pages", pages=wanted)

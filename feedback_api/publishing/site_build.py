@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import shutil
 from pathlib import Path
 
 from feedback_api.jobs.log import JobLog
@@ -28,10 +29,15 @@ class Built:
 
 
 def build(
-    places: Places, output: Path, log: JobLog, work: Path, pages: list[str] | None = None
+    places: Places,
+    content: Path,
+    output: Path,
+    log: JobLog,
+    work: Path,
+    pages: list[str] | None = None,
 ) -> Built:
-    """Build with the workspace's settings into `output`; `pages`: only those pages, over the
-    site already there (read from Pelican's cache)."""
+    """Build `content` with the workspace's settings into `output`; `pages`: only those pages,
+    over the site already there (read from Pelican's cache, kept in `work`)."""
     work.mkdir(parents=True, exist_ok=True)
     export, problems = work / "comments.json", work / "problems.json"
     problems.unlink(missing_ok=True)
@@ -41,7 +47,7 @@ def build(
         "ENGAGE_COMMENTS_EXPORT": str(export),
         "ENGAGE_PROBLEMS_REPORT": str(problems),
         # The worker's own cache: what makes a rebuild of a few pages quick.
-        "CACHE_PATH": str(places.builds / "pelican-cache"),
+        "CACHE_PATH": str(work / "pelican-cache"),
     }
     if pages is not None:
         extra |= {
@@ -50,7 +56,7 @@ def build(
             "LOAD_CONTENT_CACHE": True,
             "CACHE_CONTENT": True,
         }
-    command = [places.python, "-m", "pelican", str(places.content), "-s", str(places.settings)]
+    command = [places.python, "-m", "pelican", str(content), "-s", str(places.settings)]
     command += ["-o", str(output)]
     # One -e with every setting: Pelican keeps only the last -e it is given.
     command += ["-e", *(f"{name}={json.dumps(value)}" for name, value in extra.items())]
@@ -64,3 +70,10 @@ def _problems(path: Path) -> list[dict] | None:
     except (OSError, ValueError):
         return None
     return listing if isinstance(listing, list) else None
+
+
+def snapshot(content: Path, copy: Path) -> None:
+    """A copy of the content to build from (without its git history): what a check builds is
+    then exactly what publishing it publishes, whatever editors change meanwhile."""
+    shutil.rmtree(copy, ignore_errors=True)
+    shutil.copytree(content, copy, ignore=shutil.ignore_patterns(".git"), symlinks=True)

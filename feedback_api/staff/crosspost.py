@@ -125,8 +125,10 @@ def start_post() -> Any:
 @bp.post("/retry")
 @staff_required(Role.PUBLISHER)
 def start_retry() -> Any:
-    """Try one failed post again, after the cause was fixed."""
+    """Try one failed post again (its entry and platform in the form), or every failed post
+    (neither), after the cause was fixed."""
     entry, platform = _entry(), request.form.get("platform", "")
-    if not entry or platform not in PLATFORMS:
+    if bool(entry) != bool(platform) or (platform and platform not in PLATFORMS):
         abort(400)
-    return PAGES.start(runners.RETRY, {"entry": entry, "platform": platform}, "Trying again")
+    what = "Trying again" if entry else "Trying every failed post again"
+    return PAGES.start(runners.RETRY, {"entry": entry, "platform": platform}, what)

@@ -84,6 +84,16 @@ def test_an_address_with_a_query_is_searched_on_arrival(page, site_url: str) -> 
     assert page.locator("#search-query").input_value() == "maternity"
 
 
+def test_with_javascript_the_header_search_searches_in_the_site(page, site_url: str) -> None:
+    page.goto(site_url + "/blog/winter-vaccines/")
+    page.locator("#search-field").fill("maternity")
+    page.locator("#search-field").press("Enter")
+    page.wait_for_url("**/search/?q=maternity")
+    page.locator("[data-engage-search-results] li").first.wait_for()
+    assert "/api/" not in page.url
+    assert page.foreign_requests == []
+
+
 def test_without_javascript_the_form_goes_to_the_api(no_js_page, site_url: str) -> None:
     page = no_js_page
     page.goto(site_url + "/search/")

@@ -126,3 +126,21 @@ def test_a_worker_on_a_host_without_the_content_leaves_builds_to_the_one_with_it
         assert Worker(here.app).deliver_due().delivered == 0
     here.app.config["ENGAGE_BUILD_HOST"] = True
     assert deliver(here.app).delivered == 1
+
+
+def test_a_rebuild_after_an_approval_never_publishes_unchecked_edits(new_post, desk) -> None:
+    """Pages are rebuilt from the content as published, not as editors have it now."""
+    import json
+
+    here = published(desk)
+    source = here.content / "posts" / "winter-vaccines.md"
+    source.write_text(source.read_text(encoding="utf-8") + "\nAn edit nobody has checked.\n")
+    (here.content / "posts" / "pharmacy-christmas.md").write_text(new_post, encoding="utf-8")
+    approve(here, PAGE, "Approved after the edit.")
+    assert deliver(here.app).delivered == 1
+    for folder in (here.site, here.target):
+        shown = html(folder, PAGE)
+        assert "Approved after the edit." in shown
+        assert "An edit nobody has checked." not in shown
+        manifest = json.loads((folder / "engagement.json").read_text(encoding="utf-8"))
+        assert "/blog/pharmacy-christmas/" not in {page["url"] for page in manifest["pages"]}

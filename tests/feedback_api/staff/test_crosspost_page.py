@@ -209,6 +209,31 @@ def test_a_failed_post_says_why_and_retry_posts_it_once(desk) -> None:
     assert "cross-post tried again" in audit
 
 
+def test_retry_all_posts_every_failed_one_once(desk) -> None:
+    desk.feed([1])
+    client = desk.sign_in("publisher")
+    start_cross_posting(desk, client)
+    desk.feed([1, 2])
+    for name in ("facebook", "linkedin"):
+        desk.fakes[name].fail_next(1, 400, path=desk.fakes[name].publish_path)
+    ask(client, "post")
+    deliver(desk.app)
+    shown = page(client)
+    assert buttons(shown, "Retry") == 2 and buttons(shown, "Retry all 2 failed posts") == 1
+    # One of entry and platform without the other is no request the page makes.
+    half = client.post(
+        "/admin/crosspost/retry", data={"csrf_token": client.token, "platform": "facebook"}
+    )
+    assert half.status_code == 400
+    ask(client, "retry")
+    deliver(desk.app)
+    assert desk.posts() == dict.fromkeys(PLATFORMS, 1)
+    ask(client, "retry")
+    deliver(desk.app)
+    assert desk.posts() == dict.fromkeys(PLATFORMS, 1)
+    assert "Retry all" not in page(client)
+
+
 def test_a_feed_with_local_links_is_refused_and_nothing_is_posted(desk) -> None:
     desk.feed([1, 2])
     feed = desk.site / "feeds" / "all.atom.xml"

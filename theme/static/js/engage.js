@@ -7,6 +7,9 @@
  * youtube-nocookie.com iframe (autoplay) and moves focus to it. Nothing is requested from
  * YouTube before the click.
  *
+ * Site search: with JavaScript the header's search form goes to the site's own /search/ page,
+ * which searches in the page, rather than to the API's page (the form's action without it).
+ *
  * Workspace jobs: a job's log `[data-engage-refresh]` (a check or publish in progress) follows
  * the job every few seconds; when it ends, the page is loaded again to show the outcome.
  */
@@ -64,8 +67,15 @@
     }, 2000)
   }
 
+  function searchInPage () {
+    var form = document.querySelector('form.nhsuk-header__search-form')
+    var home = document.querySelector('a.nhsuk-header__service-logo')
+    if (form && home && window.fetch) form.action = new URL('search/', home.href).href
+  }
+
   function init () {
     initVideos(document)
+    searchInPage()
     Array.prototype.forEach.call(document.querySelectorAll('[data-engage-refresh]'), followJob)
   }
 
