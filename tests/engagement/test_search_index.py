@@ -116,3 +116,23 @@ def test_plain_text_breaks_words_at_tags_and_cuts_at_a_word() -> None:
     assert plain_text("alpha beta gamma", limit=12) == "alpha beta"
     assert plain_text("abcdefghijklmnop", limit=5) == "abcde"
     assert plain_text("") == ""
+
+
+def test_a_long_page_is_cut_at_a_word_break_within_the_limit() -> None:
+    """Whatever the limit, the index holds the page's words from the start, tags and their
+    attributes never among them, cut after a whole word."""
+    from engagement.output import search_index
+
+    words = [f"word{number}" for number in range(3000)]
+    html = "".join(
+        f'<p class="para-{n}">{" ".join(words[n : n + 7])} <a href="/x/{n}/">link {n}</a></p>\n'
+        for n in range(0, len(words), 7)
+    )
+    whole = search_index.plain_text(html, limit=10**9)
+    assert whole.split() == [
+        part for n in range(0, 3000, 7) for part in (*words[n : n + 7], "link", str(n))
+    ]
+    for limit in (1, 50, 999, search.TEXT_LENGTH, 5000):
+        cut = whole[: limit + 1].rsplit(" ", 1)[0]
+        expected = cut if cut and len(cut) <= limit else whole[:limit]
+        assert search_index.plain_text(html, limit) == expected
