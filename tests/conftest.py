@@ -15,4 +15,5 @@ pytest_plugins = [
     "fixtures.packaging",
     "fixtures.fake_platforms.rig",
     "fixtures.crosspost_feeds",
+    "fixtures.widget",
 ]

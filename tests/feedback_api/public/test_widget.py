@@ -1,7 +1,7 @@
 """The comments widget (theme/static/js/comments.js) in Debian's Chromium, against the real Flask
 app serving the built site at / and the API at /api: approved comments and replies, posting
-inline, errors, the writer's own edit and delete, counts on list pages, and the plain form with
-JavaScript off."""
+inline, errors, counts on list pages, and the plain form with JavaScript off (the writer's own
+comments: test_widget_own_comments.py)."""
 
 from __future__ import annotations
 
@@ -12,90 +12,22 @@ from pathlib import Path
 import pytest
 
 from fixtures.browser import assert_accessible
-from fixtures.site import ROOT
+from fixtures.widget import (
+    ARTICLE,
+    FORM,
+    NO_JS_TEXT,
+    PANEL,
+    THANKS,
+    WIDGET,
+    approve,
+    mine,
+    post,
+    post_inline,
+    stored,
+    thank_you,
+)
 
 pytestmark = pytest.mark.browser
-
-WIDGET = ROOT / "theme" / "static" / "js" / "comments.js"
-ARTICLE = "/blog/winter-vaccines/"
-THANKS = "Thank you for your comment"  # the panel's heading, as on the no-JS page
-PANEL = ".engage-comment-status .nhsuk-panel"
-FORM = "form[data-engage-comment-form]"
-NO_JS_TEXT = "Comments appear here once a moderator has checked them."
-SECOND = "Second thoughts, <b>kept as text</b>."
-
-
-@pytest.fixture
-def live(live_url: str) -> str:
-    """The app at the root of a loopback port, so the form's /api/comments resolves."""
-    return live_url
-
-
-@pytest.fixture
-def errors(page: object) -> list[str]:
-    """Uncaught script errors on the page."""
-    seen: list[str] = []
-    page.on("pageerror", lambda error: seen.append(str(error)))
-    return seen
-
-
-def post(app: object, **fields: object) -> dict:
-    """A comment sent through the API as a script would; returns the 202 body."""
-    answer = app.test_client().post("/api/comments", json={"page": ARTICLE, **fields})
-    assert answer.status_code == 202, answer.get_data(as_text=True)
-    return answer.get_json()
-
-
-def approve(app: object, comment_id: int, official: bool = False) -> None:
-    from feedback_api.storage import comments as storage
-    from feedback_api.storage import transaction
-
-    with app.app_context(), transaction():
-        comment = storage.get_comment(comment_id)
-        if official:
-            comment.official = True
-        storage.set_status(storage.get_comment(comment_id), "approved")
-
-
-def stored(app: object, page: str = ARTICLE) -> list[dict]:
-    """Every comment on `page` in the database, whatever its status."""
-    from feedback_api.storage import comments as storage
-
-    with app.app_context():
-        return [
-            {"id": c.id, "body": c.body, "status": c.status, "author": c.author}
-            for c in storage.find_comments(page=page)
-        ]
-
-
-def mine(page: object) -> list[dict]:
-    return json.loads(page.evaluate("localStorage.getItem('engage:mine') || '[]'"))
-
-
-def post_inline(page: object, live: str, body: str) -> None:
-    """Open the article, post `body` with the widget and wait for the thanks."""
-    page.goto(live + ARTICLE)
-    page.fill("#comment-body", body)
-    page.click(f"{FORM} button[type=submit]")
-    page.locator(PANEL).get_by_text(THANKS).wait_for()
-
-
-def thank_you(page: object) -> dict:
-    """The NHS.UK panel saying thank you on this page, and the paragraph after it."""
-    return page.evaluate(
-        """() => {
-        const panel = document.querySelector('.nhsuk-panel')
-        const heading = panel.querySelector('.nhsuk-panel__heading')
-        const text = (node) => node.textContent.replace(/\\s+/g, ' ').trim()
-        return {
-          panel: panel.className,
-          heading: heading.className,
-          said: text(heading),
-          body: text(panel.querySelector('.nhsuk-panel__body')),
-          then: text(panel.nextElementSibling),
-        }
-      }"""
-    )
 
 
 def test_widget_is_small() -> None:
@@ -276,76 +208,6 @@ def test_other_failures_keep_what_was_typed(page, live: str, status, answer, err
     assert errors == [] and page.foreign_requests == []
 
 
-def test_edit_and_delete_your_pending_comment(page, live: str, app, errors) -> None:
-    post_inline(page, live, "First thoughts.")
-    item = page.locator(".engage-mine")
-    assert item.locator("button[type=button]").all_text_contents() == ["Edit", "Delete"]
-
-    item.get_by_role("button", name="Edit").click()
-    area = item.get_by_label("Change your comment")
-    assert page.evaluate("document.activeElement.tagName") == "TEXTAREA"
-    assert area.input_value() == "First thoughts."
-    area.fill(SECOND)
-    item.get_by_role("button", name="Save changes").click()
-    page.locator(".engage-comment-status").get_by_text("Your changes have been saved.").wait_for()
-    assert (
-        item.locator(".engage-mine__text").text_content() == "Second thoughts, <b>kept as text</b>."
-    )
-    assert item.locator("b").count() == 0
-    assert page.evaluate("document.activeElement.textContent") == "Edit"
-    assert [r["body"] for r in stored(app)] == [SECOND]
-    assert mine(page)[0]["body"] == SECOND
-
-    # Still there after a reload, from localStorage; Cancel leaves it unchanged.
-    page.reload()
-    item.get_by_role("button", name="Edit").click()
-    item.get_by_label("Change your comment").fill("Never sent.")
-    item.get_by_role("button", name="Cancel").click()
-    assert "Second thoughts" in item.text_content()
-
-    questions: list[str] = []
-
-    def answer(dialog: object) -> None:
-        questions.append(dialog.message)
-        if len(questions) == 1:
-            dialog.dismiss()
-        else:
-            dialog.accept()
-
-    page.on("dialog", answer)
-    item.get_by_role("button", name="Delete").click()  # dismissed: nothing happens
-    assert len(stored(app)) == 1
-    item.get_by_role("button", name="Delete").click()
-    page.locator(".engage-comment-status").get_by_text("Your comment has been deleted.").wait_for()
-    assert questions[0].startswith("Delete your comment?")
-    assert stored(app) == []
-    assert mine(page) == []
-    assert page.locator(".engage-mine").count() == 0
-    assert errors == [] and page.foreign_requests == []
-
-
-def test_a_comment_that_can_no_longer_be_changed(page, live: str, app, errors) -> None:
-    post_inline(page, live, "Soon out of reach.")
-    item = page.locator(".engage-mine")
-    item.get_by_role("button", name="Edit").click()
-    item.get_by_label("Change your comment").fill("My careful rewrite.")
-    # The API refuses the change (here: a wrong token, 403; as for 404 and 409).
-    page.route(
-        "**/api/comments/*",
-        lambda route: (
-            route.continue_(headers={**route.request.headers, "x-edit-token": "wrong"})
-            if route.request.method == "PATCH"
-            else route.continue_()
-        ),
-    )
-    item.get_by_role("button", name="Save changes").click()
-    item.get_by_text("This comment can no longer be changed or deleted.").wait_for()
-    assert "My careful rewrite." in item.text_content()  # what was typed is still shown
-    assert mine(page) == []
-    assert [r["body"] for r in stored(app)] == ["Soon out of reach."]
-    assert errors == [] and page.foreign_requests == []
-
-
 def test_counts_on_list_pages(page, live: str, app, errors) -> None:
     approve(app, post(app, body="Useful, thanks.")["id"])
     post(app, body="Not yet approved.")
@@ -404,14 +266,3 @@ def test_plain_form_without_javascript(browser, page, live: str, app) -> None:
     assert thank_you(page) == no_js
     assert_accessible(page, "the widget's thank-you")
     assert page.foreign_requests == []
-
-
-def test_posting_when_storage_is_full(page, live: str, app, errors) -> None:
-    page.add_init_script(
-        "Storage.prototype.setItem = function () {"
-        " throw new DOMException('full', 'QuotaExceededError') }"
-    )
-    post_inline(page, live, "Stored on the server even so.")
-    assert page.input_value("#comment-body") == ""
-    assert [r["body"] for r in stored(app)] == ["Stored on the server even so."]
-    assert errors == [] and page.foreign_requests == []
