@@ -1,7 +1,7 @@
 """Tasks for building, serving, publishing, testing and benchmarking the site (`invoke --list`).
 
 The Pelican-quickstart set (clean, build, rebuild, regenerate, serve, preview, publish) plus
-crosspost, test and bench. Pelican runs in-process through its own `main`, exactly as the
+crosspost, listen, test and bench. Pelican runs in-process through its own `main`, exactly as the
 `pelican` command.
 """
 
@@ -256,6 +256,40 @@ def run_crosspost(argv: list[str]) -> None:
         raise Exit(code=status)
 
 
+@task(
+    help={
+        "platform": "only this platform: mastodon, bluesky, x, facebook or linkedin",
+        "json": "print what was done as JSON",
+    },
+    iterable=["platform"],
+)
+def listen(c: Context, platform: list[str] | None = None, json: bool = False) -> None:
+    """Bring replies, mentions and quotes on the social accounts into the moderation inbox, once
+    (as `flask --app feedback_api listen`, which the deploy kit's timer runs every 5 minutes)."""
+    import click
+
+    from feedback_api import create_app
+    from feedback_api.listening.cli import listen_command
+    from feedback_api.manifest import ManifestError
+
+    api_environment()
+    argv = [f"--platform={name}" for name in platform or []]
+    argv += ["--json"] if json else []
+    try:
+        app = create_app()
+    except ManifestError as error:
+        raise Exit(f"{error}", code=1) from None
+    with app.app_context():
+        try:
+            listen_command.main(argv, "flask --app feedback_api listen", standalone_mode=False)
+        except click.ClickException as error:
+            error.show()
+            raise Exit(code=error.exit_code) from None
+        except SystemExit as stop:
+            if stop.code:
+                raise Exit(code=stop.code if isinstance(stop.code, int) else 1) from None
+
+
 @task(help={"args": "extra arguments for pytest, e.g. '-k manifest -x'"})
 def test(c: Context, args: str = "") -> None:
     """Check style with ruff, then run the whole test suite."""
@@ -266,7 +300,7 @@ def test(c: Context, args: str = "") -> None:
 
 @task(
     help={
-        "only": "site, api, crosspost or spike (default: all)",
+        "only": "site, api, crosspost, listen or spike (default: all)",
         "posts": "site build: posts in the synthetic corpus",
         "runs": "site build: runs per measurement",
         "duration": "API: seconds of load per measure",
@@ -282,14 +316,17 @@ def bench(
     spike_duration: int = 60,
 ) -> None:
     """Benchmarks: build against vanilla Pelican, API against Isso, cross-poster's feed diff,
-    a load spike through nginx with an API host killed."""
-    if only not in ("", "site", "api", "crosspost", "spike"):
-        raise Exit("--only takes site, api, crosspost or spike.", code=2)
+    a listening poll over 1,000 posts and 10,000 replies, a load spike through nginx with an
+    API host killed."""
+    if only not in ("", "site", "api", "crosspost", "listen", "spike"):
+        raise Exit("--only takes site, api, crosspost, listen or spike.", code=2)
     if only in ("", "site"):
         c.run(f"{sys.executable} bench/site_build.py --posts {posts} --runs {runs}", pty=False)
     if only in ("", "api"):
         c.run(f"{sys.executable} bench/api.py --duration {duration}", pty=False)
     if only in ("", "crosspost"):
         c.run(f"{sys.executable} bench/crosspost_diff.py --entries 1000", pty=False)
+    if only in ("", "listen"):
+        c.run(f"{sys.executable} bench/listen.py --posts 1000 --replies 10000", pty=False)
     if only in ("", "spike"):
         c.run(f"{sys.executable} bench/spike.py --duration {spike_duration}", pty=False)

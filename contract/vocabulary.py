@@ -48,12 +48,15 @@ TEXT_TYPES: tuple[str, ...] = (QuestionType.TEXT, QuestionType.LONG_TEXT)
 
 
 class CommentStatus(StrEnum):
-    """Where a comment stands in moderation; only `approved` is ever public."""
+    """Where a comment stands in moderation; only `approved` is ever public. What was said on
+    social media is never approved: staff mark it `reviewed` (it is public where it was written,
+    and not republished here)."""
 
     PENDING = "pending"
     APPROVED = "approved"
     REJECTED = "rejected"
     SPAM = "spam"
+    REVIEWED = "reviewed"
 
 
 COMMENT_STATUSES: tuple[str, ...] = tuple(CommentStatus)
@@ -115,3 +118,8 @@ class AuditAction(StrEnum):
     CROSSPOST_PREVIEWED = "cross-post previewed"
     CROSSPOSTED = "cross-posted"
     CROSSPOST_RETRIED = "cross-post tried again"
+    REVIEW = "review"
+    SOCIAL_REPLY_SENT = "reply posted to platform"
+    SOCIAL_ITEM_DELETED = "social item deleted upstream"
+    SOCIAL_ITEM_EDITED = "social item edited upstream"
+    URGENT_ALERT = "urgent alert sent"

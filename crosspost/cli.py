@@ -179,6 +179,11 @@ def print_summary(outcomes: list[Outcome], plan: Plan, out: object) -> None:
     "--history", is_flag=True, help="list the ledger's posts, newest first (--json: as JSON)"
 )
 @click.option(
+    "--posted",
+    is_flag=True,
+    help="list every post made, as JSON (what the feedback API's listener follows)",
+)
+@click.option(
     "--retry-failed",
     is_flag=True,
     help="try failed posts again (after fixing what the summary said was wrong)",
@@ -200,13 +205,15 @@ def command(
     as_json: bool,
     report: bool,
     history: bool,
+    posted: bool,
     retry_failed: bool,
     backfill: int,
     max_per_run: int,
 ) -> int:
     """The run itself; its exit status is what it returns (main() hands it on)."""
-    if post and (report or history):
-        raise click.UsageError("--report and --history only show: leave out --post.")
+    if post and (report or history or posted):
+        raise click.UsageError("--report, --history and --posted only show: leave out --post.")
+    history = history or posted
     found = defaults(env)
     feed = found["feed"] if feed is None else feed
     # The default manifest is optional (any Atom feed will do); one given by name must exist.
@@ -223,8 +230,9 @@ def command(
     ledger = Ledger(found["database"])
     try:
         if history:
-            items = history_json(ledger.history(), {e.id: e.title for e in entries})
-            if as_json:
+            rows = ledger.history(None, "posted") if posted else ledger.history()
+            items = history_json(rows, {e.id: e.title for e in entries})
+            if as_json or posted:
                 print(json.dumps(items, indent=2, ensure_ascii=False))
             else:
                 print_history(items, sys.stdout)

@@ -290,15 +290,18 @@ class Ledger:
             done = connection.execute(query.values(attempts=0, updated=utcnow()))
         return done.rowcount
 
-    def history(self, limit: int = 200) -> list[HistoryRow]:
-        """Every post, newest change first, with its entry's address and when it was first seen:
-        what the workspace lists, so staff see what was posted where and what failed."""
+    def history(self, limit: int | None = 200, state: str | None = None) -> list[HistoryRow]:
+        """Every post (in `state`, when given), newest change first, with its entry's address
+        and when it was first seen: what the workspace lists, so staff see what was posted where
+        and what failed; and, every posted one, what the API's listener follows."""
         query = (
             select(posts, entries.c.url.label("entry_url"), entries.c.first_seen)
             .join(entries, entries.c.entry_id == posts.c.entry_id)
             .order_by(posts.c.updated.desc(), posts.c.id.desc())
             .limit(limit)
         )
+        if state is not None:
+            query = query.where(posts.c.state == state)
         with self.engine.connect() as connection:
             return [
                 HistoryRow(

@@ -54,7 +54,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         proxies = app.config["ENGAGE_TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
 
-    from feedback_api import cli, jobs
+    from feedback_api import cli, jobs, listening
     from feedback_api.crossposting import runners as crossposting
     from feedback_api.notices import notifications, rebuild
     from feedback_api.public import comments, feeds, responses, site
@@ -70,6 +70,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         dashboard,
         moderation,
         publish,
+        social,
         times,
     )
     from feedback_api.staff.reports import pages as report_pages
@@ -89,6 +90,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(account_link.bp)
     app.register_blueprint(publish.bp)
     app.register_blueprint(crosspost.bp)
+    app.register_blueprint(social.bp)
     site_search.init_app(app)
     # The public API is used by pages and scripts that hold no staff session: nothing to forge.
     auth.csrf.exempt(comments.bp)
@@ -99,6 +101,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     jobs.init_app(app)
     publishing.init_app(app)
     crossposting.init_app(app)
+    listening.init_app(app)
     if app.config["ENGAGE_SITE_DIR"]:
         app.register_blueprint(site.blueprint(Path(app.config["ENGAGE_SITE_DIR"])))
     return app

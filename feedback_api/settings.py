@@ -7,73 +7,23 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from limits import parse_many
-
-
-def _positive_int(value: str) -> int:
-    number = int(value)
-    if number < 0:
-        raise ValueError("must not be negative")
-    return number
-
-
-def _rate_limit(value: str) -> str:
-    parse_many(value)  # raises ValueError on anything Flask-Limiter would not understand
-    return value
-
-
-def _flag(value: str) -> bool:
-    return value.strip().lower() in ("1", "true", "yes", "on")
-
-
-def _non_negative_float(value: str) -> float:
-    number = float(value)
-    if not number >= 0:  # also refuses nan
-        raise ValueError("must be a number, 0 or more")
-    return number
-
-
-def _log_format(value: str) -> str:
-    chosen = value.strip().lower() or "text"
-    if chosen not in ("text", "json"):
-        raise ValueError("use text or json")
-    return chosen
-
-
-def _digest(value: str) -> str:
-    if value not in ("immediate", "hourly", "daily", "off"):
-        raise ValueError("use immediate, hourly, daily or off")
-    return value
-
-
-# The UK nations whose bank holidays the responsiveness target can skip.
-BANK_HOLIDAY_NATIONS = ("england", "wales", "scotland", "northern_ireland")
-
-
-def _bank_holidays(value: str) -> str:
-    nation = value.strip().lower()
-    if nation not in BANK_HOLIDAY_NATIONS:
-        raise ValueError("use england, wales, scotland or northern_ireland")
-    return nation
-
-
-ENVIRONMENTS = ("development", "production")
-
-
-def parse_environment(value: str) -> str:
-    environment = value.strip().lower() or "development"
-    if environment not in ENVIRONMENTS:
-        raise ValueError("use development or production")
-    return environment
-
-
-# In production the secret must be set, the same on every host, and at least this long.
-SECRET_KEY_MIN_LENGTH = 32
-MAKE_SECRET = 'python -c "import secrets; print(secrets.token_urlsafe(48))"'
-
-
-def _word_list(value: str) -> tuple[str, ...]:
-    return tuple(word.strip() for word in value.split(",") if word.strip())
+from feedback_api.screening import risk
+from feedback_api.settings_parse import (  # noqa: F401 (config and tests read some here)
+    BANK_HOLIDAY_NATIONS,
+    ENVIRONMENTS,
+    MAKE_SECRET,
+    SECRET_KEY_MIN_LENGTH,
+    bank_holidays,
+    digest,
+    flag,
+    log_format,
+    non_negative_float,
+    parse_environment,
+    positive_int,
+    rate_limit,
+    terms,
+    word_list,
+)
 
 
 @dataclass(frozen=True)
@@ -121,14 +71,14 @@ SETTINGS: tuple[Setting, ...] = (
         26.0,
         "/api/health reports the manifest as stale (manifest.ok false, still 200) when the "
         "build last wrote it longer ago than this; 26 suits a daily rebuild. 0: never stale.",
-        _non_negative_float,
+        non_negative_float,
     ),
     Setting(
         "ENGAGE_LOG_FORMAT",
         "text",
         "text, or json: every log record of the API and its commands as one JSON object per "
         "line on standard error (time, level, logger, message, exception).",
-        _log_format,
+        log_format,
     ),
     Setting(
         "ENGAGE_SITE_DIR",
@@ -140,13 +90,13 @@ SETTINGS: tuple[Setting, ...] = (
         "ENGAGE_RATELIMIT_COMMENTS",
         "5/minute;30/hour",
         "New comments allowed per client, in Flask-Limiter's syntax.",
-        _rate_limit,
+        rate_limit,
     ),
     Setting(
         "ENGAGE_RATELIMIT_RESPONSES",
         "10/hour",
         "Questionnaire responses allowed per client, in Flask-Limiter's syntax.",
-        _rate_limit,
+        rate_limit,
     ),
     Setting(
         "ENGAGE_RATELIMIT_STORAGE",
@@ -158,13 +108,13 @@ SETTINGS: tuple[Setting, ...] = (
         "ENGAGE_TRUSTED_PROXIES",
         0,
         "How many reverse proxies in front of the API set X-Forwarded-For; 0 trusts none.",
-        _positive_int,
+        positive_int,
     ),
     Setting(
         "ENGAGE_MAX_REQUEST_BYTES",
         65536,
         "Largest request body accepted (413 above it).",
-        _positive_int,
+        positive_int,
     ),
     Setting(
         "ENGAGE_READ_CACHE_SECONDS",
@@ -178,25 +128,25 @@ SETTINGS: tuple[Setting, ...] = (
         15,
         "How long after posting a writer may edit or delete a comment once it is approved (a "
         "pending comment can be changed until a moderator acts).",
-        _positive_int,
+        positive_int,
     ),
     Setting(
         "ENGAGE_RETAIN_REJECTED_DAYS",
         90,
         "`purge` deletes rejected and spam comments this many days after the decision.",
-        _positive_int,
+        positive_int,
     ),
     Setting(
         "ENGAGE_RETAIN_IP_DAYS",
         30,
         "`purge` clears the hashed client address of comments older than this.",
-        _positive_int,
+        positive_int,
     ),
     Setting(
         "ENGAGE_RETAIN_EMAIL_DAYS",
         365,
         "`purge` clears email addresses (and reply notices) of comments older than this.",
-        _positive_int,
+        positive_int,
     ),
     Setting(
         "ENGAGE_RESPONSE_TARGET_DAYS",
@@ -211,21 +161,21 @@ SETTINGS: tuple[Setting, ...] = (
         "england",
         "Whose bank holidays are not working days for the response target: england, wales, "
         "scotland or northern_ireland.",
-        _bank_holidays,
+        bank_holidays,
     ),
     Setting(
         "ENGAGE_REPORT_SMALL_GROUP",
         5,
         "In reports broken down by an equality-monitoring answer, groups of fewer people than "
         "this show their size only, so nobody can be picked out; 1 shows every group.",
-        _positive_int,
+        positive_int,
     ),
     Setting(
         "ENGAGE_DIGEST",
         "immediate",
         "When moderators are emailed about new comments: immediate, hourly or daily (sent by "
         "`flask --app feedback_api notify digest` from cron), or off.",
-        _digest,
+        digest,
     ),
     Setting(
         "ENGAGE_OUTBOX_ATTEMPTS",
@@ -233,7 +183,7 @@ SETTINGS: tuple[Setting, ...] = (
         "How often the worker tries to deliver a notice or rebuild before marking it failed "
         "(shown on the dashboard); the waits between tries double from "
         "ENGAGE_OUTBOX_RETRY_SECONDS up to an hour, about eight hours in all by default.",
-        _positive_int,
+        positive_int,
     ),
     Setting(
         "ENGAGE_OUTBOX_RETRY_SECONDS",
@@ -253,7 +203,7 @@ SETTINGS: tuple[Setting, ...] = (
         30,
         "`purge` deletes delivered and failed outbox messages (they hold addresses and text) "
         "older than this.",
-        _positive_int,
+        positive_int,
     ),
     Setting(
         "ENGAGE_REBUILD_COMMAND",
@@ -280,7 +230,7 @@ SETTINGS: tuple[Setting, ...] = (
         "After a change readers can see, the worker rebuilds just the pages it touched into "
         "ENGAGE_SITE_DIR (and copies them to ENGAGE_PUBLISH_TARGET), with ENGAGE_BUILD_SETTINGS; "
         "instead of running ENGAGE_REBUILD_COMMAND.",
-        _flag,
+        flag,
     ),
     Setting(
         "ENGAGE_OUTPUT",
@@ -293,7 +243,7 @@ SETTINGS: tuple[Setting, ...] = (
         True,
         "This host's worker builds and publishes the site (it has the content and the site's "
         "folders); set false on the other API hosts, whose workers then deliver mail only.",
-        _flag,
+        flag,
     ),
     Setting(
         "ENGAGE_BUILD_LOCK",
@@ -328,13 +278,13 @@ SETTINGS: tuple[Setting, ...] = (
         "ENGAGE_BUILD_TIMEOUT_SECONDS",
         900.0,
         "A workspace build, pull or copy taking longer than this is stopped and reported.",
-        _non_negative_float,
+        non_negative_float,
     ),
     Setting("ENGAGE_SMTP_HOST", "", "SMTP server for notices; empty sends no email."),
-    Setting("ENGAGE_SMTP_PORT", 25, "SMTP port (587 with STARTTLS is usual).", _positive_int),
+    Setting("ENGAGE_SMTP_PORT", 25, "SMTP port (587 with STARTTLS is usual).", positive_int),
     Setting("ENGAGE_SMTP_USER", "", "SMTP user name, if the server needs one."),
     Setting("ENGAGE_SMTP_PASSWORD", "", "SMTP password, from the environment only."),
-    Setting("ENGAGE_SMTP_STARTTLS", False, "Upgrade the SMTP connection with STARTTLS.", _flag),
+    Setting("ENGAGE_SMTP_STARTTLS", False, "Upgrade the SMTP connection with STARTTLS.", flag),
     Setting(
         "ENGAGE_MAIL_FROM",
         "engage@localhost",
@@ -345,39 +295,89 @@ SETTINGS: tuple[Setting, ...] = (
         True,
         "Send the staff session cookie only over HTTPS. Browsers treat http://127.0.0.1 as "
         "secure, so this stays on for local use too; turn off only for plain-HTTP test setups.",
-        _flag,
+        flag,
     ),
     Setting(
         "ENGAGE_ADMIN_TOTP",
         False,
         "Administrators must use an authenticator app (`flask --app feedback_api users totp "
         "EMAIL`) to sign in; an administrator without one is refused with that instruction.",
-        _flag,
+        flag,
     ),
     Setting(
         "ENGAGE_IDLE_MINUTES",
         30,
         "A staff session ends after this many minutes without a request.",
-        _positive_int,
+        positive_int,
     ),
     Setting(
         "ENGAGE_RATELIMIT_SIGN_IN",
         "10/minute;50/hour",
         "Sign-in attempts allowed per client address (accounts also lock for 15 minutes after 5 "
         "wrong passwords or authenticator codes in a row).",
-        _rate_limit,
+        rate_limit,
     ),
     Setting(
         "ENGAGE_SCREEN_WORDS",
         (),
         "Comma-separated words or phrases that hold a comment for a moderator's attention.",
-        _word_list,
+        word_list,
     ),
     Setting(
         "ENGAGE_MAX_LINKS",
         2,
         "A comment with more links than this is held and flagged.",
-        _positive_int,
+        positive_int,
+    ),
+    Setting(
+        "ENGAGE_SAFEGUARDING_SELF_HARM",
+        word_list(risk.SELF_HARM),
+        "Comma-separated phrases suggesting self-harm or suicide: an item with one is urgent "
+        "(first in the queue, moderators e-mailed at once). A safety net, not a clinical service.",
+        word_list,
+    ),
+    Setting(
+        "ENGAGE_SAFEGUARDING_ABUSE",
+        word_list(risk.ABUSE),
+        "Comma-separated phrases suggesting abuse or neglect: the item is urgent.",
+        word_list,
+    ),
+    Setting(
+        "ENGAGE_SAFEGUARDING_EMERGENCY",
+        word_list(risk.EMERGENCY),
+        "Comma-separated phrases suggesting a medical emergency: the item is urgent.",
+        word_list,
+    ),
+    Setting(
+        "ENGAGE_LISTEN_TERMS",
+        (),
+        'Watched hashtags and phrases, comma-separated (#ValeCrossUrgentCare, "Riverside ICB"): '
+        "`flask --app feedback_api listen` brings in public posts with them where the platform "
+        "offers search (Mastodon hashtags and search on the account's server, Bluesky).",
+        terms,
+    ),
+    Setting(
+        "ENGAGE_LISTEN_COUNTS_MINUTES",
+        15,
+        "How often a poll asks again for cross-posted posts' replies, reposts, likes and "
+        "quotes (a few requests for all of them), reads again the threads that grew, and "
+        "checks that mentions are still there; 0: every poll. Comments on a Facebook post "
+        "are found this way only.",
+        positive_int,
+    ),
+    Setting(
+        "ENGAGE_LISTEN_DAYS",
+        30,
+        "How long after posting a cross-posted post is followed (its counts and thread); "
+        "mentions and watched terms are followed always.",
+        positive_int,
+    ),
+    Setting(
+        "ENGAGE_RETAIN_SOCIAL_DAYS",
+        365,
+        "Social media items (and our replies to them) older than this are deleted by "
+        "`flask --app feedback_api purge`.",
+        positive_int,
     ),
 )
 

@@ -43,7 +43,9 @@ def http_error(
     """The PlatformError for an HTTP refusal, with the platform's own words in the message."""
     message = f"{platform}: HTTP {status}" + (f": {detail}" if detail else "")
     transient = transient_status(status)
-    return PlatformError(message, transient=transient, retry_after=wait if transient else None)
+    return PlatformError(
+        message, transient=transient, retry_after=wait if transient else None, status=status
+    )
 
 
 def network_error(platform: str, error: BaseException) -> PlatformError:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+from collections.abc import Callable
 from typing import Any
 
 import httpx
@@ -50,11 +51,16 @@ def length(text: str) -> int:
 
 
 def record_key(entry: Entry) -> str:
-    """The entry's TID: 53 bits of microseconds since 1970 at publication, 10 bits of clock id
-    from a hash of the Atom id (two entries would need the same microsecond and 1 in 1024
-    luck to collide), written as 13 base32-sortable characters."""
-    micros = (entry.published - EPOCH) // datetime.timedelta(microseconds=1)
-    clock = int.from_bytes(hashlib.sha256(entry.id.encode()).digest()[:2], "big") % 1024
+    """The entry's TID: made from its publication time and its Atom id (see `tid`)."""
+    return tid(entry.published, entry.id)
+
+
+def tid(moment: datetime.datetime, seed: str) -> str:
+    """A TID fixed by a moment and a seed: 53 bits of microseconds since 1970 at `moment`, 10
+    bits of clock id from a hash of `seed` (two writes would need the same microsecond and 1 in
+    1024 luck to collide), written as 13 base32-sortable characters."""
+    micros = (moment - EPOCH) // datetime.timedelta(microseconds=1)
+    clock = int.from_bytes(hashlib.sha256(seed.encode()).digest()[:2], "big") % 1024
     value = micros << 10 | clock
     return "".join(TID_ALPHABET[(value >> shift) & 31] for shift in range(60, -5, -5))
 
@@ -92,29 +98,47 @@ class BlueskyClient(PlatformClient):
         is this post, and is returned as such. (`key` is not needed: the record key is.)"""
         did = self._login()
         rkey = record_key(composed.entry)
+        self._write(
+            did, rkey, _record(composed), lambda found: _links_to(found, composed.link), "link"
+        )
+        return self._ref(did, rkey)
+
+    def _write(
+        self,
+        did: str,
+        rkey: str,
+        record: models.AppBskyFeedPost.Record,
+        same: Callable[[Any], bool],
+        what: str,
+    ) -> None:
+        """Create `record` at `rkey`; a record already there that is `same` is this one, from an
+        earlier try. Otherwise raises PlatformError (`what`: what a different record is for)."""
         try:
-            self._client.app.bsky.feed.post.create(repo=did, record=_record(composed), rkey=rkey)
+            self._client.app.bsky.feed.post.create(repo=did, record=record, rkey=rkey)
         except (AtProtocolError, httpx.HTTPError) as error:
+            refused = platform_error(error)
             if isinstance(error, UnauthorizedError | RateLimitExceededError):
-                raise _error(error) from error
+                raise refused from error
             # A PDS answers a taken key with a 500 today (atproto issue 3718) and a 400 or 409
             # on newer builds: whichever it was, a record already at our key settles it.
             try:
                 existing = self._get(did, rkey)
             except PlatformError as lookup:
                 if not lookup.transient:
-                    raise _error(error) from error
+                    raise refused from error
                 # Whether our record is there cannot be told now; a later try will know.
                 raise PlatformError(
-                    f"{_error(error)}; reading record {rkey} back failed too", transient=True
+                    f"{refused}; reading record {rkey} back failed too",
+                    transient=True,
+                    status=refused.status,
                 ) from error
             if existing is None:
-                raise _error(error) from error
-            if not _links_to(existing, composed.link):
+                raise refused from error
+            if not same(existing):
                 raise PlatformError(
-                    f"{NAME}: record {rkey} already holds a post for another link"
+                    f"{NAME}: record {rkey} already holds a post for another {what}",
+                    status=refused.status,
                 ) from error
-        return self._ref(did, rkey)
 
     def find(self, composed: Composed) -> PostedRef | None:
         """The record at the entry's key, if it is there and links to the entry."""
@@ -135,7 +159,7 @@ class BlueskyClient(PlatformClient):
             try:
                 self._client.login(self._handle, self._password, fetch_bsky_profile=False)
             except (AtProtocolError, httpx.HTTPError) as error:
-                raise _error(error) from error
+                raise platform_error(error) from error
         if self._session is None:
             raise PlatformError(f"{NAME}: signed in, but the PDS sent no session")
         return self._session.did
@@ -149,9 +173,9 @@ class BlueskyClient(PlatformClient):
             content = getattr(response, "content", None)
             if getattr(content, "error", None) == "RecordNotFound":
                 return None
-            raise _error(error) from error
+            raise platform_error(error) from error
         except httpx.HTTPError as error:
-            raise _error(error) from error
+            raise platform_error(error) from error
 
     def _ref(self, did: str, rkey: str) -> PostedRef:
         handle = self._session.handle if self._session else self._handle
@@ -211,7 +235,7 @@ def _links_to(record: Any, link: str) -> bool:
     return False
 
 
-def _error(error: BaseException) -> PlatformError:
+def platform_error(error: BaseException) -> PlatformError:
     """A PlatformError from what atproto raised: status-coded when the PDS answered."""
     response = getattr(error, "response", None) if isinstance(error, RequestErrorBase) else None
     if response is None:

@@ -49,7 +49,9 @@ class FacebookClient(PlatformClient):
     look_back = 25
 
     def __init__(self, url: str, page_id: str, token: str, *, timeout: float = TIMEOUT) -> None:
-        self._feed = f"{url.rstrip('/')}/{page_id}/feed"
+        self._graph = url.rstrip("/")  # the versioned base, for the listener's other edges
+        self._page_id = page_id
+        self._feed = f"{self._graph}/{page_id}/feed"
         self._token = token
         self._timeout = timeout
         self._http = requests.Session()
@@ -113,9 +115,9 @@ def _error(response: requests.Response, body: Any) -> PlatformError:
         or response.status_code >= 500
     )
     if not transient:
-        return PlatformError(message)
+        return PlatformError(message, status=response.status_code)
     wait = retry_after(response.headers) or _regain_access(response.headers)
-    return PlatformError(message, transient=True, retry_after=wait)
+    return PlatformError(message, transient=True, retry_after=wait, status=response.status_code)
 
 
 def _regain_access(headers: Mapping[str, str]) -> float | None:

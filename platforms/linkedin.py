@@ -60,7 +60,8 @@ class LinkedInClient(PlatformClient):
         version: str = VERSION,
         timeout: float = TIMEOUT,
     ) -> None:
-        self._posts = f"{url.rstrip('/')}/rest/posts"
+        self._base = url.rstrip("/")  # for the listener's other resources
+        self._posts = f"{self._base}/rest/posts"
         self._author = author
         self._timeout = timeout
         self._http = requests.Session()

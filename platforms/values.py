@@ -56,12 +56,20 @@ class PlatformError(Exception):
     """A platform refused or failed a call.
 
     `transient` is true for 429 and 5xx (and connection failures): worth retrying later, after
-    `retry_after` seconds when the platform said so.
+    `retry_after` seconds when the platform said so. `status` is the HTTP status when the
+    platform answered one: 401 (the token expired or was revoked) and 403 (a permission the
+    token lacks) are told to staff on the dashboard, not only in a log.
     """
 
     def __init__(
-        self, message: str, *, transient: bool = False, retry_after: float | None = None
+        self,
+        message: str,
+        *,
+        transient: bool = False,
+        retry_after: float | None = None,
+        status: int | None = None,
     ) -> None:
         super().__init__(message)
         self.transient = transient
         self.retry_after = retry_after
+        self.status = status

@@ -50,6 +50,29 @@ def test_crosspost_benchmark_runs_small() -> None:
     assert "diff, nothing new" in done.stdout and "parse only (anchor)" in done.stdout
 
 
+def test_listen_benchmark_runs_small() -> None:
+    """Fifty posts over the five fake platforms: every reply comes in on the first poll, and a
+    poll with nothing new costs a handful of requests a platform, not one per post."""
+    done = subprocess.run(
+        [sys.executable, "bench/listen.py", "--posts", "50", "--replies", "200", "--runs", "1"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    rows = {line[:29].strip(): line for line in done.stdout.splitlines()}
+    for row in ("listener calls only (anchor)", "first poll", "10 new replies"):
+        assert row in rows, done.stdout
+    assert "problem:" not in done.stdout, done.stdout
+    first = rows["first poll"].split()
+    assert first[4] == "200", rows["first poll"]  # items brought in
+    idle = rows["idle poll"].split()
+    assert idle[4] == "0", rows["idle poll"]
+    per_platform = [int(count) for count in idle[5:10]]
+    assert len(per_platform) == 5 and max(per_platform) <= 3, rows["idle poll"]
+
+
 def test_spike_benchmark_runs_small(tmp_path: Path) -> None:
     """Seconds of load (the set-up takes longer): a host is killed, the other carries on, and
     every acknowledged post is in the database exactly once."""

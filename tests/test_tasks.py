@@ -96,6 +96,45 @@ def test_publish_then_crosspost_reads_the_feed_just_published(tmp_path: Path) ->
     ledger.close()
 
 
+def test_listen_polls_the_platforms_with_credentials_into_the_apis_database(
+    tmp_path: Path, built_site: Path
+) -> None:
+    """`invoke listen` by hand, as the timer runs `flask --app feedback_api listen`: the
+    credentials and the database from the environment, one poll, the mention in the inbox; the
+    next poll finds nothing new. Without credentials it says so and succeeds."""
+    import json
+    import sqlite3
+
+    from fixtures.fake_platforms.mastodon import FakeMastodon
+
+    environment = {
+        "ENGAGE_OUTPUT": str(tmp_path / "output"),
+        "ENGAGE_MANIFEST": str(built_site / "engagement.json"),
+        "ENGAGE_SITE_DIR": str(built_site),
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'engage.db'}",
+        "ENGAGE_INSTANCE_PATH": str(tmp_path / "instance"),
+    }
+    migrated = run_task("migrate", **environment)
+    assert migrated.returncode == 0, migrated.stdout + migrated.stderr
+    alone = run_task("listen", **environment)
+    assert alone.returncode == 0, alone.stdout + alone.stderr
+    assert "No platform has credentials set: nothing to listen to." in alone.stdout
+    fake = FakeMastodon()
+    with fake.serve():
+        said = "@engage is the walk-in centre open on Sundays?"
+        fake.someone_mentions(said, handle="sam", name="Sam Reader")
+        done = run_task("listen", "--platform", "mastodon", **environment, **fake.settings())
+        assert done.returncode == 0, done.stdout + done.stderr
+        assert "mastodon: 1 new, 0 edited" in done.stdout, done.stdout
+        again = run_task("listen", "--json", **environment, **fake.settings())
+        assert again.returncode == 0, again.stdout + again.stderr
+    report = json.loads(again.stdout[again.stdout.index("{") :])
+    assert [(p["platform"], p["new"]) for p in report["platforms"]] == [("mastodon", 0)]
+    with sqlite3.connect(tmp_path / "engage.db") as database:
+        heard = database.execute("SELECT source, author, body FROM comments").fetchall()
+    assert heard == [("mastodon", "Sam Reader", said)]
+
+
 def test_publish_without_a_target_says_what_to_set(tmp_path: Path) -> None:
     done = run_task("publish", ENGAGE_OUTPUT=str(tmp_path), ENGAGE_PUBLISH_TARGET="")
     assert done.returncode == 2

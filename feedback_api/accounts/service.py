@@ -1,7 +1,7 @@
 """Staff accounts: argon2 password hashes, sign-in checks with lock-out, optional TOTP, and the
 server-side sessions that sign-in opens.
 
-The queries are `storage.users` and `storage.sessions`. Each action here (create an account,
+The queries are `storage.users` (accounts and their sessions). Each action here (create an account,
 set a password, ...) runs in a `transaction()`: committed when called alone, or with the caller's
 audit entry when the caller holds one open.
 
@@ -28,7 +28,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
 from contract.vocabulary import Role
-from feedback_api.storage import account_links, sessions, transaction, users
+from feedback_api.storage import account_links, transaction, users
 from feedback_api.storage.models import ROLES, StaffSession, User, utcnow
 
 HASHER = PasswordHasher()
@@ -260,14 +260,14 @@ def open_session(user: User, *, awaiting_code: bool = False) -> str:
     A full session (not `awaiting_code`) is a sign-in: it is stamped on the account.
     """
     token = secrets.token_urlsafe(32)
-    sessions.add_session(id_hash=_digest(token), user_id=user.id, awaiting_code=awaiting_code)
+    users.add_session(id_hash=_digest(token), user_id=user.id, awaiting_code=awaiting_code)
     if not awaiting_code:
         user.last_sign_in = utcnow()
     return token
 
 
 def find_session(token: str) -> StaffSession | None:
-    return sessions.find_session(_digest(token))
+    return users.find_session(_digest(token))
 
 
 def session_idle_for(row: StaffSession) -> float:
@@ -285,14 +285,14 @@ def touch_session(row: StaffSession) -> None:
 
 def end_session(token: str) -> None:
     """End one session (in the caller's transaction)."""
-    sessions.delete_session(_digest(token))
+    users.delete_session(_digest(token))
 
 
 def end_all_sessions(user: User) -> None:
     """End every session of the account (in the caller's transaction)."""
-    sessions.delete_sessions_of(user.id)
+    users.delete_sessions_of(user.id)
 
 
 def end_idle_sessions(idle_seconds: float) -> None:
     """Forget sessions nobody has used for `idle_seconds`: they can never be used again."""
-    sessions.delete_idle_sessions(utcnow() - datetime.timedelta(seconds=idle_seconds))
+    users.delete_idle_sessions(utcnow() - datetime.timedelta(seconds=idle_seconds))

@@ -16,9 +16,10 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from contract.vocabulary import CommentStatus, QuestionType
+from contract.vocabulary import PLATFORMS, CommentStatus, QuestionType
 from feedback_api import signals
 from feedback_api.public.comments import iso
+from feedback_api.staff.reports.exports import safe_cell
 from feedback_api.storage import transaction
 from feedback_api.storage.comments import (
     find_comments,
@@ -47,16 +48,30 @@ def as_record(comment: Comment) -> dict:
             {"kind": reason["kind"], "match": reason["match"]} for reason in comment.held_reasons
         ],
         "reject_reason": comment.reject_reason,
+        "source": comment.source,
+        "source_link": comment.remote_url,
+        "handle": comment.handle,
+        "private": comment.private,
+        "urgent": comment.urgent,
+        "official": comment.official,
+        "reply_state": comment.remote_state,
+        "deleted_upstream": comment.gone is not None,
     }
 
 
 @comments_cli.command("list")
 @click.option("--status", type=click.Choice(STATUSES), help="Only comments in this state.")
 @click.option("--page", help="Only comments on this page (its address, e.g. /blog/x/).")
+@click.option(
+    "--source",
+    # The platforms' values ("mastodon"): click would offer an enum member by its name.
+    type=click.Choice(["site", "social", *(str(name) for name in PLATFORMS)]),
+    help="Only what was said here: the site, any social media, or one platform.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
-def list_command(status: str | None, page: str | None, as_json: bool) -> None:
-    """List comments, oldest first."""
-    found = find_comments(status=status, page=page)
+def list_command(status: str | None, page: str | None, source: str | None, as_json: bool) -> None:
+    """List comments and what was heard on social media, oldest first."""
+    found = find_comments(status=status, page=page, source=source)
     if as_json:
         click.echo(
             json.dumps([as_record(comment) for comment in found], indent=2, ensure_ascii=False)
@@ -69,8 +84,10 @@ def list_command(status: str | None, page: str | None, as_json: bool) -> None:
         reasons = ", ".join(f"{r['kind']}: {r['match']}" for r in comment.held_reasons) or "-"
         text = " ".join(comment.body.split())
         click.echo(
-            f"#{comment.id} {comment.status:<8} {iso(comment.created)} {comment.page}\n"
-            f"    by {comment.author or 'anonymous'}; held for: {reasons}\n"
+            f"#{comment.id} {comment.status:<8} {iso(comment.created)} "
+            f"{comment.page or ''}{'' if comment.source == 'site' else ' on ' + comment.source}\n"
+            f"    by {comment.author or 'anonymous'}"
+            f"{' (' + comment.handle + ')' if comment.handle else ''}; held for: {reasons}\n"
             f"    {text[:100]}{'…' if len(text) > 100 else ''}"
         )
 
@@ -89,6 +106,11 @@ def approve_command(comment_id: int) -> None:
     comment = _find(comment_id)
     if comment.status == CommentStatus.APPROVED:
         click.echo(f"#{comment_id} was already approved.")
+        return
+    if comment.social:
+        with transaction():
+            set_status(comment, CommentStatus.REVIEWED)
+        click.echo(f"#{comment_id} marked reviewed (said on {comment.source}: never shown here)")
         return
     with transaction():
         set_status(comment, CommentStatus.APPROVED)
@@ -144,6 +166,14 @@ def export_command(fmt: str, status: str | None) -> None:
         "body",
         "held_reasons",
         "reject_reason",
+        "source",
+        "source_link",
+        "handle",
+        "private",
+        "urgent",
+        "official",
+        "reply_state",
+        "deleted_upstream",
     ]
     writer = csv.DictWriter(out, fieldnames=columns)
     writer.writeheader()
@@ -151,7 +181,8 @@ def export_command(fmt: str, status: str | None) -> None:
         record["held_reasons"] = "; ".join(
             f"{r['kind']}: {r['match']}" for r in record["held_reasons"]
         )
-        writer.writerow(record)
+        # A handle starts with "@", a post may start with "=": never a formula in a spreadsheet.
+        writer.writerow({k: safe_cell(v) if isinstance(v, str) else v for k, v in record.items()})
     sys.stdout.write(out.getvalue())
 
 

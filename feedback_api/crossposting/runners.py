@@ -82,7 +82,7 @@ def said(text: str) -> str | None:
     return (found[-1][:1].upper() + found[-1][1:]) if found else None
 
 
-def _json(here: Places, log: JobLog, *options: str) -> tuple[Any, str | None]:
+def ask(here: Places, log: JobLog, *options: str) -> tuple[Any, str | None]:
     """Run the cross-poster for JSON on stdout (its stderr goes to the log): the value, or None
     and why not."""
     argv = command(here, *options)
@@ -112,8 +112,8 @@ def _json(here: Places, log: JobLog, *options: str) -> tuple[Any, str | None]:
 
 def look(here: Places, log: JobLog) -> tuple[dict[str, Any], str | None]:
     """The preview and the history as the page shows them, and why the preview is missing."""
-    preview, problem = _json(here, log, "--report")
-    history, history_problem = _json(here, log, "--history", "--json")
+    preview, problem = ask(here, log, "--report")
+    history, history_problem = ask(here, log, "--history", "--json")
     state = {"feed": str(feed_of(here)), "preview": preview, "history": history or []}
     return state, problem or history_problem
 

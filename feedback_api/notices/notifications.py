@@ -20,11 +20,12 @@ from flask.cli import AppGroup
 
 from contract.vocabulary import AuditAction, CommentStatus
 from feedback_api import outbox, signals
+from feedback_api.listening.health import problem_line
 from feedback_api.notices.mail import Mailer
-from feedback_api.storage import audit, transaction
+from feedback_api.storage import audit, social, transaction
 from feedback_api.storage import outbox as outbox_rows
 from feedback_api.storage.comments import mark_digested, undigested
-from feedback_api.storage.models import Comment
+from feedback_api.storage.models import Comment, ListenState, utcnow
 from feedback_api.storage.users import active_emails
 
 MAIL = "mail"
@@ -38,6 +39,7 @@ REASONS = {
     "date_of_birth": "a date of birth",
     "links": "several links",
     "word": "a watched word",
+    "risk": "words suggesting a risk of harm",
 }
 
 notify_cli = AppGroup("notify", help="Queue moderators' digests of new comments.")
@@ -106,17 +108,32 @@ def _site() -> dict[str, Any]:
     return current_app.extensions["engage_manifest"].get().site
 
 
+def _where(comment: Comment) -> str:
+    if not comment.social:
+        return f"On: {_page_title(comment)} ({_site()['url']}{comment.page})\n"
+    where = f"On {comment.source}"
+    if comment.page:
+        where += f", about {_page_title(comment)}"
+    private = " (a private mention)" if comment.private else ""
+    return f"{where}{private}: {comment.remote_url or ''}\n"
+
+
 def describe(comment: Comment) -> str:
-    """One item as a moderator reads it in a notice: where, who, why held, and the text."""
+    """One item as a moderator reads it in a notice: where, who, why held, and the text. A
+    private mention's words stay in the workspace: the notice says only that it came."""
     reasons = ", ".join(sorted({REASONS.get(r["kind"], r["kind"]) for r in comment.held_reasons}))
     held = f"Held because it contains {reasons}.\n" if reasons else ""
-    return (
-        f"On: {_page_title(comment)} ({_site()['url']}{comment.page})\n"
-        f"From: {comment.author or 'Anonymous'}\n{held}\n{comment.body}\n"
-    )
+    who = comment.author or "Anonymous"
+    if comment.handle and comment.handle != comment.author:
+        who += f" ({comment.handle})"
+    text = "(Read it in the workspace.)" if comment.private else comment.body
+    return f"{_where(comment)}From: {who}\n{held}\n{text}\n"
 
 
 def on_received(app: Flask, comment: Comment, **_: Any) -> None:
+    if comment.urgent and comment.status != CommentStatus.SPAM:
+        _urgent(comment)
+        return
     if app.config["ENGAGE_DIGEST"] != "immediate" or comment.status == CommentStatus.SPAM:
         return
     if not mailer().enabled:  # before asking the database who the moderators are
@@ -128,6 +145,23 @@ def on_received(app: Flask, comment: Comment, **_: Any) -> None:
         f"New comment to moderate on ‘{_page_title(comment)}’",  # noqa: RUF001
         f"{describe(comment)}\nModerate it at {_site()['url']}/admin/\n",
     )
+
+
+def _urgent(comment: Comment) -> None:
+    """An item suggesting a risk of harm: every moderator is told at once, whatever their
+    digest setting, as NHS.UK's moderation routes such posts to a person at once."""
+    if not mailer().enabled:
+        return
+    if queue_mail(
+        MAIL,
+        f"urgent:{comment.id}",
+        active_emails(),
+        "Urgent: a comment may suggest a risk of harm",
+        "Please read this now. If someone may be in danger, reply with where to get help "
+        "(the reply form offers the text) and follow your safeguarding procedure.\n\n"
+        f"{describe(comment)}\nRead it at {_site()['url']}/admin/comments/{comment.id}\n",
+    ):
+        audit.record(AuditAction.URGENT_ALERT, target=f"comment {comment.id}", user=None)
 
 
 def on_approved(app: Flask, comment: Comment, **_: Any) -> None:
@@ -166,21 +200,61 @@ def queue_digest() -> int | None:
         if outbox_rows.undelivered_batches(DIGEST):
             return None
         items = undigested()
-        if not items:
+        problems = unreported_problems()
+        if not items and not problems:
             return 0
         ids = [item.id for item in items]
-        batch = "digest-" + hashlib.sha256(",".join(map(str, ids)).encode()).hexdigest()[:16]
+        seed = ",".join(map(str, ids)) + "|" + ",".join(p.platform + p.source for p in problems)
+        batch = "digest-" + hashlib.sha256(seed.encode()).hexdigest()[:16]
         body = "\n---\n".join(describe(c) for c in items)
+        subject = f"{len(items)} new comment{'s' if len(items) != 1 else ''} to moderate"
+        if problems:
+            subject = f"Listening stopped on social media; {subject}"
+            body = problems_text(problems) + ("\n---\n" + body if body else "")
         queue_mail(
             DIGEST,
             batch,
             active_emails(),
-            f"{len(items)} new comment{'s' if len(items) > 1 else ''} to moderate",
+            subject,
             f"{body}\nModerate them at {_site()['url']}/admin/\n",
             comments=ids,
             batch=batch,
         )
+        for problem in problems:
+            problem.reported = utcnow()
     return len(items)
+
+
+def unreported_problems() -> list[ListenState]:
+    return [row for row in social.problems() if row.reported is None]
+
+
+def problems_text(problems: list[ListenState]) -> str:
+    lines = "\n".join(f"- {problem_line(row)}" for row in problems)
+    return f"Engage could not listen on every social media account (see /admin/social):\n{lines}\n"
+
+
+def report_problems() -> int:
+    """Tell moderators at once of a refusal the listener met, when they get notices at once
+    (a digest says it otherwise, the day it happens); how many were told."""
+    if current_app.config["ENGAGE_DIGEST"] != "immediate" or not mailer().enabled:
+        return 0
+    with transaction():
+        problems = unreported_problems()
+        if not problems:
+            return 0
+        key = (
+            "listening:"
+            + hashlib.sha256(
+                "|".join(f"{p.platform}{p.source}{p.problem_since}" for p in problems).encode()
+            ).hexdigest()[:16]
+        )
+        queue_mail(
+            MAIL, key, active_emails(), "Listening stopped on social media", problems_text(problems)
+        )
+        for problem in problems:
+            problem.reported = utcnow()
+    return len(problems)
 
 
 def digest_delivered(payload: dict[str, Any]) -> None:

@@ -24,6 +24,7 @@ def purge_command(dry_run: bool) -> None:
         config["ENGAGE_RETAIN_IP_DAYS"],
         config["ENGAGE_RETAIN_EMAIL_DAYS"],
         config["ENGAGE_RETAIN_OUTBOX_DAYS"],
+        config["ENGAGE_RETAIN_SOCIAL_DAYS"],
         dry_run=dry_run,
     )
     verb = "Would remove" if dry_run else "Removed"
@@ -34,7 +35,8 @@ def purge_command(dry_run: bool) -> None:
 @people_cli.command("export")
 @click.argument("email")
 def export_command(email: str) -> None:
-    """Everything stored with EMAIL, as JSON (a subject access request)."""
+    """Everything stored with EMAIL (or heard from that social media handle), as JSON (a
+    subject access request)."""
     click.echo(json.dumps(privacy.export(email), indent=2, ensure_ascii=False))
 
 
@@ -42,7 +44,8 @@ def export_command(email: str) -> None:
 @click.argument("email")
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 def erase_command(email: str, yes: bool) -> None:
-    """Delete everything submitted with EMAIL (an erasure request)."""
+    """Delete everything submitted with EMAIL, or heard from that social media handle (an
+    erasure request)."""
     found = len(privacy.submitted_by(email))
     if found == 0:
         raise click.ClickException(f"Nothing is stored with {email}.")

@@ -9,15 +9,19 @@ from typing import Any
 
 from contract.vocabulary import AuditAction
 from feedback_api.staff.times import uk_iso
-from feedback_api.storage import audit, retention, transaction
+from feedback_api.storage import audit, retention, social, transaction
 from feedback_api.storage import outbox as outbox_rows
 from feedback_api.storage.comments import delete_comment, submitted_with
 from feedback_api.storage.models import Comment, User, utcnow
 
 
-def submitted_by(email: str) -> list[Comment]:
-    """Everything stored with this email address (case-insensitive), oldest first."""
-    return submitted_with(email)
+def submitted_by(who: str) -> list[Comment]:
+    """Everything stored with this email address, or heard on social media from this handle
+    (case-insensitive; "@reader@example.social" or "reader.bsky.social"), oldest first."""
+    if not who.strip():
+        return []
+    found = {c.id: c for c in [*submitted_with(who), *social.with_handle(who)]}
+    return sorted(found.values(), key=lambda c: (c.created, c.id))
 
 
 def export(email: str) -> dict[str, Any]:
@@ -36,6 +40,9 @@ def export(email: str) -> dict[str, Any]:
                 "body": c.body,
                 "notify": c.notify,
                 "reject_reason": c.reject_reason,
+                "source": c.source,
+                "handle": c.handle,
+                "link": c.remote_url,
             }
             for c in submitted_by(email)
         ],
@@ -43,7 +50,9 @@ def export(email: str) -> dict[str, Any]:
 
 
 def erase(email: str, staff: User | None = None) -> int:
-    """Delete everything submitted with this email, and replies to it; the audit keeps counts.
+    """Delete everything submitted with this email (or heard from this handle), and replies to
+    it; the audit keeps counts. (What was said on social media stays there: the person deletes
+    it on the platform; we delete our copy.)
 
     One transaction: if any item (or the audit entry) fails, nothing is erased and the person's
     request can simply be run again.
@@ -68,6 +77,7 @@ def purge(
     ip_days: int,
     email_days: int,
     outbox_days: int = 30,
+    social_days: int = 365,
     *,
     dry_run: bool = False,
 ) -> dict[str, int]:
@@ -78,6 +88,7 @@ def purge(
         "ip": now - datetime.timedelta(days=ip_days),
         "email": now - datetime.timedelta(days=email_days),
         "outbox": now - datetime.timedelta(days=outbox_days),
+        "social": now - datetime.timedelta(days=social_days),
     }
     counts = retention.due(cutoffs)
     if dry_run:

@@ -30,7 +30,8 @@ from feedback_api.public.submissions import (
 )
 from feedback_api.public.tokens import client_hash, new_edit_token, token_matches
 from feedback_api.render import render_comment
-from feedback_api.screening import screen_comment
+from feedback_api.screening import is_urgent, screen_comment
+from feedback_api.screening.risk import lists_from
 from feedback_api.storage import transaction
 from feedback_api.storage.comments import (
     add_comment,
@@ -113,16 +114,18 @@ def _store(comment: CommentInput, token_hash: str) -> Comment:
             parent_id=comment.parent,
             ip_hash=client_hash(),
             needs_response=comment.question,
+            urgent=is_urgent(held),
         )
 
 
 def screened(body: str, author: str | None = None, html: str | None = None) -> list[dict]:
     """Why a moderator should look closely at this comment, as stored with it: its body as
     readers will read it (`html`, its rendering, is checked too; rendered here if not given),
-    and the author's name (those holds carry `"field": "author"`)."""
+    and the author's name (those holds carry `"field": "author"`). A phrase suggesting a risk
+    of harm (ENGAGE_SAFEGUARDING_*) is a hold of kind "risk": the comment is urgent."""
     config = current_app.config
     words, max_links = config["ENGAGE_SCREEN_WORDS"], config["ENGAGE_MAX_LINKS"]
-    holds = screen_comment(body, author, words, max_links, html=html)
+    holds = screen_comment(body, author, words, max_links, html=html, risk=lists_from(config))
     return [hold.as_dict() for hold in holds]
 
 
@@ -320,6 +323,7 @@ def edit(comment_id: int) -> Any:
     held = screened(body, comment.author, html)
     with transaction():
         edit_comment(comment, body, html, held)
+        comment.urgent = comment.urgent or is_urgent(held)
     return {"id": comment.id, "status": comment.status}
 
 

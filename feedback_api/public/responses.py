@@ -22,6 +22,7 @@ from feedback_api.public.answers import Submitted, check, free_text
 from feedback_api.public.submissions import Submission, read_submission
 from feedback_api.public.tokens import client_hash
 from feedback_api.screening import screen
+from feedback_api.screening.risk import lists_from
 from feedback_api.storage import transaction
 from feedback_api.storage.responses import add_response, response_exists
 from feedback_api.theme import render_page
@@ -61,10 +62,15 @@ def post_response() -> Any:
             return _form_again(definition, request.form, errors)
         raise FeedbackError("Some answers need correcting.", 422, errors)
     config = current_app.config
-    held = {
+    words, max_links, risk = (
+        config["ENGAGE_SCREEN_WORDS"],
+        config["ENGAGE_MAX_LINKS"],
+        lists_from(config),
+    )
+    held = {  # a suggestion of risk of harm is a reason of kind "risk", flagged in the reports
         field: [hold.as_dict() for hold in holds]
         for field, text in free_text(definition, clean).items()
-        if (holds := screen(text, config["ENGAGE_SCREEN_WORDS"], config["ENGAGE_MAX_LINKS"]))
+        if (holds := screen(text, words, max_links, risk=risk))
     }
     with transaction():
         stored = add_response(

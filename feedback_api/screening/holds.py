@@ -6,7 +6,17 @@ import bisect
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-KINDS = ("nhs_number", "phone", "email", "postcode", "address", "date_of_birth", "links", "word")
+KINDS = (
+    "nhs_number",
+    "phone",
+    "email",
+    "postcode",
+    "address",
+    "date_of_birth",
+    "links",
+    "word",
+    "risk",
+)
 BODY = "body"
 
 

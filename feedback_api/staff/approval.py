@@ -51,6 +51,10 @@ def question(names: list[str]) -> str:
 def approve(comment_id: int) -> Any:
     """Publish; an item held for personal data is confirmed first unless the form says so."""
     item = _comment(comment_id)
+    if item.social:  # public where it was written, never published here: read, and done
+        _audited(AuditAction.REVIEW, item, lambda: set_status(item, CommentStatus.REVIEWED))
+        reply = url_for("moderation.comment", comment_id=item.id, _anchor="reply-heading")
+        return _done(f"Marked {_label(item)} as reviewed.", (f"Reply on {item.source}", reply))
     was_published = item.status == CommentStatus.APPROVED
     names = personal_data_names(item.held_reasons)
     if names and not was_published and request.form.get("confirm") != "yes":
@@ -82,8 +86,15 @@ def _redact_and_publish(item: Comment, body: str, detail: str = "") -> None:
     with transaction():
         was_published = item.status == CommentStatus.APPROVED
         _audited(AuditAction.REDACT_AND_APPROVE, item, change, detail=detail)
-        if not was_published:
+        if not was_published and not item.social:
             _published(item)
+
+
+def _outcome(item: Comment) -> str:
+    """What became of an item once redacted: published, or (said on social media) our copy."""
+    if item.social:
+        return f"Our copy is marked reviewed; the original stays on {item.source}."
+    return "It is now published."
 
 
 @bp.post("/comments/<int:comment_id>/redact")
@@ -95,7 +106,7 @@ def redact(comment_id: int) -> Response:
     if trouble := body_problem(body):
         return _comment_page(item, {"body": trouble}, body=body)
     _redact_and_publish(item, body)
-    return _done(f"Redacted and approved {_label(item)}. It is now published.")
+    return _done(f"Redacted and approved {_label(item)}. {_outcome(item)}")
 
 
 @bp.post("/comments/<int:comment_id>/remove-highlighted")
@@ -107,6 +118,4 @@ def remove_highlighted(comment_id: int) -> Response:
     if trouble := body_problem(body):
         return _comment_page(item, {"body": trouble}, body=body)
     _redact_and_publish(item, body, detail="highlighted details removed")
-    return _done(
-        f"Removed the highlighted details and approved {_label(item)}. It is now published."
-    )
+    return _done(f"Removed the highlighted details and approved {_label(item)}. {_outcome(item)}")

@@ -17,6 +17,7 @@ from contract.vocabulary import PLATFORMS, Role
 from feedback_api.crossposting import runners
 from feedback_api.staff.auth import staff_required
 from feedback_api.staff.job_pages import JobPages
+from feedback_api.staff.moderation_view import web_link
 from feedback_api.storage import jobs as rows
 from feedback_api.storage import transaction
 from feedback_api.storage.models import Job
@@ -55,14 +56,6 @@ def moment(value: str | None) -> datetime.datetime | None:
         return datetime.datetime.fromisoformat(value) if value else None
     except ValueError:
         return None
-
-
-def web_link(url: str | None) -> str | None:
-    """Only an https address becomes a link on the page (a platform's answer is not trusted)."""
-    if not url:
-        return None
-    parts = urlsplit(url)
-    return url if parts.scheme == "https" and parts.netloc else None
 
 
 @bp.get("")

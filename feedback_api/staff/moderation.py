@@ -26,10 +26,12 @@ from feedback_api.screening import KINDS
 from feedback_api.staff.auth import staff_required
 from feedback_api.staff.moderation_view import (
     KIND_NAMES,
+    SOURCE_NAMES,
     STATUS_NAMES,
     audit_row,
     describe,
     personal_data_names,
+    reply_preview,
 )
 from feedback_api.storage import audit, transaction
 from feedback_api.storage.comments import (
@@ -79,6 +81,7 @@ def _filters() -> dict[str, Any]:
         "page": args.get("page", ""),
         "kind": kind if kind in KINDS else "",
         "q": args.get("q", "").strip()[:200],
+        "source": args.get("source", "") if args.get("source", "") in SOURCE_NAMES else "",
         "p": number,
     }
 
@@ -101,6 +104,7 @@ def queue() -> Any:
         page=filters["page"] or None,
         kind=filters["kind"] or None,
         search=filters["q"] or None,
+        source=filters["source"] or None,
         number=filters["p"],
     )
     manifest = current_app.extensions["engage_manifest"].get()
@@ -116,6 +120,7 @@ def queue() -> Any:
         pages=pages,
         statuses=STATUS_NAMES,
         kinds=KIND_NAMES,
+        sources=SOURCE_NAMES,
         rules=ground_rules(),
         here=_queue_url(filters),
         previous_url=_queue_url(filters, p=filters["p"] - 1) if filters["p"] > 1 else None,
@@ -250,7 +255,10 @@ def needs_response(comment_id: int) -> Response:
 def reply(comment_id: int) -> Response:
     """An official reply as the organisation, published at once; the question is answered."""
     parent = _comment(comment_id)
-    if parent.status != CommentStatus.APPROVED or parent.parent_id is not None:
+    if parent.social:
+        if parent.official or parent.gone is not None or parent.status == CommentStatus.SPAM:
+            raise FeedbackError("Only a post someone else wrote, still there, is answered.", 409)
+    elif parent.status != CommentStatus.APPROVED or parent.parent_id is not None:
         raise FeedbackError("Only a published comment (not a reply) can be answered.", 409)
     body = request.form.get("body", "").replace("\r\n", "\n").strip()
     tag = request.form.get("tag") or None
@@ -259,6 +267,9 @@ def reply(comment_id: int) -> Response:
         errors["body"] = trouble
     if tag is not None and tag not in REPLY_TAGS:
         errors["tag"] = "Choose one of the tags, or no tag."
+    if parent.social and not errors and request.form.get("previewed") != body:
+        # Shown before sending, as the platform will count it, with any personal data in it.
+        return _comment_page(parent, body=body, tag=tag, preview=reply_preview(parent, body))
     if errors:
         return _comment_page(parent, errors, body=body, tag=tag)
     site = current_app.extensions["engage_manifest"].get().site
@@ -284,6 +295,10 @@ def reply(comment_id: int) -> Response:
         )
         signals.official_reply_posted.send(
             current_app._get_current_object(), reply=official, parent=parent
+        )
+    if parent.social:
+        return _done(
+            f"Your reply to {_label(parent)} will be posted on {parent.source} in a moment."
         )
     return _done(f"Replied to {_label(parent)} as {site['name']}.")
 

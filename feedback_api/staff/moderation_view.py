@@ -5,16 +5,42 @@ from __future__ import annotations
 
 import datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import current_app
 from markupsafe import Markup, escape
 
-from contract.vocabulary import CommentStatus
+from contract.vocabulary import CommentStatus, Platform
+from feedback_api.listening.inbox import screened
+from feedback_api.listening.replies import listener_for, replies_of, target
 from feedback_api.public.comments import iso
 from feedback_api.screening import BODY
+from feedback_api.screening.risk import SIGNPOSTING
 from feedback_api.staff.times import uk_iso, uk_time
+from feedback_api.storage import social
 from feedback_api.storage.models import AuditEntry, Comment
-from feedback_api.storage.queue import NEEDS_RESPONSE
+from feedback_api.storage.queue import NEEDS_RESPONSE, SOCIAL
+from platforms.listening import load
+
+PLATFORM_NAMES = {
+    Platform.MASTODON: "Mastodon",
+    Platform.BLUESKY: "Bluesky",
+    Platform.X: "X",
+    Platform.FACEBOOK: "Facebook",
+    Platform.LINKEDIN: "LinkedIn",
+}
+REMOTE_KINDS = {
+    "reply": "Reply to our post",
+    "mention": "Mention",
+    "quote": "Quote of our post",
+    "term": "Watched term",
+}
+REPLY_STATES = {
+    "sending": "waiting to be posted",
+    "posting": "being posted",
+    "posted": "posted",
+    "failed": "could not be posted",
+}
 
 KIND_NAMES = {
     "nhs_number": "NHS number",
@@ -25,12 +51,19 @@ KIND_NAMES = {
     "date_of_birth": "date of birth",
     "links": "links",
     "word": "watched word",
+    "risk": "risk of harm",
+}
+SOURCE_NAMES = {
+    "site": "This website",
+    SOCIAL: "Any social media",
+    **{str(p): PLATFORM_NAMES[p] for p in Platform},
 }
 STATUS_NAMES = {
     CommentStatus.PENDING: "Waiting",
     CommentStatus.APPROVED: "Published",
     CommentStatus.REJECTED: "Rejected",
     CommentStatus.SPAM: "Spam",
+    CommentStatus.REVIEWED: "Reviewed (social media)",
     NEEDS_RESPONSE: "Needs a response",
 }
 
@@ -107,7 +140,7 @@ def reason_names(reasons: list[dict]) -> list[str]:
     return list(dict.fromkeys(names))
 
 
-NOT_PERSONAL = ("links", "word")
+NOT_PERSONAL = ("links", "word", "risk")
 
 
 def personal_data_names(reasons: list[dict]) -> list[str]:
@@ -135,8 +168,10 @@ def exact(moment: datetime.datetime) -> str:
 def describe(comment: Comment) -> dict[str, Any]:
     """What the templates show of a comment."""
     manifest = current_app.extensions["engage_manifest"].get()
-    entry = manifest.page(comment.page) or {}
+    entry = (manifest.page(comment.page) if comment.page else None) or {}
     return {
+        "social": _social(comment) if comment.social else None,
+        "signposting": SIGNPOSTING if comment.urgent else None,
         "comment": comment,
         "page_title": entry.get("title", comment.page),
         "page_url": comment.page,
@@ -147,6 +182,55 @@ def describe(comment: Comment) -> dict[str, Any]:
         "reasons": reason_names(comment.held_reasons),
         "can_remove": redacted(comment.body, comment.held_reasons) != comment.body,
         "status_name": STATUS_NAMES.get(comment.status, comment.status),
+    }
+
+
+def web_link(url: str | None) -> str | None:
+    """Only an https address becomes a link on the page (a platform's answer is not trusted:
+    no javascript: link, nothing sent in the clear)."""
+    if not url:
+        return None
+    parts = urlsplit(url)
+    return url if parts.scheme == "https" and parts.netloc else None
+
+
+def _social(comment: Comment) -> dict[str, Any]:
+    """Where a social item was said, by whom, in which thread, and our replies there."""
+
+    post = social.post(comment.social_post_id) if comment.social_post_id else None
+    return {
+        "platform": PLATFORM_NAMES.get(comment.source, comment.source),  # type: ignore[call-overload]
+        "kind": REMOTE_KINDS.get(comment.remote_kind or "", comment.remote_kind or ""),
+        "handle": comment.handle or "",
+        "url": web_link(comment.remote_url),
+        "post": post,
+        "replies": [
+            {
+                "reply": r,
+                "state": REPLY_STATES.get(r.remote_state or "", r.remote_state),
+                "url": web_link(r.remote_url),
+            }
+            for r in replies_of(comment)
+        ]
+        if not comment.official
+        else [],
+    }
+
+
+def reply_preview(parent: Comment, body: str) -> dict[str, Any]:
+    """Our reply as the platform will post and count it, and any personal data in it."""
+    kind = load(parent.source)
+    listener = listener_for(parent.source)
+    text = listener.reply_text(target(parent), body) if listener else body
+    held = personal_data_names(screened(body, None))
+    return {
+        "text": text,
+        "length": kind.rules.count(text),
+        "limit": kind.rules.limit,
+        "fits": kind.rules.fits(text),
+        "platform": PLATFORM_NAMES.get(parent.source, parent.source),  # type: ignore[call-overload]
+        "personal": held,
+        "credentials": listener is not None,
     }
 
 

@@ -12,7 +12,7 @@ from sqlalchemy import func, inspect, select, update
 
 from contract.vocabulary import CommentStatus
 from feedback_api.storage import pages
-from feedback_api.storage.models import Comment, db, utcnow
+from feedback_api.storage.models import SITE, Comment, db, utcnow
 
 APPROVED = CommentStatus.APPROVED.value
 
@@ -51,9 +51,16 @@ def recent_comments(status: str, page: str | None = None, limit: int = 50) -> li
     return list(db.session.scalars(query).all())
 
 
-def find_comments(status: str | None = None, page: str | None = None) -> Sequence[Comment]:
-    """Comments for operators, oldest first, optionally by status and page."""
+def find_comments(
+    status: str | None = None, page: str | None = None, source: str | None = None
+) -> Sequence[Comment]:
+    """Comments for operators, oldest first, optionally by status, page and source ("site",
+    "social" for every platform, or one platform)."""
     query = select(Comment).order_by(Comment.created, Comment.id)
+    if source == "social":
+        query = query.where(Comment.source != SITE)
+    elif source:
+        query = query.where(Comment.source == source)
     if status:
         query = query.where(Comment.status == CommentStatus(status).value)
     if page:
@@ -115,8 +122,10 @@ def add_comment(
     parent_id: int | None = None,
     ip_hash: str | None = None,
     needs_response: bool = False,
+    urgent: bool = False,
 ) -> Comment:
-    """A new comment (its id assigned): the caller answers the reader after committing it."""
+    """A new comment (its id assigned): the caller answers the reader after committing it.
+    `urgent`: screening found a suggestion of risk of harm (first in the queue, mailed at once)."""
     pages.ensure_page(page)
     comment = Comment(
         page=page,
@@ -131,6 +140,7 @@ def add_comment(
         parent_id=parent_id,
         ip_hash=ip_hash,
         needs_response=needs_response,
+        urgent=urgent,
     )
     db.session.add(comment)
     db.session.flush()
@@ -139,8 +149,11 @@ def add_comment(
 
 def set_status(comment: Comment, status: str, reason: str | None = None) -> None:
     """Move a comment to a new status (a `CommentStatus`), keeping the page's count and version
-    true."""
+    true. What was said on social media is never published here: approving it marks it
+    reviewed."""
     status = CommentStatus(status)
+    if comment.source != SITE and status == CommentStatus.APPROVED:
+        status = CommentStatus.REVIEWED
     was_visible = comment.status == APPROVED
     comment.status = status.value
     comment.reject_reason = reason
@@ -167,10 +180,13 @@ def delete_comment(comment: Comment) -> None:
     if inspect(comment).deleted:
         return
     replies = db.session.scalars(select(Comment).where(Comment.parent_id == comment.id)).all()
-    for item in [*replies, comment]:
-        pages.changed(item.page, item.status == APPROVED, False)
-        db.session.delete(item)
-    db.session.flush()
+    # Replies first, in a flush of their own: one flush deletes in id order, and a reply with a
+    # higher id than the comment it answers would still point at it (a foreign key failure).
+    for group in (replies, [comment]):
+        for item in group:
+            pages.changed(item.page, item.status == APPROVED, False)
+            db.session.delete(item)
+        db.session.flush()
 
 
 def redact_comment(comment: Comment, body: str, html: str, held_reasons: list[dict]) -> None:
@@ -199,15 +215,20 @@ def add_official_reply(
     tag: str | None,
     edit_token_hash: str,
 ) -> Comment:
-    """The organisation's reply under `parent`, published at once; the question is answered."""
+    """The organisation's reply under `parent`, published at once; the question is answered.
+    Under a social item it is not published here: it is posted back on the item's platform
+    (`remote_state` "sending", for the worker)."""
     now = utcnow()
+    social = parent.source != SITE
     reply = Comment(
         page=parent.page,
+        source=parent.source,
+        remote_state="sending" if social else None,
         parent_id=parent.id,
         author=author,
         body=body,
         html=html,
-        status=APPROVED,
+        status=CommentStatus.REVIEWED.value if social else APPROVED,
         held_reasons=[],
         official=True,
         staff_id=staff_id,
@@ -219,6 +240,7 @@ def add_official_reply(
     )
     db.session.add(reply)
     parent.needs_response = False
-    pages.changed(parent.page, False, True)
+    if not social:
+        pages.changed(parent.page, False, True)
     db.session.flush()  # the reply's id, for the audit entry
     return reply

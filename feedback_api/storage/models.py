@@ -13,7 +13,7 @@ import datetime
 from typing import Any
 
 from flask_sqlalchemy import SQLAlchemy
-from sqlalchemy import JSON, DateTime, ForeignKey, Index, String, Text
+from sqlalchemy import JSON, DateTime, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
@@ -34,6 +34,7 @@ db = SQLAlchemy(model_class=Base, session_options={"expire_on_commit": False})
 STATUSES: tuple[str, ...] = tuple(status.value for status in CommentStatus)
 ROLES: tuple[str, ...] = tuple(role.value for role in Role)
 REPLY_TAGS = ("response", "change planned", "change made")
+SITE = "site"  # Comment.source of what readers wrote on the site
 
 
 def utcnow() -> datetime.datetime:
@@ -142,10 +143,16 @@ class Comment(db.Model):
     """One comment or reply, with its source, its rendered HTML and why it was held."""
 
     __tablename__ = "comments"
-    __table_args__ = (Index("ix_comments_page_status_created", "page", "status", "created"),)
+    __table_args__ = (
+        Index("ix_comments_page_status_created", "page", "status", "created"),
+        Index("uq_comments_source_remote", "source", "remote_id", unique=True),
+        Index("ix_comments_handle", "handle"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    page: Mapped[str] = mapped_column(String(300), ForeignKey("pages.url"))
+    # The site page it is on; for a social item, the page its thread is about (None for a
+    # mention that is about no page).
+    page: Mapped[str | None] = mapped_column(String(300), ForeignKey("pages.url"))
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("comments.id"))
     author: Mapped[str | None] = mapped_column(ReadableString(80))
     email: Mapped[str | None] = mapped_column(ReadableString(254))
@@ -168,6 +175,74 @@ class Comment(db.Model):
     reply_tag: Mapped[str | None] = mapped_column(String(20))
     # When a moderators' digest listing it was delivered (set by the worker, after delivery).
     digested: Mapped[datetime.datetime | None] = mapped_column(UTCDateTime)
+    # A suggestion of risk of harm (self-harm, abuse, an emergency): first in the queue, mailed.
+    urgent: Mapped[bool] = mapped_column(default=False)
+    # Where it was said: "site", or the social platform it was heard on (never public here).
+    source: Mapped[str] = mapped_column(String(20), default=SITE, index=True)
+    # A social item: the platform's id and link, why it came in, the author's handle, what a
+    # reply in its thread needs, and which of our posts' threads it is in.
+    remote_id: Mapped[str | None] = mapped_column(String(300))
+    remote_url: Mapped[str | None] = mapped_column(ReadableString(1000))
+    remote_kind: Mapped[str | None] = mapped_column(String(10))
+    remote_ref: Mapped[dict | None] = mapped_column(ReadableJSON(an_object))
+    handle: Mapped[str | None] = mapped_column(ReadableString(200))
+    private: Mapped[bool] = mapped_column(default=False)
+    social_post_id: Mapped[int | None] = mapped_column(ForeignKey("social_posts.id"))
+    # Our reply to a social item on its platform: sending, posting (the call may have been
+    # made), posted, failed. `posting` is committed before the call: the ledger of replies.
+    remote_state: Mapped[str | None] = mapped_column(String(10))
+    # When its author deleted it upstream: its text is gone and it leaves the inbox.
+    gone: Mapped[datetime.datetime | None] = mapped_column(UTCDateTime)
+
+    @property
+    def social(self) -> bool:
+        return self.source != SITE
+
+
+class SocialPost(db.Model):
+    """One of our cross-posted posts the listener follows: where it is, which entry and page it
+    is for, and how people answered it, as the platform last counted."""
+
+    __tablename__ = "social_posts"
+    __table_args__ = (
+        UniqueConstraint("platform", "remote_id", name="uq_social_posts_platform_remote"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    platform: Mapped[str] = mapped_column(String(20))
+    remote_id: Mapped[str] = mapped_column(String(300))
+    url: Mapped[str] = mapped_column(ReadableString(1000))
+    entry_url: Mapped[str] = mapped_column(ReadableString(1000))
+    page: Mapped[str | None] = mapped_column(String(300))
+    title: Mapped[str] = mapped_column(ReadableText, default="")
+    posted: Mapped[datetime.datetime | None] = mapped_column(UTCDateTime)
+    replies: Mapped[int] = mapped_column(default=0)
+    reposts: Mapped[int] = mapped_column(default=0)
+    likes: Mapped[int] = mapped_column(default=0)
+    quotes: Mapped[int] = mapped_column(default=0)
+    counted: Mapped[datetime.datetime | None] = mapped_column(UTCDateTime)
+    # The reply count when the thread was last read: a thread is read again when it grows.
+    threads_read: Mapped[int] = mapped_column(default=-1)
+    # When the thread was last read: read again now and then for edits and deletions there.
+    thread_read: Mapped[datetime.datetime | None] = mapped_column(UTCDateTime)
+    gone: Mapped[datetime.datetime | None] = mapped_column(UTCDateTime)
+
+
+class ListenState(db.Model):
+    """Per platform and source (notifications, a watched term, counts): where the next poll
+    starts, when it last ran, and the refusal it met, shown to staff until it passes."""
+
+    __tablename__ = "listen_state"
+
+    platform: Mapped[str] = mapped_column(String(20), primary_key=True)
+    source: Mapped[str] = mapped_column(String(200), primary_key=True)
+    cursor: Mapped[str | None] = mapped_column(String(300))
+    checked: Mapped[datetime.datetime | None] = mapped_column(UTCDateTime)
+    problem: Mapped[str | None] = mapped_column(ReadableText)
+    problem_status: Mapped[int | None] = mapped_column()
+    problem_since: Mapped[datetime.datetime | None] = mapped_column(UTCDateTime)
+    # When the moderators were e-mailed about the problem (once per problem).
+    reported: Mapped[datetime.datetime | None] = mapped_column(UTCDateTime)
 
 
 class User(db.Model):

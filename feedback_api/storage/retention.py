@@ -2,7 +2,8 @@
 
 Rejected and spam comments go after `rejected` days (unless a reply hangs under one); client
 address hashes and email addresses are cleared from comments older than their own limits;
-delivered and failed outbox messages (addresses and text again) go after `outbox` days.
+delivered and failed outbox messages (addresses and text again) go after `outbox` days; what
+was heard on social media (and our replies to it) after `social` days.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from sqlalchemy import delete, func, select, update
 from contract.vocabulary import CommentStatus
 from feedback_api.storage.models import Comment, OutboxMessage, db
 from feedback_api.storage.outbox import OutboxStatus
+from feedback_api.storage.social import remove_social_older_than, social_older_than
 
 SETTLED = (OutboxStatus.SENT.value, OutboxStatus.FAILED.value)
 
@@ -22,6 +24,7 @@ REJECTED = "rejected or spam comments deleted"
 IP_HASHES = "client address hashes cleared"
 EMAILS = "email addresses cleared"
 OUTBOX = "sent or failed notices deleted"
+SOCIAL = "social media items deleted"
 
 
 def _old_rejected(cutoff: datetime.datetime) -> Any:
@@ -55,6 +58,7 @@ def due(cutoffs: dict[str, datetime.datetime]) -> dict[str, int]:
             select(Comment.id).where(Comment.email.is_not(None), Comment.created < cutoffs["email"])
         ),
         OUTBOX: _count(_old_settled(cutoffs["outbox"])),
+        SOCIAL: _count(social_older_than(cutoffs["social"])),
     }
 
 
@@ -68,3 +72,4 @@ def remove(cutoffs: dict[str, datetime.datetime]) -> None:
     db.session.execute(
         delete(OutboxMessage).where(OutboxMessage.id.in_(_old_settled(cutoffs["outbox"])))
     )
+    remove_social_older_than(cutoffs["social"])

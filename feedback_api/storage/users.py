@@ -1,4 +1,6 @@
-"""The users table: staff accounts, and the sign-in attempts counted on them.
+"""The users table: staff accounts, and the sign-in attempts counted on them; and their
+sessions (staff_sessions: one row per signed-in browser, named by the sha256 of the random id
+its cookie carries, so a session can be ended on the server and a copied cookie stops working).
 
 Guessing is bounded by the database, not by the process: `claim_attempt` counts an attempt in
 one conditional UPDATE that only succeeds while the account is under the limit and not locked,
@@ -12,10 +14,10 @@ from __future__ import annotations
 
 import datetime
 
-from sqlalchemy import and_, case, func, literal, or_, select, update
+from sqlalchemy import and_, case, delete, func, literal, or_, select, update
 
 from contract.vocabulary import Role
-from feedback_api.storage.models import User, UTCDateTime, db, utcnow
+from feedback_api.storage.models import StaffSession, User, UTCDateTime, db, utcnow
 
 ATTEMPTS = ["failed_sign_ins", "locked_until"]
 
@@ -136,3 +138,30 @@ def accept_code_step(user: User, step: int) -> bool:
     ).rowcount
     db.session.expire(user, [*ATTEMPTS, "totp_last_step"])
     return accepted == 1
+
+
+# --- Sessions ---------------------------------------------------------------------------------
+
+
+def add_session(*, id_hash: str, user_id: int, awaiting_code: bool) -> StaffSession:
+    row = StaffSession(id_hash=id_hash, user_id=user_id, awaiting_code=awaiting_code)
+    db.session.add(row)
+    return row
+
+
+def find_session(id_hash: str) -> StaffSession | None:
+    return db.session.get(StaffSession, id_hash)
+
+
+def delete_session(id_hash: str) -> None:
+    db.session.execute(delete(StaffSession).where(StaffSession.id_hash == id_hash))
+
+
+def delete_sessions_of(user_id: int) -> None:
+    """Every session of one account."""
+    db.session.execute(delete(StaffSession).where(StaffSession.user_id == user_id))
+
+
+def delete_idle_sessions(unused_since: datetime.datetime) -> None:
+    """Sessions nobody has used since `unused_since`: they can never be used again."""
+    db.session.execute(delete(StaffSession).where(StaffSession.last_seen < unused_since))

@@ -65,7 +65,7 @@ def test_each_unit_has_a_service_running_its_command(unit: Path) -> None:
 
 
 def test_the_engage_services_read_the_environment_file_and_change_only_the_hosts() -> None:
-    jobs = {"crosspost", "digest", "purge", "backup", "rebuild"}
+    jobs = {"crosspost", "listen", "digest", "purge", "backup", "rebuild"}
     assert {"api", "worker", "migrate", *jobs} == ENGAGE
     assert {"api", "worker", "postgres", "redis", "nginx"} <= set(SERVICES)
     example = read_env_file(ENV_EXAMPLE)

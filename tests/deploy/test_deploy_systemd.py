@@ -129,6 +129,7 @@ def test_each_timer_starts_its_oneshot_service_at_times_systemd_reads() -> None:
         == oneshots
         == {
             "engage-crosspost.service",
+            "engage-listen.service",
             "engage-digest.service",
             "engage-purge.service",
             "engage-backup.service",
@@ -141,6 +142,9 @@ def test_each_timer_starts_its_oneshot_service_at_times_systemd_reads() -> None:
         for calendar in sections["Timer"]["OnCalendar"]:
             done = systemd_analyze("calendar", calendar)
             assert done.returncode == 0, f"{timer.name}: {done.stderr}"
+    listen = parse_unit(UNITS / "engage-listen.timer")["Timer"]
+    # Replies and mentions reach the inbox within five minutes.
+    assert listen["OnCalendar"] == ["*:0/5"] and listen["AccuracySec"] == ["30s"]
     rebuild = parse_unit(UNITS / "engage-rebuild.timer")["Timer"]
     # Consultations open and close by the day in the UK: rebuilt just after midnight there.
     assert rebuild["OnCalendar"] == ["*-*-* 00:05:00 Europe/London"]
@@ -264,6 +268,14 @@ def test_the_crosspost_unit_reads_the_published_feed(host: StandInHost) -> None:
     done = run(host, host.command("engage-crosspost.service"))
     # The first run records what the feed already holds; no platform has credentials here.
     assert "First run" in done.stdout, done.stdout
+
+
+def test_the_listen_unit_runs_with_no_platform_credentials(host: StandInHost) -> None:
+    """It asks the cross-poster's ledger for our posts (a process of its own, which must start
+    on the host), then finds no platform to listen to, and exits 0 so the timer stays green."""
+    done = run(host, host.command("engage-listen.service"))
+    assert "No platform has credentials set: nothing to listen to." in done.stdout, done.stdout
+    assert "could not be read" not in done.stderr, done.stderr
 
 
 def test_the_rebuild_unit_builds_and_publishes_the_site(host: StandInHost) -> None:

@@ -36,7 +36,7 @@ def outside_storage() -> list[Path]:
 
 def test_the_storage_modules_exist_and_queries_py_is_gone() -> None:
     names = {path.stem for path in modules(STORAGE)}
-    assert {"comments", "pages", "queue", "responses", "users", "sessions", "audit"} <= names
+    assert {"comments", "pages", "queue", "responses", "users", "social", "audit"} <= names
     assert "queries" not in names
 
 

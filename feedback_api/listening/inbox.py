@@ -1,0 +1,154 @@
+"""What was heard, into the inbox: each item once (by platform and remote id), screened as a
+comment is (personal data, links, watched words, risk of harm), in its thread, and followed when
+its author edits or deletes it.
+
+An item is stored as a comment whose `source` is its platform: the queue, needs-a-response, the
+responsiveness figures, reports and people's data read it there. It is never published on the
+site: it is public already where it was written, and republishing would copy a person's words
+(and any slip of personal data) to a second place they did not choose. Staff mark it reviewed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from flask import current_app
+
+from contract.vocabulary import AuditAction, CommentStatus
+from feedback_api import signals
+from feedback_api.render import render_comment
+from feedback_api.screening import is_urgent, screen_comment
+from feedback_api.screening.risk import lists_from
+from feedback_api.storage import audit, social
+from feedback_api.storage.models import Comment, SocialPost
+from platforms.listening import Heard, HeardKind
+
+# Long enough for any platform's post (LinkedIn comments run to 1,250 characters, Facebook's
+# far longer): what staff read; the link goes to the whole original.
+MAX_TEXT = 5000
+QUESTION_KINDS = (HeardKind.REPLY, HeardKind.MENTION, HeardKind.QUOTE)
+
+
+@dataclass
+class Taken:
+    """What one batch did to the inbox."""
+
+    new: int = 0
+    edited: int = 0
+    gone: int = 0
+
+    def add(self, other: Taken) -> None:
+        self.new += other.new
+        self.edited += other.edited
+        self.gone += other.gone
+
+
+def screened(text: str, author: str | None) -> list[dict]:
+    config = current_app.config
+    holds = screen_comment(
+        text,
+        author,
+        config["ENGAGE_SCREEN_WORDS"],
+        config["ENGAGE_MAX_LINKS"],
+        html=render_comment(text),
+        risk=lists_from(config),
+    )
+    return [hold.as_dict() for hold in holds]
+
+
+def _thread_post(platform: str, heard: Heard, post: SocialPost | None) -> SocialPost | None:
+    """Which of our posts' threads the item is in: the one being read, the root the platform
+    named, the post it answers, or the thread of the item it answers."""
+    if post is not None:
+        return post
+    for remote in (heard.post_id, heard.in_reply_to):
+        if not remote:
+            continue
+        if (found := social.post_by_remote(platform, remote)) is not None:
+            return found
+        parent = social.item(platform, remote)
+        if parent is not None and parent.social_post_id is not None:
+            return social.post(parent.social_post_id)
+    return None
+
+
+def take(
+    platform: str, batch: Sequence[Heard], post: SocialPost | None = None
+) -> tuple[Taken, list[Comment]]:
+    """Bring a batch in (inside the caller's transaction): new items added and screened, edited
+    ones brought up to date. Items by our own account are left out (our replies are in the
+    inbox already, under what they answer)."""
+    taken, added = Taken(), []
+    heard = [h for h in batch if not h.ours]
+    known = social.items_by_remote(platform, [h.remote_id for h in heard])
+    app = current_app._get_current_object()
+    for item in heard:
+        text = item.text[:MAX_TEXT]
+        author = (item.name or item.handle)[:80] or None
+        existing = known.get(item.remote_id)
+        if existing is not None:
+            if existing.gone is None and existing.body != text:
+                _edited(existing, text, author)
+                taken.edited += 1
+            continue
+        thread = _thread_post(platform, item, post)
+        held = screened(text, author)
+        found = social.add_item(
+            source=platform,
+            remote_id=item.remote_id,
+            remote_url=item.url,
+            remote_kind=str(item.kind),
+            remote_ref=dict(item.reply_to),
+            handle=item.handle[:200],
+            author=author,
+            body=text,
+            html=render_comment(text),
+            held_reasons=held,
+            private=item.private,
+            urgent=is_urgent(held),
+            needs_response="?" in text and item.kind in QUESTION_KINDS,
+            social_post_id=thread.id if thread else None,
+            page=thread.page if thread else None,
+            created=item.created,
+            updated=item.edited or item.created,
+        )
+        known[item.remote_id] = found
+        added.append(found)
+        taken.new += 1
+        signals.comment_received.send(app, comment=found)
+    return taken, added
+
+
+def _edited(item: Comment, text: str, author: str | None) -> None:
+    """The author changed it upstream: the new words, screened again, and read again by a
+    moderator (a reviewed item goes back to the queue)."""
+    before = audit.comment_state(item)
+    item.body = text
+    item.html = render_comment(text)
+    item.held_reasons = screened(text, author)
+    item.urgent = item.urgent or is_urgent(item.held_reasons)
+    if item.status == CommentStatus.REVIEWED:
+        item.status = CommentStatus.PENDING.value
+    audit.record(
+        AuditAction.SOCIAL_ITEM_EDITED,
+        target=f"comment {item.id}",
+        user=None,
+        before=before,
+        after=audit.comment_state(item),
+        detail=f"edited by its author on {item.source}",
+    )
+
+
+def gone(items: Sequence[Comment]) -> int:
+    """Items their authors deleted upstream: out of the inbox, their words erased; the audit
+    log keeps that it happened (not what it said)."""
+    for item in items:
+        social.mark_gone(item)
+        audit.record(
+            AuditAction.SOCIAL_ITEM_DELETED,
+            target=f"comment {item.id}",
+            user=None,
+            detail=f"deleted by its author on {item.source} ({item.remote_url})",
+        )
+    return len(items)

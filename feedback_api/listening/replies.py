@@ -1,0 +1,112 @@
+"""Our answer where they asked: a moderator's reply to a social item, posted back on its platform
+in the thread, by the worker (outbox kind "social-reply"), never by the request, and at most
+once.
+
+The reply's own row is the ledger: `remote_state` is committed "posting" before the platform is
+called, so a worker killed between the call and the write leaves evidence. The next try then
+asks the platform first (find_reply) where a repeat is not safe, or repeats where the platform
+makes a repeat the first reply (Bluesky's record key; Mastodon's Idempotency-Key within the
+hour, in the same delivery only), exactly as the cross-poster does with posts.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from contract.vocabulary import AuditAction
+from feedback_api import outbox
+from feedback_api.storage import audit, social, transaction
+from feedback_api.storage.comments import get_comment
+from feedback_api.storage.models import Comment
+from platforms.listening import Listener, ReplyTarget, load
+from platforms.values import PlatformError, PostedRef
+
+KIND = "social-reply"
+SENDING, POSTING, POSTED, FAILED = "sending", "posting", "posted", "failed"
+
+
+def queue(reply: Comment) -> None:
+    """Send `reply` (just written, in this transaction) to its platform through the outbox."""
+    outbox.enqueue(KIND, f"{KIND}:{reply.id}", {"reply": reply.id})
+
+
+def target(item: Comment) -> ReplyTarget:
+    return ReplyTarget(item.remote_id or "", item.handle or "", dict(item.remote_ref or {}))
+
+
+def listener_for(platform: str, env: Any = None) -> Listener | None:
+    """The platform's listener from the worker's environment (its credentials), or None."""
+    return load(platform).from_environment(os.environ if env is None else env)
+
+
+def deliver(payload: dict[str, Any], identity: str) -> None:
+    """Post the reply once; raises to be tried again, PermanentFailure when it cannot be."""
+    with transaction():
+        reply = get_comment(payload.get("reply") if isinstance(payload.get("reply"), int) else -1)
+        parent = get_comment(reply.parent_id) if reply and reply.parent_id else None
+        if reply is None or parent is None or not parent.social:
+            raise outbox.PermanentFailure("the reply or what it answers is no longer stored")
+        if reply.remote_state == POSTED:
+            return
+        if parent.gone is not None:
+            reply.remote_state = FAILED
+            raise outbox.PermanentFailure("its author deleted the post on the platform")
+        state, text, when = reply.remote_state, reply.body, reply.created
+        aim = target(parent)
+    listener = listener_for(parent.source)
+    if listener is None:
+        raise outbox.PermanentFailure(f"{parent.source} has no credentials set for replying")
+    said = listener.reply_text(aim, text)
+    if state == POSTING and not listener.repeat_is_safe(same_run=False):
+        found = _call(reply.id, lambda: listener.find_reply(aim, said), refused=False)
+        if found is not None:
+            _posted(reply.id, found)
+            return
+    with transaction():
+        row = get_comment(reply.id)
+        if row is None:
+            raise outbox.PermanentFailure("the reply is no longer stored")
+        row.remote_state = POSTING  # committed before the call: the evidence of an attempt
+    ref = _call(reply.id, lambda: listener.reply(aim, said, identity, when), refused=True)
+    _posted(reply.id, ref)
+
+
+def _call(reply_id: int, call: Any, *, refused: bool) -> Any:
+    """The platform call; a refusal that trying again cannot mend fails the delivery. `refused`:
+    the platform refused the reply itself, so none was made (a failed look-up says nothing
+    about that, and the reply stays "posting": it may be there)."""
+    try:
+        return call()
+    except PlatformError as error:
+        if error.transient:
+            raise
+        if refused:
+            with transaction():
+                row = get_comment(reply_id)
+                if row is not None:
+                    row.remote_state = FAILED
+        raise outbox.PermanentFailure(str(error)) from error
+
+
+def _posted(reply_id: int, ref: PostedRef) -> None:
+    with transaction():
+        row = get_comment(reply_id)
+        if row is None:
+            return
+        row.remote_state, row.remote_id, row.remote_url = POSTED, ref.id, ref.url
+        audit.record(
+            AuditAction.SOCIAL_REPLY_SENT,
+            target=f"comment {row.parent_id}",
+            user=None,
+            detail=f"reply {row.id} on {row.source}: {ref.url}",
+        )
+
+
+def describe(payload: dict[str, Any]) -> str:
+    return f"reply {payload.get('reply')} posted back on its platform"
+
+
+def replies_of(item: Comment) -> list[Comment]:
+    """Our replies to an item, with where each stands on its platform."""
+    return social.replies_to(item.id)
