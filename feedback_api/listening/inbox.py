@@ -10,6 +10,7 @@ site: it is public already where it was written, and republishing would copy a p
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -20,8 +21,9 @@ from feedback_api import signals
 from feedback_api.render import render_comment
 from feedback_api.screening import is_urgent, screen_comment
 from feedback_api.screening.risk import lists_from
-from feedback_api.storage import audit, social
+from feedback_api.storage import audit, pages, social
 from feedback_api.storage.models import Comment, SocialPost
+from feedback_api.textsafe import scrub, scrub_value
 from platforms.listening import Heard, HeardKind
 
 # Long enough for any platform's post (LinkedIn comments run to 1,250 characters, Facebook's
@@ -44,14 +46,16 @@ class Taken:
         self.gone += other.gone
 
 
-def screened(text: str, author: str | None) -> list[dict]:
+def screened(text: str, author: str | None, html: str | None = None) -> list[dict]:
+    """Why a moderator should look closely, as for a comment (`html`: its rendering, when the
+    caller has it already)."""
     config = current_app.config
     holds = screen_comment(
         text,
         author,
         config["ENGAGE_SCREEN_WORDS"],
         config["ENGAGE_MAX_LINKS"],
-        html=render_comment(text),
+        html=html if html is not None else render_comment(text),
         risk=lists_from(config),
     )
     return [hold.as_dict() for hold in holds]
@@ -80,11 +84,12 @@ def take(
     ones brought up to date. Items by our own account are left out (our replies are in the
     inbox already, under what they answer)."""
     taken, added = Taken(), []
-    heard = [h for h in batch if not h.ours]
+    heard = [_safe(h) for h in batch if not h.ours]
+    pages_made: set[str] = set()
     known = social.items_by_remote(platform, [h.remote_id for h in heard])
     app = current_app._get_current_object()
     for item in heard:
-        text = item.text[:MAX_TEXT]
+        text = item.text
         author = (item.name or item.handle)[:80] or None
         existing = known.get(item.remote_id)
         if existing is not None:
@@ -93,17 +98,21 @@ def take(
                 taken.edited += 1
             continue
         thread = _thread_post(platform, item, post)
-        held = screened(text, author)
+        if thread and thread.page and thread.page not in pages_made:
+            pages.ensure_page(thread.page)  # its page's row (never counted: not approved)
+            pages_made.add(thread.page)
+        html = render_comment(text)
+        held = screened(text, author, html)
         found = social.add_item(
             source=platform,
             remote_id=item.remote_id,
             remote_url=item.url,
             remote_kind=str(item.kind),
             remote_ref=dict(item.reply_to),
-            handle=item.handle[:200],
+            handle=item.handle,
             author=author,
             body=text,
-            html=render_comment(text),
+            html=html,
             held_reasons=held,
             private=item.private,
             urgent=is_urgent(held),
@@ -120,14 +129,33 @@ def take(
     return taken, added
 
 
+def _safe(item: Heard) -> Heard:
+    """What a platform sent, as text that can be stored and written anywhere (a lone surrogate,
+    a NUL or a control character from a hostile post made harmless), within its columns: an
+    address too long to store is dropped rather than cut into another address."""
+    url = scrub(item.url)
+    return dataclasses.replace(
+        item,
+        remote_id=scrub(item.remote_id)[:300],
+        url=url if len(url) <= 1000 else "",
+        handle=scrub(item.handle)[:200],
+        name=scrub(item.name),
+        text=scrub(item.text)[:MAX_TEXT],
+        reply_to={str(k): str(v) for k, v in scrub_value(dict(item.reply_to)).items()},  # type: ignore[union-attr]
+    )
+
+
 def _edited(item: Comment, text: str, author: str | None) -> None:
     """The author changed it upstream: the new words, screened again, and read again by a
     moderator (a reviewed item goes back to the queue)."""
     before = audit.comment_state(item)
+    was_urgent = item.urgent
     item.body = text
     item.html = render_comment(text)
-    item.held_reasons = screened(text, author)
+    item.held_reasons = screened(text, author, item.html)
     item.urgent = item.urgent or is_urgent(item.held_reasons)
+    if item.urgent and not was_urgent:  # moderators are told at once, as of a new item
+        signals.comment_received.send(current_app._get_current_object(), comment=item)
     if item.status == CommentStatus.REVIEWED:
         item.status = CommentStatus.PENDING.value
     audit.record(

@@ -17,12 +17,14 @@ from dataclasses import dataclass, field
 
 from flask import current_app
 
+from contract.vocabulary import PLATFORMS
 from feedback_api.listening import inbox
 from feedback_api.storage import social, transaction
 from feedback_api.storage.models import utcnow
-from platforms.listening import Batch, Listener, Unsupported, listeners
+from platforms.listening import Batch, Listener, Unsupported, load
 from platforms.values import PlatformError
 
+INSTALL = "install Engage with its [crosspost] extra on this host"
 NOTIFICATIONS, COUNTS, EXISTING = "notifications", "counts", "existing"
 # A thread is read again when its replies grow, and this often anyway, for the edits and
 # deletions inside it (no platform counts an edit; a deletion may come with a new reply).
@@ -201,12 +203,23 @@ class Poll:
 def poll_all(
     env: Mapping[str, str], only: Sequence[str] = (), now: datetime.datetime | None = None
 ) -> list[PlatformReport]:
-    """One poll of every platform with credentials in `env` (or only those named)."""
+    """One poll of every platform with credentials in `env` (or only those named). A platform
+    whose SDK is not installed on this host (the API without the [crosspost] extra) is
+    reported, not a crash."""
     now = now or utcnow()
     terms = current_app.config["ENGAGE_LISTEN_TERMS"]
-    found = listeners(env)
-    return [
-        Poll(name, listener, now).run(terms)
-        for name, listener in found.items()
-        if not only or name in only
-    ]
+    reports = []
+    for name in PLATFORMS:
+        if only and name not in only:
+            continue
+        try:
+            listener = load(name).from_environment(env)
+        except ImportError as error:
+            if any(key.startswith(f"ENGAGE_{name.upper()}_") for key in env):
+                report = PlatformReport(name)
+                report.skipped.append(f"{name}: not installed here ({error}): {INSTALL}")
+                reports.append(report)
+            continue
+        if listener is not None:
+            reports.append(Poll(name, listener, now).run(terms))
+    return reports

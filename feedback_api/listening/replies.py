@@ -54,7 +54,12 @@ def deliver(payload: dict[str, Any], identity: str) -> None:
             raise outbox.PermanentFailure("its author deleted the post on the platform")
         state, text, when = reply.remote_state, reply.body, reply.created
         aim = target(parent)
-    listener = listener_for(parent.source)
+    try:
+        listener = listener_for(parent.source)
+    except ImportError as error:
+        raise outbox.PermanentFailure(
+            f"{parent.source}'s client is not installed here ({error})"
+        ) from error
     if listener is None:
         raise outbox.PermanentFailure(f"{parent.source} has no credentials set for replying")
     said = listener.reply_text(aim, text)

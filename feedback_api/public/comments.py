@@ -321,9 +321,12 @@ def edit(comment_id: int) -> Any:
         raise FeedbackError("Some fields need correcting.", 400, {"body": trouble})
     html = render_comment(body)
     held = screened(body, comment.author, html)
+    newly_urgent = is_urgent(held) and not comment.urgent
     with transaction():
         edit_comment(comment, body, html, held)
-        comment.urgent = comment.urgent or is_urgent(held)
+        if newly_urgent:  # now suggesting a risk of harm: moderators are told at once
+            comment.urgent = True
+            signals.comment_received.send(current_app._get_current_object(), comment=comment)
     return {"id": comment.id, "status": comment.status}
 
 

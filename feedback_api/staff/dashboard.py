@@ -13,6 +13,7 @@ from feedback_api import outbox
 from feedback_api.privacy import service as privacy
 from feedback_api.staff import responsiveness
 from feedback_api.staff.auth import staff_required
+from feedback_api.staff.moderation_view import SOURCE_NAMES
 from feedback_api.storage import audit, transaction
 from feedback_api.storage import outbox as outbox_rows
 from feedback_api.storage.models import OutboxMessage
@@ -32,11 +33,14 @@ def dashboard() -> Any:
     """How quickly comments are moderated and questions answered, overall and per page."""
     target = current_app.config["ENGAGE_RESPONSE_TARGET_DAYS"]
     overall, pages = responsiveness.figures(target)
+    _, sources = responsiveness.figures(target, by=responsiveness.by_source)
     return render_page(
         "admin/dashboard.html",
         admin_section="dashboard",
         overall=overall,
         pages=pages,
+        sources=sources if set(sources) - {"site"} else {},
+        source_names=SOURCE_NAMES,
         titles=_page_titles(),
         target=target,
         backlog=outbox_rows.backlog(),

@@ -111,10 +111,13 @@ def highlighted(body: str, reasons: list[dict]) -> Markup:
 
 
 def redacted(body: str, reasons: list[dict], placeholder: str = "[{} removed]") -> str:
-    """The text with each held span replaced by what it was, e.g. '[phone number removed]'."""
+    """The text with each held span replaced by what it was, e.g. '[phone number removed]'.
+    Words suggesting a risk of harm are kept: they are why a person reads it, not someone's
+    details."""
     pieces: list[str] = []
     cursor = 0
-    for start, end, name in _held_spans(body, reasons):
+    kept = [r for r in reasons or [] if not (isinstance(r, dict) and r.get("kind") == "risk")]
+    for start, end, name in _held_spans(body, kept):
         pieces.append(body[cursor:start])
         pieces.append(placeholder.format(name))
         cursor = end
@@ -219,17 +222,27 @@ def _social(comment: Comment) -> dict[str, Any]:
 
 def reply_preview(parent: Comment, body: str) -> dict[str, Any]:
     """Our reply as the platform will post and count it, and any personal data in it."""
-    kind = load(parent.source)
-    listener = listener_for(parent.source)
+    found = {
+        "text": body,
+        "length": len(body),
+        "limit": None,
+        "fits": True,
+        "platform": PLATFORM_NAMES.get(parent.source, parent.source),  # type: ignore[call-overload]
+        "personal": personal_data_names(screened(body, None)),
+        "credentials": False,
+    }
+    try:
+        kind = load(parent.source)
+        listener = listener_for(parent.source)
+    except ImportError:  # this host lacks the platform's SDK: the worker's host will post it
+        return found
     text = listener.reply_text(target(parent), body) if listener else body
-    held = personal_data_names(screened(body, None))
     return {
+        **found,
         "text": text,
         "length": kind.rules.count(text),
         "limit": kind.rules.limit,
         "fits": kind.rules.fits(text),
-        "platform": PLATFORM_NAMES.get(parent.source, parent.source),  # type: ignore[call-overload]
-        "personal": held,
         "credentials": listener is not None,
     }
 

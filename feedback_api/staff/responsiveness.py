@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime
 import statistics
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -128,20 +128,32 @@ def _add(
 
 
 def figures(
-    target_working_days: float, now: datetime.datetime | None = None, nation: str | None = None
+    target_working_days: float,
+    now: datetime.datetime | None = None,
+    nation: str | None = None,
+    *,
+    by: Callable[[Comment], str | None] = lambda comment: comment.page,
 ) -> tuple[Figures, dict[str, Figures]]:
-    """(overall, per page) responsiveness from every comment in the database; working days skip
-    the bank holidays of `nation` (by default the ENGAGE_BANK_HOLIDAYS setting)."""
+    """(overall, per page) responsiveness from every comment in the database, what was said on
+    social media included (an item its author deleted is not); working days skip the bank
+    holidays of `nation` (by default the ENGAGE_BANK_HOLIDAYS setting). `by` groups otherwise:
+    `by_source` per place it was said. An item in no group (a mention about no page) counts
+    overall only."""
     now = now or utcnow()
     nation = nation or current_app.config["ENGAGE_BANK_HOLIDAYS"]
     comments = find_comments()
     first_reply = _first_replies(comments)
     overall = Figures()
-    pages: dict[str, Figures] = defaultdict(Figures)
+    groups: dict[str, Figures] = defaultdict(Figures)
     for comment in comments:
-        if comment.official or comment.status == CommentStatus.SPAM:
+        if comment.official or comment.status == CommentStatus.SPAM or comment.gone:
             continue
         age = working_days_between(comment.created, now, nation)
-        for bucket in (overall, pages[comment.page]):
+        key = by(comment)
+        for bucket in (overall, groups[key]) if key is not None else (overall,):
             _add(bucket, comment, first_reply.get(comment.id), age, target_working_days)
-    return overall.finish(), {url: page.finish() for url, page in sorted(pages.items())}
+    return overall.finish(), {key: group.finish() for key, group in sorted(groups.items())}
+
+
+def by_source(comment: Comment) -> str:
+    return comment.source

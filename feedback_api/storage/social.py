@@ -10,10 +10,9 @@ import datetime
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy import delete, func, or_, select
 
 from contract.vocabulary import CommentStatus
-from feedback_api.storage import pages
 from feedback_api.storage.models import SITE, Comment, ListenState, SocialPost, db, utcnow
 
 PENDING = CommentStatus.PENDING.value
@@ -119,9 +118,8 @@ def items_by_remote(platform: str, remote_ids: Sequence[str]) -> dict[str, Comme
 
 
 def add_item(**values: Any) -> Comment:
-    """A new social item (its id assigned), pending a moderator."""
-    if values.get("page"):
-        pages.ensure_page(values["page"])  # its page's row (never counted: not approved)
+    """A new social item (its id assigned), pending a moderator; its page's row, when it has a
+    page, is made first (pages.ensure_page)."""
     item = Comment(status=PENDING, edit_token_hash="", **values)
     db.session.add(item)
     db.session.flush()
@@ -181,15 +179,25 @@ def with_handle(handle: str) -> list[Comment]:
 
 
 def social_older_than(cutoff: datetime.datetime) -> Any:
-    """The ids of social items (and our replies to them) older than `cutoff`."""
-    return select(Comment.id).where(Comment.source != SITE, Comment.created < cutoff)
+    """The ids of social items older than `cutoff`, and of our replies to them (however new:
+    a reply is nothing without what it answers)."""
+    items = select(Comment.id).where(
+        Comment.source != SITE, Comment.official.is_(False), Comment.created < cutoff
+    )
+    return select(Comment.id).where(or_(Comment.id.in_(items), Comment.parent_id.in_(items)))
 
 
 def remove_social_older_than(cutoff: datetime.datetime) -> int:
-    """Delete social items older than `cutoff` (replies first, then what they answer)."""
-    old = social_older_than(cutoff)
-    db.session.execute(update(Comment).where(Comment.parent_id.in_(old)).values(parent_id=None))
-    return db.session.execute(delete(Comment).where(Comment.id.in_(old))).rowcount
+    """Delete what `social_older_than` names (our replies first, then what they answer)."""
+    doomed = list(db.session.scalars(social_older_than(cutoff)))
+    for start in range(0, len(doomed), 500):
+        chunk = doomed[start : start + 500]
+        db.session.execute(
+            delete(Comment).where(Comment.id.in_(chunk), Comment.parent_id.is_not(None))
+        )
+    for start in range(0, len(doomed), 500):
+        db.session.execute(delete(Comment).where(Comment.id.in_(doomed[start : start + 500])))
+    return len(doomed)
 
 
 def social_items(since: datetime.datetime | None = None) -> list[Comment]:

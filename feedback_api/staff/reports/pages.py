@@ -111,10 +111,12 @@ def _comments(page: dict[str, Any] | None) -> dict[str, Any]:
     found = find_comments(page=page["url"])
     counts: dict[str, int] = {}
     for comment in found:
-        if not comment.official:
+        if comment.social and not comment.official and comment.gone is None:
+            counts["social"] = counts.get("social", 0) + 1
+        elif not comment.official and not comment.social:
             counts[comment.status] = counts.get(comment.status, 0) + 1
     published = [describe(c) for c in found if c.status == CommentStatus.APPROVED]
-    official = sum(1 for comment in found if comment.official)
+    official = sum(1 for comment in found if comment.official and not comment.social)
     return {"counts": counts, "published": published, "official": official}
 
 

@@ -155,7 +155,9 @@ def test_a_site_comment_suggesting_self_harm_is_urgent_first_and_mailed_at_once(
     assert CALLOUT not in plain and reply_box(plain) == ""
 
 
-def test_a_comment_edited_to_suggest_risk_becomes_urgent(mail_app) -> None:
+def test_a_comment_edited_to_suggest_risk_becomes_urgent_and_is_alerted(
+    mail_app, smtp_server
+) -> None:
     client = mail_app.test_client()
     first = post(client, "Nothing to worry about here.")
     sent = client.post("/api/comments", json={"page": PAGE, "body": "A quiet note."})
@@ -168,6 +170,15 @@ def test_a_comment_edited_to_suggest_risk_becomes_urgent(mail_app) -> None:
     assert changed.status_code == 200
     assert stored(mail_app, later).urgent
     assert queue_ids(mail_app.moderator) == [later, first]
+    messages = delivered(mail_app, smtp_server)
+    assert sorted(m["To"] for m in messages) == MODERATORS
+    assert {m["Subject"] for m in messages} == {URGENT_SUBJECT}
+    assert "hits me" in text(messages[0])
+    assert urgent_alerts(mail_app) == [f"comment {later}"]
+    # Edited again, still urgent: nobody is told twice.
+    client.patch(f"/api/comments/{later}", json={"edit_token": token, "body": "He hits me. Help."})
+    assert delivered(mail_app, smtp_server) == messages
+    assert stored(mail_app, later).urgent
 
 
 def test_a_honeypot_catch_is_not_alerted(mail_app, smtp_server) -> None:
