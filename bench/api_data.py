@@ -81,13 +81,14 @@ def isso_stored(db: Path, uri: str) -> int:
     return int(row[0])
 
 
-def manifest(pages: int) -> dict:
+def manifest(pages: int, site: str = "http://127.0.0.1", address: str = "/bench/page-{n}/") -> dict:
+    """A manifest of `pages` open article pages at `address` (formatted with n)."""
     return {
         "version": 1,
-        "site": {"name": "Engage bench", "url": "http://127.0.0.1", "api": "/api"},
+        "site": {"name": "Engage bench", "url": site, "api": "/api"},
         "pages": [
             {
-                "url": f"/bench/page-{n}/",
+                "url": address.format(n=n),
                 "title": f"Bench page {n}",
                 "kind": "article",
                 "comments": "open",

@@ -51,6 +51,7 @@ if __package__ in (None, ""):  # run as a script: make `bench` and the tests' `f
 
 from flask import Flask
 
+from bench import api_data
 from fixtures.fake_platforms import FakePlatform
 from fixtures.fake_platforms.rig import SETUP
 from platforms.listening import listeners
@@ -70,24 +71,7 @@ SHORT = {"mastodon": "mast", "bluesky": "bsky", "x": "x", "facebook": "fb", "lin
 
 def manifest(pages: int) -> dict:
     """A site of `pages` open pages, one per post of ours (its entry's page)."""
-    return {
-        "version": 1,
-        "site": {"name": "Engage bench", "url": SITE, "api": "/api"},
-        "pages": [
-            {
-                "url": f"/blog/post-{n}/",
-                "title": f"Post {n}",
-                "kind": "article",
-                "comments": "open",
-                "questionnaire": None,
-                "opens": None,
-                "closes": None,
-                "social": {"hashtags": [], "text": {}},
-            }
-            for n in range(pages)
-        ],
-        "questionnaires": {},
-    }
+    return api_data.manifest(pages, SITE, "/blog/post-{n}/")
 
 
 def composed(platform: str, number: int) -> Composed:

@@ -79,17 +79,21 @@ class FacebookClient(PlatformClient):
         return None
 
     def _call(self, method: str, **kwargs: Any) -> dict[str, Any]:
-        try:
-            response = self._http.request(method, self._feed, timeout=self._timeout, **kwargs)
-        except requests.RequestException as error:
-            raise network_error(NAME, error) from error
-        try:
-            body = response.json()
-        except ValueError:
-            body = None
+        response, body = self._send(method, self._feed, **kwargs)
         if response.ok and isinstance(body, dict):
             return body
         raise _error(response, body)
+
+    def _send(self, method: str, url: str, **kwargs: Any) -> tuple[requests.Response, Any]:
+        """One Graph call: the answer and its JSON body (None when it was not JSON)."""
+        try:
+            response = self._http.request(method, url, timeout=self._timeout, **kwargs)
+        except requests.RequestException as error:
+            raise network_error(NAME, error) from error
+        try:
+            return response, response.json()
+        except ValueError:
+            return response, None
 
 
 def _ref(post_id: str) -> PostedRef:

@@ -6,6 +6,7 @@ characters escaped, hashtags as templates, all of it counted in UTF-16 code unit
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import requests
@@ -119,8 +120,19 @@ class LinkedInClient(PlatformClient):
         return None
 
     def _call(self, method: str, **kwargs: Any) -> requests.Response:
+        return self._send(method, self._posts, **kwargs)
+
+    def _send(
+        self,
+        method: str,
+        url: str,
+        refused: Callable[[requests.Response, str], None] | None = None,
+        **kwargs: Any,
+    ) -> requests.Response:
+        """One call; a refusal raised as PlatformError with LinkedIn's own words (`refused`
+        sees it first, and may raise an error of its own)."""
         try:
-            response = self._http.request(method, self._posts, timeout=self._timeout, **kwargs)
+            response = self._http.request(method, url, timeout=self._timeout, **kwargs)
         except requests.RequestException as error:
             raise network_error(NAME, error) from error
         if response.ok:
@@ -130,6 +142,8 @@ class LinkedInClient(PlatformClient):
             detail = f"{body.get('code', '')} {body.get('message', '')}".strip()
         except (ValueError, AttributeError):
             detail = response.reason or ""
+        if refused is not None:
+            refused(response, detail)
         raise http_error(NAME, response.status_code, detail, wait=retry_after(response.headers))
 
 

@@ -11,6 +11,7 @@ site: it is public already where it was written, and republishing would copy a p
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -30,6 +31,17 @@ from platforms.listening import Heard, HeardKind
 # far longer): what staff read; the link goes to the whole original.
 MAX_TEXT = 5000
 QUESTION_KINDS = (HeardKind.REPLY, HeardKind.MENTION, HeardKind.QUOTE)
+SAID = "said"  # in remote_ref: a digest of the text as the platform last gave it
+
+
+def digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+
+
+def said(item: Comment) -> str | None:
+    """The digest of the item's text as last heard (for an item stored before digests were
+    kept, of its stored text)."""
+    return (item.remote_ref or {}).get(SAID) or digest(item.body)
 
 
 @dataclass
@@ -93,7 +105,9 @@ def take(
         author = (item.name or item.handle)[:80] or None
         existing = known.get(item.remote_id)
         if existing is not None:
-            if existing.gone is None and existing.body != text:
+            # Against what the platform said last time, not our copy: a moderator's redaction
+            # is not an edit, and must not be undone by the next poll.
+            if existing.gone is None and said(existing) != digest(text):
                 _edited(existing, text, author)
                 taken.edited += 1
             continue
@@ -108,7 +122,7 @@ def take(
             remote_id=item.remote_id,
             remote_url=item.url,
             remote_kind=str(item.kind),
-            remote_ref=dict(item.reply_to),
+            remote_ref={**item.reply_to, SAID: digest(text)},
             handle=item.handle,
             author=author,
             body=text,
@@ -149,6 +163,7 @@ def _edited(item: Comment, text: str, author: str | None) -> None:
     """The author changed it upstream: the new words, screened again, and read again by a
     moderator (a reviewed item goes back to the queue)."""
     before = audit.comment_state(item)
+    item.remote_ref = {**(item.remote_ref or {}), SAID: digest(text)}
     was_urgent = item.urgent
     item.body = text
     item.html = render_comment(text)

@@ -16,6 +16,7 @@ from typing import Any
 
 from contract.vocabulary import AuditAction
 from feedback_api import outbox
+from feedback_api.listening.inbox import SAID
 from feedback_api.storage import audit, social, transaction
 from feedback_api.storage.comments import get_comment
 from feedback_api.storage.models import Comment
@@ -32,7 +33,9 @@ def queue(reply: Comment) -> None:
 
 
 def target(item: Comment) -> ReplyTarget:
-    return ReplyTarget(item.remote_id or "", item.handle or "", dict(item.remote_ref or {}))
+    """What the platform needs to reply in the item's thread (not our own bookkeeping)."""
+    ref = {k: v for k, v in (item.remote_ref or {}).items() if k != SAID}
+    return ReplyTarget(item.remote_id or "", item.handle or "", ref)
 
 
 def listener_for(platform: str, env: Any = None) -> Listener | None:

@@ -24,7 +24,6 @@ from typing import Any
 import requests
 
 from .. import facebook
-from ..answers import network_error
 from ..facebook import NAME, THROTTLED, FacebookClient
 from ..values import PlatformError, PostedRef
 from . import Batch, Counts, Heard, HeardKind, Listener, ReplyTarget, Unsupported, plain_batch
@@ -202,16 +201,7 @@ class FacebookListener(FacebookClient, Listener):
     ) -> dict[str, Any]:
         values = {**values, "access_token": self._token}
         where = {"params": values} if method == "GET" else {"data": values}
-        try:
-            response = self._http.request(
-                method, f"{self._graph}/{path}", timeout=self._timeout, **where
-            )
-        except requests.RequestException as error:
-            raise network_error(NAME, error) from error
-        try:
-            body = response.json()
-        except ValueError:
-            body = None
+        response, body = self._send(method, f"{self._graph}/{path}", **where)
         if response.ok and isinstance(body, dict):
             return body
         raise _refusal(response, body, need, purpose)

@@ -27,7 +27,6 @@ from urllib.parse import quote
 
 import requests
 
-from ..answers import http_error, network_error, retry_after
 from ..linkedin import NAME, LinkedInClient
 from ..values import PlatformError, PostedRef
 from . import Batch, Counts, Heard, HeardKind, Listener, ReplyTarget, Unsupported, plain_batch
@@ -215,25 +214,17 @@ class LinkedInListener(LinkedInClient, Listener):
         url = self._base + path
         if query:
             url += "?" + "&".join(f"{name}={value}" for name, value in query)
-        try:
-            response = self._http.request(method, url, json=json, timeout=self._timeout)
-        except requests.RequestException as error:
-            raise network_error(NAME, error) from error
-        if response.ok:
-            return response
-        try:
-            body = response.json()
-            detail = f"{body.get('code', '')} {body.get('message', '')}".strip()
-        except (ValueError, AttributeError):
-            detail = response.reason or ""
-        if response.status_code == 403:
-            scope, purpose = need
-            raise Unsupported(
-                f"{NAME}: the token lacks {scope}, needed to {purpose}; grant it to the app and "
-                f"sign in again ({detail})",
-                status=403,
-            )
-        raise http_error(NAME, response.status_code, detail, wait=retry_after(response.headers))
+
+        def forbidden(response: requests.Response, detail: str) -> None:
+            if response.status_code == 403:
+                scope, purpose = need
+                raise Unsupported(
+                    f"{NAME}: the token lacks {scope}, needed to {purpose}; grant it to the app "
+                    f"and sign in again ({detail})",
+                    status=403,
+                )
+
+        return self._send(method, url, forbidden, json=json)
 
     def _mention(self, post: dict[str, Any]) -> Heard:
         created = _time(post.get("createdAt") or post.get("publishedAt"))

@@ -15,6 +15,7 @@ from feedback_api.listening import inbox
 from feedback_api.screening.risk import SIGNPOSTING
 from feedback_api.storage import transaction
 from feedback_api.storage.models import AuditEntry, Comment, QuestionnaireResponse, db
+from fixtures.moderation_helpers import get as stored
 from fixtures.outbox import deliver
 from fixtures.smtp import SMTPServer
 from fixtures.staff import signed_in
@@ -42,13 +43,6 @@ def post(client, body: str, **fields: object) -> int:
     answer = client.post("/api/comments", json={"page": PAGE, "body": body, **fields})
     assert answer.status_code == 202, answer.get_data(as_text=True)
     return answer.json["id"]
-
-
-def stored(app, comment_id: int) -> Comment:
-    with app.app_context():
-        found = db.session.get(Comment, comment_id)
-        db.session.expunge_all()
-        return found
 
 
 def urgent_alerts(app) -> list[str]:

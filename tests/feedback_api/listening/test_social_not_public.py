@@ -17,6 +17,7 @@ from feedback_api.listening import inbox
 from feedback_api.storage import social, transaction
 from feedback_api.storage.models import Comment, db
 from feedback_api.storage.pages import page_state
+from fixtures.moderation_helpers import get as stored
 from fixtures.staff import signed_in
 from platforms.listening import Heard, HeardKind
 
@@ -64,13 +65,6 @@ def hear(app, text: str, remote_id: str, handle: str = HANDLE) -> int:
     with app.app_context(), transaction():
         _, [item] = inbox.take("mastodon", [heard])
         return item.id
-
-
-def stored(app, comment_id: int) -> Comment:
-    with app.app_context():
-        found = db.session.get(Comment, comment_id)
-        db.session.expunge_all()
-        return found
 
 
 def public_view(app) -> dict[str, object]:
