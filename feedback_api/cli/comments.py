@@ -214,3 +214,40 @@ def summary_command(questionnaire_id: str, as_json: bool) -> None:
             click.echo(f"  positive {entry['positive_pct']}%, negative {entry['negative_pct']}%")
         for value, count in entry["counts"].items():
             click.echo(f"  {value}: {count} ({entry['percentages'][value]}%)")
+
+
+@reports_cli.command("fft-return")
+@click.argument("questionnaire_id")
+@click.option("--month", help="One month, YYYY-MM (default: the last complete month).")
+@click.option("--from", "since", help="The first month of several, YYYY-MM.")
+@click.option(
+    "--to", "until", help="The last month of several, YYYY-MM (default: the last complete)."
+)
+def fft_return_command(
+    questionnaire_id: str, month: str | None, since: str | None, until: str | None
+) -> None:
+    """The Friends and Family Test return as CSV on stdout: per UK month and mode of collection,
+    the count of each answer, the total and NHS England's positive and negative percentages."""
+    from feedback_api.staff.reports import fft_return
+
+    manifest = current_app.extensions["engage_manifest"].get()
+    definition = manifest.questionnaires.get(questionnaire_id)
+    if definition is None:
+        known = ", ".join(sorted(manifest.questionnaires)) or "none"
+        raise click.ClickException(
+            f"There is no questionnaire {questionnaire_id!r} (known: {known})."
+        )
+    if month and (since or until):
+        raise click.ClickException("Give either --month or --from/--to, not both.")
+    last = f"{fft_return.last_complete_months(1)[0]:%Y-%m}"
+    try:
+        first_day = fft_return.parse_month(month or since or until or last)
+        last_day = fft_return.parse_month(
+            month or until or (last if since else first_day.strftime("%Y-%m"))
+        )
+        if last_day < first_day:
+            raise click.ClickException("--to is before --from: give the earlier month first.")
+        rows = fft_return.fft_return(definition, fft_return.months_between(first_day, last_day))
+    except ValueError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(fft_return.to_csv(rows), nl=False)

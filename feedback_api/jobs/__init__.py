@@ -126,12 +126,22 @@ def one_at_a_time() -> Iterator[bool]:
 
 @contextlib.contextmanager
 def _one_job() -> Iterator[bool]:
+    with exclusive(LOCK_KEY, "jobs") as free:
+        yield free
+
+
+@contextlib.contextmanager
+def exclusive(key: int, name: str) -> Iterator[bool]:
+    """Whether this process is the only one, on every host of the database, in the block
+    named `name`: PostgreSQL's advisory lock `key`, or a lock file beside the SQLite file.
+    Let go when the block ends or the process dies."""
     database = sqlite_file()
     if database is None and rows.on_postgresql():
-        with rows.advisory_lock(LOCK_KEY) as free:
+        with rows.advisory_lock(key) as free:
             yield free
         return
-    with _file_lock(Path(f"{database or current_app.instance_path + '/memory'}.jobs-lock")) as free:
+    base = database or current_app.instance_path + "/memory"
+    with _file_lock(Path(f"{base}.{name}-lock")) as free:
         yield free
 
 

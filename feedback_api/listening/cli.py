@@ -11,10 +11,14 @@ import click
 from flask.cli import with_appcontext
 
 from contract.vocabulary import PLATFORMS
+from feedback_api import jobs
 from feedback_api.jobs import JobLog
 from feedback_api.listening import posts
 from feedback_api.listening.poll import poll_all
 from feedback_api.notices.notifications import report_problems
+
+# Not the jobs' (0x656E6761) nor the cross-poster's ledger lock (0x656E6778).
+LOCK_KEY = 0x656E676C
 
 
 @click.command("listen")
@@ -31,6 +35,15 @@ def listen_command(only: tuple[str, ...], as_json: bool) -> None:
     """Bring in replies, mentions, quotes and watched terms from every platform with
     credentials (the same ENGAGE_<PLATFORM>_* settings as the cross-poster), refresh our posts'
     counts, and follow edits and deletions."""
+    with jobs.exclusive(LOCK_KEY, "listen") as alone:
+        if not alone:
+            # The timer's poll and one started by hand at once would read the same cursors.
+            click.echo("Another listen is running on this database: this one stops.")
+            return
+        _listen(only, as_json)
+
+
+def _listen(only: tuple[str, ...], as_json: bool) -> None:
     log = JobLog(None)
     new, problem = posts.refresh(log)
     if problem:

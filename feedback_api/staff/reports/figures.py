@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 from collections import Counter
+from collections.abc import Mapping
 from typing import Any
 
 from contract.vocabulary import QuestionType
@@ -23,6 +24,14 @@ FFT_NEGATIVE = ("poor", "very_poor")
 
 def _pct(part: int, whole: int) -> float | None:
     return round(100 * part / whole, 1) if whole else None
+
+
+def fft_scores(counts: Mapping[str, int], answered: int) -> tuple[float | None, float | None]:
+    """The Friends and Family Test's (positive, negative) percentages of `answered`, the number
+    who answered the question ("Don't know" included), to one decimal place; None for none."""
+    positive = sum(counts.get(value, 0) for value in FFT_POSITIVE)
+    negative = sum(counts.get(value, 0) for value in FFT_NEGATIVE)
+    return _pct(positive, answered), _pct(negative, answered)
 
 
 def local_day(moment: datetime.datetime) -> datetime.date:
@@ -148,7 +157,6 @@ def summary(definition: dict[str, Any], responses: list[QuestionnaireResponse]) 
         else:
             entry["counts"] = {}
         if question["type"] == QuestionType.FFT:
-            entry["positive_pct"] = _pct(sum(counts[v] for v in FFT_POSITIVE), answered)
-            entry["negative_pct"] = _pct(sum(counts[v] for v in FFT_NEGATIVE), answered)
+            entry["positive_pct"], entry["negative_pct"] = fft_scores(counts, answered)
         questions[qid] = entry
     return {"questionnaire": definition["id"], "responses": len(responses), "questions": questions}

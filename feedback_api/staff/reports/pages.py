@@ -15,6 +15,7 @@ from feedback_api.staff.auth import staff_required
 from feedback_api.staff.moderation_view import describe
 from feedback_api.staff.reports import chart as report_chart
 from feedback_api.staff.reports import exports as report_exports
+from feedback_api.staff.reports import fft_return
 from feedback_api.staff.reports import figures as reports
 from feedback_api.staff.reports import text as report_text
 from feedback_api.staff.times import uk_date
@@ -25,6 +26,7 @@ from feedback_api.theme import render_page
 
 bp = Blueprint("reports", __name__, url_prefix="/admin/reports")
 ANSWERS_PER_PAGE = 50
+FFT_RETURN_MONTHS = 3  # the last complete months the report page offers the FFT return for
 # The questions a breakdown may show the answers to.
 CROSSABLE = (QuestionType.SINGLE, QuestionType.MULTIPLE, QuestionType.SCALE, QuestionType.FFT)
 
@@ -176,7 +178,21 @@ def report(questionnaire_id: str) -> str:
         ),
         comments=_comments(page),
         period=period,
+        fft_months=_fft_months(definition),
     )
+
+
+def _fft_months(definition: dict[str, Any]) -> list[dict[str, str]]:
+    """The last complete months, as the links to their FFT return need them; none for a
+    questionnaire without the Friends and Family Test question."""
+    try:
+        fft_return.fft_question(definition)
+    except fft_return.NoFFTQuestion:
+        return []
+    return [
+        {"value": f"{month:%Y-%m}", "label": f"{month:%B %Y}"}
+        for month in fft_return.last_complete_months(FFT_RETURN_MONTHS)
+    ]
 
 
 def _personal_asked() -> bool:
@@ -226,3 +242,28 @@ def export(questionnaire_id: str, fmt: str) -> Response:
     figures = reports.summary(definition, responses)
     document = report_exports.to_json(definition, responses, figures, personal)
     return _download(json.dumps(document, indent=2, ensure_ascii=False), "application/json", name)
+
+
+@bp.get("/<questionnaire_id>/fft-return.csv")
+@staff_required()
+def fft_return_csv(questionnaire_id: str) -> Response:
+    """One month's Friends and Family Test return (`month`=YYYY-MM, the last complete month by
+    default): counts only, nobody's answers, so any member of staff may download it; audited."""
+    definition = _definition(questionnaire_id)
+    default = fft_return.last_complete_months(1)[0]
+    try:
+        month = fft_return.parse_month(request.args.get("month") or f"{default:%Y-%m}")
+        rows = fft_return.fft_return(definition, [month])
+    except fft_return.NoFFTQuestion:
+        abort(404)
+    except ValueError:
+        abort(400)
+    with transaction():
+        audit.record(
+            AuditAction.RESPONSES_EXPORTED,
+            target=questionnaire_id,
+            user=g.user,
+            detail=f"Friends and Family Test return, {month:%Y-%m}",
+        )
+    body = "\ufeff" + fft_return.to_csv(rows)
+    return _download(body, "text/csv", f"{questionnaire_id}-fft-return-{month:%Y-%m}.csv")

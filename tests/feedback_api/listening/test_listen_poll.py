@@ -183,3 +183,19 @@ def test_a_free_tier_x_app_is_skipped_with_one_clear_line(hall) -> None:
         from feedback_api.storage import social
 
         assert any(row.platform == "x" for row in social.problems())
+
+
+def test_a_second_listen_at_the_same_time_stops_at_once(hall) -> None:
+    """The timer's poll and one started by hand would read the same cursors and race to store
+    the same items: the second says so and reads nothing."""
+    from feedback_api import jobs
+    from feedback_api.listening.cli import LOCK_KEY
+
+    hall.cross_post()
+    before = {name: len(fake.requests) for name, fake in hall.fakes.items()}
+    with hall.app.app_context(), jobs.exclusive(LOCK_KEY, "listen") as mine:
+        assert mine
+        done = hall.app.test_cli_runner().invoke(args=["listen"])
+    assert done.exit_code == 0 and "Another listen is running" in done.output, done.output
+    assert {name: len(fake.requests) for name, fake in hall.fakes.items()} == before
+    assert hall.listen()["platforms"], "free again once the first has finished"
