@@ -24,7 +24,7 @@ from feedback_api.screening import is_urgent, screen_comment
 from feedback_api.screening.risk import lists_from
 from feedback_api.storage import audit, pages, social
 from feedback_api.storage.models import Comment, SocialPost
-from feedback_api.textsafe import scrub, scrub_value
+from feedback_api.textsafe import scrub
 from platforms.listening import Heard, HeardKind
 
 # Long enough for any platform's post (LinkedIn comments run to 1,250 characters, Facebook's
@@ -145,18 +145,23 @@ def take(
 
 def _safe(item: Heard) -> Heard:
     """What a platform sent, as text that can be stored and written anywhere (a lone surrogate,
-    a NUL or a control character from a hostile post made harmless), within its columns: an
-    address too long to store is dropped rather than cut into another address."""
-    url = scrub(item.url)
+    a NUL or a control character from a hostile post made harmless, a missing value empty),
+    within its columns: an address too long to store is dropped rather than cut into another
+    address."""
+    url = _text(item.url)
     return dataclasses.replace(
         item,
-        remote_id=scrub(item.remote_id)[:300],
+        remote_id=_text(item.remote_id)[:300],
         url=url if len(url) <= 1000 else "",
-        handle=scrub(item.handle)[:200],
-        name=scrub(item.name),
-        text=scrub(item.text)[:MAX_TEXT],
-        reply_to={str(k): str(v) for k, v in scrub_value(dict(item.reply_to)).items()},  # type: ignore[union-attr]
+        handle=_text(item.handle)[:200],
+        name=_text(item.name),
+        text=_text(item.text)[:MAX_TEXT],
+        reply_to={_text(k): _text(v) for k, v in dict(item.reply_to or {}).items()},
     )
+
+
+def _text(value: object) -> str:
+    return scrub(value if isinstance(value, str) else "" if value is None else str(value))
 
 
 def _edited(item: Comment, text: str, author: str | None) -> None:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from flask import current_app
 
@@ -29,6 +30,9 @@ NOTIFICATIONS, COUNTS, EXISTING = "notifications", "counts", "existing"
 # A thread is read again when its replies grow, and this often anyway, for the edits and
 # deletions inside it (no platform counts an edit; a deletion may come with a new reply).
 THREADS_EVERY = datetime.timedelta(hours=6)
+
+
+T = TypeVar("T")
 
 
 def term_source(term: str) -> str:
@@ -113,6 +117,18 @@ class Poll:
             row.checked = self.now
             row.problem = row.problem_status = row.problem_since = row.reported = None
 
+    def ask(self, call: Callable[[], T]) -> T:
+        """A listener's call; an answer not in the shape the platform documents (a field
+        missing, a list where an object belongs) is that platform's problem, told as such,
+        never a traceback that stops every other platform's poll."""
+        try:
+            return call()
+        except (KeyError, IndexError, TypeError, ValueError, AttributeError) as error:
+            raise PlatformError(
+                f"{self.name}: answered in a shape Engage does not understand "
+                f"({type(error).__name__}: {error}); if it goes on, the platform's API has changed"
+            ) from error
+
     def refused(self, source: str, error: PlatformError) -> None:
         with transaction():
             row = social.state(self.name, source)
@@ -124,7 +140,7 @@ class Poll:
         def work() -> None:
             with transaction():
                 cursor = social.state(self.name, source).cursor
-            batch = read(cursor)
+            batch = self.ask(lambda: read(cursor))
             with transaction():
                 taken, _ = inbox.take(self.name, batch.items)
                 self.report.taken.add(taken)
@@ -140,7 +156,7 @@ class Poll:
             wanted = {post.remote_id: post.id for post in due}
         if not wanted:
             return
-        counted = self.listener.counts(list(wanted))
+        counted = self.ask(lambda: self.listener.counts(list(wanted)))
         grown = []
         with transaction():
             for remote_id, post_id in wanted.items():
@@ -169,12 +185,12 @@ class Poll:
             remote_id = post.remote_id if post else None
         if remote_id is None:
             return
-        batch = self.listener.thread(remote_id)
+        batch = self.ask(lambda: self.listener.thread(remote_id))
         there = {item.remote_id for item in batch.items}
         with transaction():
             known = [i.remote_id for i in social.in_thread(post) if i.remote_id]  # type: ignore[arg-type]
         missing = [remote for remote in known if remote not in there]
-        still = self.listener.existing(missing) if missing else set()
+        still = self.ask(lambda: self.listener.existing(missing)) if missing else set()
         with transaction():
             post = social.post(post_id)
             if post is None:
@@ -194,7 +210,7 @@ class Poll:
             }
         if not items:
             return
-        still = self.listener.existing(list(items))
+        still = self.ask(lambda: self.listener.existing(list(items)))
         with transaction():
             missing = [social.item(self.name, remote) for remote in items if remote not in still]
             self.report.taken.gone += inbox.gone([i for i in missing if i is not None])

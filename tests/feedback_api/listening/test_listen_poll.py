@@ -199,3 +199,36 @@ def test_a_second_listen_at_the_same_time_stops_at_once(hall) -> None:
     assert done.exit_code == 0 and "Another listen is running" in done.output, done.output
     assert {name: len(fake.requests) for name, fake in hall.fakes.items()} == before
     assert hall.listen()["platforms"], "free again once the first has finished"
+
+
+@pytest.mark.parametrize(
+    ("answer", "told"),
+    [
+        ([{"id": "2", "type": "mention", "status": "not an object"}], True),
+        ([{"id": "3", "type": "mention", "status": {"id": "9"}}], True),
+        ([{"id": "1"}], False),  # no type: not a mention, passed over
+        ({}, False),
+    ],
+)
+def test_an_answer_in_a_shape_no_document_gives_is_that_platforms_problem(
+    hall, answer, told
+) -> None:
+    """A platform (or something pretending to be it) answering nonsense stops that source only,
+    with a sentence for staff where it cannot be passed over: the other platforms are polled,
+    nothing is stored from it, no traceback."""
+    from flask import jsonify
+
+    hall.cross_post()
+    hall.fakes["bluesky"].someone_mentions("Still heard elsewhere", handle="ed")
+    fake = hall.fakes["mastodon"]
+    fake.app.view_functions["notifications"] = lambda: jsonify(answer)
+    heard = {r["platform"]: r for r in hall.listen()["platforms"]}
+    assert heard["bluesky"]["new"] == 1
+    lines = [line for line in heard["mastodon"]["skipped"] if line.startswith("notifications")]
+    assert theirs(hall.items(source="mastodon")) == []
+    shown = hall.sign_in().get("/admin/social").get_data(as_text=True)
+    if told:
+        assert len(lines) == 1 and "answered in a shape Engage does not understand" in lines[0]
+        assert "does not understand" in shown
+    else:
+        assert lines == [] and "does not understand" not in shown
