@@ -17,7 +17,7 @@ from typing import Any
 from contract.vocabulary import AuditAction
 from feedback_api import outbox
 from feedback_api.listening.inbox import SAID
-from feedback_api.storage import audit, social, transaction
+from feedback_api.storage import audit, transaction
 from feedback_api.storage.comments import get_comment
 from feedback_api.storage.models import Comment
 from platforms.listening import Listener, ReplyTarget, load
@@ -113,8 +113,3 @@ def _posted(reply_id: int, ref: PostedRef) -> None:
 
 def describe(payload: dict[str, Any]) -> str:
     return f"reply {payload.get('reply')} posted back on its platform"
-
-
-def replies_of(item: Comment) -> list[Comment]:
-    """Our replies to an item, with where each stands on its platform."""
-    return social.replies_to(item.id)

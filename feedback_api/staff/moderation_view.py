@@ -12,7 +12,7 @@ from markupsafe import Markup, escape
 
 from contract.vocabulary import CommentStatus, Platform
 from feedback_api.listening.inbox import screened
-from feedback_api.listening.replies import listener_for, replies_of, target
+from feedback_api.listening.replies import listener_for, target
 from feedback_api.public.comments import iso
 from feedback_api.screening import BODY
 from feedback_api.screening.risk import SIGNPOSTING
@@ -213,7 +213,7 @@ def _social(comment: Comment) -> dict[str, Any]:
                 "state": REPLY_STATES.get(r.remote_state or "", r.remote_state),
                 "url": web_link(r.remote_url),
             }
-            for r in replies_of(comment)
+            for r in social.replies_to(comment.id)
         ]
         if not comment.official
         else [],
