@@ -44,6 +44,7 @@ ENGAGE_NAVIGATION = [
     ("Contact us", "contact/"),
 ]
 ENGAGE_FOOTER_LINKS = [
+    ("You said, we did", "you-said-we-did/"),
     ("Ground rules for taking part", "ground-rules/"),
     ("Privacy notice", "privacy/"),
     ("Accessibility statement", "accessibility/"),
@@ -52,6 +53,9 @@ ENGAGE_FOOTER_LINKS = [
 # `make run PORT=8123` sets it, so canonical links and feeds name the port actually served.
 ENGAGE_SITE_URL = os.environ.get("ENGAGE_SITE_URL", "http://127.0.0.1:8000")
 ENGAGE_API_URL = "/api"
+# The parameter that names the channel a reader came through (?via=mastodon): the same for the
+# build, the API and the cross-poster; the forms copy it into their hidden `via` field.
+ENGAGE_CROSSPOST_VIA = os.environ.get("ENGAGE_CROSSPOST_VIA", "via")
 ENGAGE_NODE_MODULES = str(ROOT / "node_modules")
 ENGAGE_SCSS = str(ROOT / "theme" / "scss" / "main.scss")
 
@@ -80,6 +84,7 @@ DIRECT_TEMPLATES = [
     "categories",
     "tags",
     "consultations",
+    "you_said_we_did",
     "notfound",
     "search",
     "sitemap",
@@ -90,6 +95,8 @@ INDEX_URL = "blog/"
 INDEX_SAVE_AS = "blog/index.html"
 CONSULTATIONS_URL = "consultations/"
 CONSULTATIONS_SAVE_AS = "consultations/index.html"
+YOU_SAID_WE_DID_URL = "you-said-we-did/"
+YOU_SAID_WE_DID_SAVE_AS = "you-said-we-did/index.html"
 NOTFOUND_SAVE_AS = "404.html"
 SEARCH_URL = "search/"
 SEARCH_SAVE_AS = "search/index.html"

@@ -40,6 +40,10 @@ class Manifest:
     # Theme file -> its fingerprinted name (`css/main.css` -> `css/main.<hash>.css`); empty from
     # a build before fingerprinting, whose pages link the plain names.
     assets: dict[str, str] = field(default_factory=dict)
+    # The area's population by equality-monitoring part and answer value (`content/population.csv`)
+    # and each part's ONS table; empty when the site has no population file.
+    population: dict[str, dict[str, int]] = field(default_factory=dict)
+    population_sources: dict[str, str] = field(default_factory=dict)
 
     def page(self, url: str) -> dict[str, Any] | None:
         return self.pages.get(url)
@@ -102,6 +106,8 @@ def read(path: Path) -> Manifest:
         pages=pages,
         questionnaires=data.get("questionnaires", {}),
         assets=data.get("assets", {}),
+        population=data.get("population", {}),
+        population_sources=data.get("population_sources", {}),
     )
 
 

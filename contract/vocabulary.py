@@ -62,6 +62,19 @@ class CommentStatus(StrEnum):
 COMMENT_STATUSES: tuple[str, ...] = tuple(CommentStatus)
 
 
+class CommitmentStatus(StrEnum):
+    """Where a "You said, we did" commitment stands (content/commitments/<consultation>.yaml);
+    the manifest carries each commitment's history of these, so notices can say what changed."""
+
+    PLANNED = "planned"
+    IN_PROGRESS = "in-progress"
+    DONE = "done"
+    NOT_GOING_AHEAD = "not-going-ahead"
+
+
+COMMITMENT_STATUSES: tuple[str, ...] = tuple(CommitmentStatus)
+
+
 class Role(StrEnum):
     """What a staff account may do: moderators moderate; publishers also publish the site and
     cross-post; administrators also manage accounts, the audit log and people's data. Each role

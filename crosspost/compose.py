@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import regex
 
+from contract import channels
 from contract.vocabulary import PLATFORMS, Platform
 from platforms import load
 from platforms.base import Rules
@@ -60,10 +61,17 @@ class _Segment:
 
 
 def compose(
-    entry: Entry, platform: str, *, limit: int | None = None, max_hashtags: int | None = None
+    entry: Entry,
+    platform: str,
+    *,
+    limit: int | None = None,
+    max_hashtags: int | None = None,
+    via: str | None = None,
 ) -> Composed:
     """The post for one platform. `limit` overrides the platform's (Mastodon instances report
-    their own max_characters); `max_hashtags` overrides how many tags to add.
+    their own max_characters); `max_hashtags` overrides how many tags to add; `via` is the
+    query parameter that tells the site the reader came from this platform (`?via=mastodon`,
+    contract.channels), None for the plain link.
 
     Raises ValueError for an unknown platform, or when even the link alone is over the limit.
     """
@@ -71,7 +79,8 @@ def compose(
     limit = allowed.limit if limit is None else limit
     wanted = allowed.max_hashtags if max_hashtags is None else max_hashtags
     title, summary = clean(entry.title), clean(entry.summary)
-    link = entry.url if allowed.link_in_text else None
+    address = channels.marked(entry.url, platform, via)
+    link = address if allowed.link_in_text else None
     little = allowed.little
 
     def fits(segments: Sequence[_Segment]) -> bool:
@@ -84,25 +93,26 @@ def compose(
         tags = [name for name in tags if name.casefold() not in present]
     tags = tags[: max(wanted, 0)]
     segments = None
-    if own and link and _find_link(own, link) is not None:
-        segments = _fit(fits, _with_own_link(own, link, little), [], tags, None, little)
-        own = _without_link(own, link)
+    if own and link and _find_link(own, entry.url) is not None:
+        head = _with_own_link(own, entry.url, little, shown=link)
+        segments = _fit(fits, head, [], tags, None, little)
+        own = _without_link(own, entry.url)
     if segments is None:
         body = [own] if own else [title, summary]
         segments = _fit(fits, [], body, tags, link, little)
     if segments is None:
-        raise ValueError(f"The link alone is over {platform}'s limit of {limit}: {entry.url}")
+        raise ValueError(f"The link alone is over {platform}'s limit of {limit}: {address}")
 
     text = _join(segments)
     facets = _facets(segments) if allowed.facets else ()
-    card = {"uri": entry.url, "title": title, "description": summary} if allowed.card else None
+    card = {"uri": address, "title": title, "description": summary} if allowed.card else None
     return Composed(
         entry=entry,
         platform=platform,
         text=text,
         length=allowed.count(text),
         limit=limit,
-        link=entry.url,
+        link=address,
         facets=facets,
         card=card,
     )
@@ -266,11 +276,12 @@ def _find_link(text: str, link: str) -> int | None:
     return None
 
 
-def _with_own_link(text: str, link: str, little: bool) -> list[_Segment]:
+def _with_own_link(text: str, link: str, little: bool, shown: str) -> list[_Segment]:
+    """The editor's text with its link (`link`) made the link posted (`shown`, marked)."""
     start = _find_link(text, link)
     assert start is not None
     before, after = text[:start], text[start + len(link) :]
-    shown = escape_little(link) if little else link
+    shown = escape_little(shown) if little else shown
     pieces = [_Segment(_text(before, little)), _Segment(shown, is_link=True)]
     return [segment for segment in [*pieces, _Segment(_text(after, little))] if segment.text]
 

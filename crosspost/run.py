@@ -11,6 +11,7 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
+from contract import channels
 from contract.vocabulary import PLATFORMS
 from platforms import PlatformClient, load
 from platforms.values import Composed, Entry, PlatformError, PostedRef
@@ -74,6 +75,8 @@ class Runner:
             self.missing[name] = client.missing(env)
             self.clients[name] = None if self.missing[name] else client.from_environment(env)
         self._limits: dict[str, int | None] = {}
+        # The marker on each post's link that tells the site where its reader came from.
+        self.via = channels.parameter(env.get("ENGAGE_CROSSPOST_VIA"))
 
     # --- What is new -----------------------------------------------------------------------
 
@@ -120,7 +123,7 @@ class Runner:
         return self._limits[platform]
 
     def compose(self, entry: Entry, platform: str) -> Composed:
-        return compose(entry, platform, limit=self.limit(platform))
+        return compose(entry, platform, limit=self.limit(platform), via=self.via)
 
     def skip_reason(self, platform: str) -> str | None:
         if self.missing[platform]:

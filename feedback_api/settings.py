@@ -22,6 +22,7 @@ from feedback_api.settings_parse import (  # noqa: F401 (config and tests read s
     positive_int,
     rate_limit,
     terms,
+    via_parameter,
     word_list,
 )
 
@@ -169,6 +170,15 @@ SETTINGS: tuple[Setting, ...] = (
         "In reports broken down by an equality-monitoring answer, groups of fewer people than "
         "this show their size only, so nobody can be picked out; 1 shows every group.",
         positive_int,
+    ),
+    Setting(
+        "ENGAGE_CROSSPOST_VIA",
+        "via",
+        "The parameter on links that says which channel brought the reader (?via=mastodon: "
+        "the cross-poster adds it, a newsletter or poster can too); comments and questionnaire "
+        "answers record it as their channel. off: the cross-poster adds none (via and "
+        "utm_source are still read). The same value as the build's and the cross-poster's.",
+        via_parameter,
     ),
     Setting(
         "ENGAGE_DIGEST",

@@ -3,7 +3,11 @@ or instance/engage.cfg says and returns the value, or raises ValueError with wha
 
 from __future__ import annotations
 
+import re
+
 from limits import parse_many
+
+from contract import channels
 
 
 def positive_int(value: str) -> int:
@@ -75,3 +79,11 @@ def word_list(value: str) -> tuple[str, ...]:
 def terms(value: str) -> tuple[str, ...]:
     """Watched terms: comma-separated, a phrase may be in double quotes."""
     return tuple(term.strip().strip('"').strip() for term in value.split(",") if term.strip(' "'))
+
+
+def via_parameter(value: str) -> str | None:
+    """ENGAGE_CROSSPOST_VIA: a query parameter's name (letters, digits, - and _), or off."""
+    name = channels.parameter(value)
+    if name is not None and not re.fullmatch(r"[A-Za-z0-9_-]{1,40}", name):
+        raise ValueError("use a parameter name like via (letters, digits, - or _), or off")
+    return name

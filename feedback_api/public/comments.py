@@ -22,6 +22,7 @@ from contract.vocabulary import CommentStatus
 from feedback_api import signals
 from feedback_api.errors import FeedbackError
 from feedback_api.limits import limiter
+from feedback_api.public.channel import arrival_channel
 from feedback_api.public.submissions import (
     CommentInput,
     body_problem,
@@ -86,7 +87,7 @@ def post_comment() -> Any:
         raise FeedbackError("Some fields need correcting.", 400, problems)
     token, token_hash = new_edit_token()
     with transaction():  # the comment and the moderators' notices, committed together
-        stored = _store(comment, token_hash)
+        stored = _store(comment, token_hash, arrival_channel(submission.fields))
         if stored.status == CommentStatus.PENDING:
             signals.comment_received.send(current_app._get_current_object(), comment=stored)
     if submission.is_form:
@@ -96,8 +97,9 @@ def post_comment() -> Any:
     return {"id": stored.id, "status": CommentStatus.PENDING.value, "edit_token": token}, 202
 
 
-def _store(comment: CommentInput, token_hash: str) -> Comment:
-    """The comment, screened and committed (a honeypot's catch straight to spam)."""
+def _store(comment: CommentInput, token_hash: str, channel: str) -> Comment:
+    """The comment, screened and committed (a honeypot's catch straight to spam), with the
+    channel it came through."""
     html = render_comment(comment.body)
     held = screened(comment.body, comment.author, html)
     with transaction():
@@ -115,6 +117,7 @@ def _store(comment: CommentInput, token_hash: str) -> Comment:
             ip_hash=client_hash(),
             needs_response=comment.question,
             urgent=is_urgent(held),
+            channel=channel,
         )
 
 
@@ -142,7 +145,10 @@ def _form_again(entry: dict, fields: dict[str, Any], problems: dict[str, str]) -
     html = render_page(
         "feedback/comment_form.html",
         entry=entry,
-        values={name: str(value) for name, value in fields.items() if isinstance(value, str)},
+        values={
+            **{name: str(value) for name, value in fields.items() if isinstance(value, str)},
+            "via": arrival_channel(fields),  # the next post comes from this page, not the link
+        },
         errors=problems,
     )
     return Response(html, status=400, mimetype="text/html")

@@ -19,6 +19,7 @@ from feedback_api.errors import FeedbackError
 from feedback_api.limits import limiter
 from feedback_api.manifest import SITE_ZONE, questionnaire_window
 from feedback_api.public.answers import Submitted, check, free_text
+from feedback_api.public.channel import arrival_channel
 from feedback_api.public.submissions import Submission, read_submission
 from feedback_api.public.tokens import client_hash
 from feedback_api.screening import screen
@@ -59,7 +60,7 @@ def post_response() -> Any:
     clean, errors = check(definition, _answers_sent(submission), today)
     if errors:
         if submission.is_form:
-            return _form_again(definition, request.form, errors)
+            return _form_again(definition, request.form, errors, arrival_channel(fields))
         raise FeedbackError("Some answers need correcting.", 422, errors)
     config = current_app.config
     words, max_links, risk = (
@@ -80,6 +81,7 @@ def post_response() -> Any:
             held_reasons=held,
             spam=bool(str(fields.get("website") or "").strip()),
             ip_hash=client_hash(),
+            channel=arrival_channel(fields),
         )
     if submission.is_form:
         query = urlencode({"reference": stored.reference, "questionnaire": definition["id"]})
@@ -113,8 +115,9 @@ def _answers_sent(submission: Submission) -> Submitted:
     return Submitted(answers)
 
 
-def _form_again(definition: dict, form: Any, errors: dict[str, str]) -> Response:
-    """The questionnaire again: the NHS error summary, each field's message, every answer kept."""
+def _form_again(definition: dict, form: Any, errors: dict[str, str], via: str) -> Response:
+    """The questionnaire again: the NHS error summary, each field's message, every answer kept,
+    and the channel it came through (`via`: the next post comes from this page, not the link)."""
     answers: dict[str, Any] = {}
     for question in definition["questions"]:
         qid = question["id"]
@@ -134,6 +137,7 @@ def _form_again(definition: dict, form: Any, errors: dict[str, str]) -> Response
         page=_consultation_page(definition["id"]),
         answers=answers,
         errors=errors,
+        via=via,
     )
     return Response(html, status=422, mimetype="text/html")
 

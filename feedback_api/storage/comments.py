@@ -123,9 +123,11 @@ def add_comment(
     ip_hash: str | None = None,
     needs_response: bool = False,
     urgent: bool = False,
+    channel: str | None = None,
 ) -> Comment:
     """A new comment (its id assigned): the caller answers the reader after committing it.
-    `urgent`: screening found a suggestion of risk of harm (first in the queue, mailed at once)."""
+    `urgent`: screening found a suggestion of risk of harm (first in the queue, mailed at once);
+    `channel`: how the reader reached the page (contract.channels)."""
     pages.ensure_page(page)
     comment = Comment(
         page=page,
@@ -141,6 +143,7 @@ def add_comment(
         ip_hash=ip_hash,
         needs_response=needs_response,
         urgent=urgent,
+        channel=channel,
     )
     db.session.add(comment)
     db.session.flush()

@@ -179,6 +179,9 @@ class Comment(db.Model):
     urgent: Mapped[bool] = mapped_column(default=False)
     # Where it was said: "site", or the social platform it was heard on (never public here).
     source: Mapped[str] = mapped_column(String(20), default=SITE, index=True)
+    # How it reached us (contract.channels): for a site comment the link's marker (`mastodon`,
+    # `poster-library`) or "site"; for a social item its platform. None: before channels.
+    channel: Mapped[str | None] = mapped_column(String(40))
     # A social item: the platform's id and link, why it came in, the author's handle, what a
     # reply in its thread needs, and which of our posts' threads it is in.
     remote_id: Mapped[str | None] = mapped_column(String(300))
@@ -384,3 +387,5 @@ class QuestionnaireResponse(db.Model):
     spam: Mapped[bool] = mapped_column(default=False)
     created: Mapped[datetime.datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     ip_hash: Mapped[str | None] = mapped_column(String(64))
+    # The channel the reader came through (contract.channels); None: before channels.
+    channel: Mapped[str | None] = mapped_column(String(40))

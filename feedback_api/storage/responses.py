@@ -19,8 +19,10 @@ def add_response(
     held_reasons: dict,
     spam: bool,
     ip_hash: str | None,
+    channel: str | None = None,
 ) -> QuestionnaireResponse:
-    """Store one person's answers (its id assigned): the caller acknowledges after committing."""
+    """Store one person's answers (its id assigned): the caller acknowledges after committing.
+    `channel`: how the person reached the questionnaire (contract.channels)."""
     response = QuestionnaireResponse(
         questionnaire=questionnaire,
         reference=reference,
@@ -28,6 +30,7 @@ def add_response(
         held_reasons=held_reasons,
         spam=spam,
         ip_hash=ip_hash,
+        channel=channel,
     )
     db.session.add(response)
     db.session.flush()
@@ -55,8 +58,7 @@ class MonthCount(NamedTuple):
     """How many people gave one answer to one question in one month."""
 
     month: str
-    # The channel the responses came through: None for every row until responses record one
-    # (issue 15, part 1); then this groups by that column too.
+    # The channel the responses came through (None: from before channels were recorded).
     channel: str | None
     answer: str
     count: int
@@ -68,7 +70,8 @@ def answer_counts_by_month(
     months: Sequence[tuple[str, datetime.datetime, datetime.datetime]],
     values: Sequence[str],
 ) -> list[MonthCount]:
-    """Counts of each of `values` given to `question_id`, per month, in one GROUP BY query.
+    """Counts of each of `values` given to `question_id`, per month and channel, in one GROUP BY
+    query.
 
     `months` are (label, start, end) with the moments in UTC, end excluded: the caller decides
     where a month starts (UK midnight), so the database needs no time zone rules, which SQLite
@@ -85,7 +88,11 @@ def answer_counts_by_month(
         else_=None,
     )
     answered = (
-        select(month.label("month"), answer.label("answer"))
+        select(
+            month.label("month"),
+            QuestionnaireResponse.channel.label("channel"),
+            answer.label("answer"),
+        )
         .where(
             QuestionnaireResponse.questionnaire == questionnaire_id,
             QuestionnaireResponse.spam.is_(False),
@@ -96,12 +103,12 @@ def answer_counts_by_month(
         .subquery()
     )
     query = (
-        select(answered.c.month, answered.c.answer, func.count())
+        select(answered.c.month, answered.c.channel, answered.c.answer, func.count())
         .where(answered.c.month.is_not(None))
-        .group_by(answered.c.month, answered.c.answer)
-        .order_by(answered.c.month, answered.c.answer)
+        .group_by(answered.c.month, answered.c.channel, answered.c.answer)
+        .order_by(answered.c.month, answered.c.channel, answered.c.answer)
     )
     return [
-        MonthCount(month=row[0], channel=None, answer=row[1], count=row[2])
+        MonthCount(month=row[0], channel=row[1], answer=row[2], count=row[3])
         for row in db.session.execute(query)
     ]

@@ -120,7 +120,7 @@ def items_by_remote(platform: str, remote_ids: Sequence[str]) -> dict[str, Comme
 def add_item(**values: Any) -> Comment:
     """A new social item (its id assigned), pending a moderator; its page's row, when it has a
     page, is made first (pages.ensure_page)."""
-    item = Comment(status=PENDING, edit_token_hash="", **values)
+    item = Comment(status=PENDING, edit_token_hash="", channel=values.get("source"), **values)
     db.session.add(item)
     db.session.flush()
     return item

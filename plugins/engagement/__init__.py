@@ -14,6 +14,7 @@ from typing import Any
 from pelican import signals
 from pelican.readers import MarkdownReader
 
+from engagement.commitments.feed import add_status_changes
 from engagement.frontmatter.reader import EngageMarkdownReader
 from engagement.frontmatter.youtube import YouTubeExtension
 from engagement.output.writer import EngageWriter
@@ -35,6 +36,7 @@ def register() -> None:
     signals.get_writer.connect(feed_writer)
     signals.all_generators_finalized.connect(on_content_ready)
     signals.finalized.connect(on_finished)
+    signals.feed_generated.connect(on_feed)
 
 
 def on_initialized(pelican: Any) -> None:
@@ -72,6 +74,11 @@ def feed_writer(pelican: Any) -> type:
     """Feeds get absolute links even in development builds; ENGAGE_WRITE_ONLY writes only the
     pages it names (`output.writer`)."""
     return EngageWriter
+
+
+def on_feed(context: dict[str, Any], feed: Any) -> None:
+    """The consultations feed also tells each change in a commitment's status."""
+    add_status_changes(context, feed)
 
 
 def on_content_ready(generators: list[Any]) -> None:

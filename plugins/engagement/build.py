@@ -14,6 +14,8 @@ from typing import Any
 
 from pelican.generators import ArticlesGenerator, PagesGenerator
 
+from engagement.commitments import attach as commitments_site
+from engagement.commitments import definitions as commitments
 from engagement.frontmatter import consultations, ground_rules
 from engagement.frontmatter.fields import parse_day
 from engagement.frontmatter.reader import CONSULTATION_CATEGORY
@@ -21,6 +23,7 @@ from engagement.output import baked_comments, manifest, search_index
 from engagement.output.assets import ThemeAssets
 from engagement.output.social import social_copy
 from engagement.questionnaires import definitions as questionnaires
+from engagement.questionnaires import population
 
 from .problems import PROBLEMS, line_of_field
 
@@ -35,6 +38,9 @@ class EngagementBuild:
         self.assets = ThemeAssets(settings)
         self.questionnaires: dict[str, dict] = {}
         self.ground_rules: list[dict[str, str]] = []
+        self.commitments: dict[str, list[dict]] = {}
+        self.population: dict[str, dict[str, int]] = {}
+        self.population_sources: dict[str, str] = {}
         self.manifest: dict[str, Any] | None = None
         self.search_index: list[dict[str, Any]] | None = None
         self.comments: dict[str, dict[str, Any]] = {}
@@ -49,6 +55,14 @@ class EngagementBuild:
         self.ground_rules, faults = ground_rules.load(rules_path)
         for line, field, message in faults:
             PROBLEMS.add(self._shown(rules_path), field or None, message, line)
+        population_path = self.content_root / self.settings["ENGAGE_POPULATION_FILE"]
+        self.population, self.population_sources, faults = population.load(population_path)
+        for line, field, message in faults:
+            PROBLEMS.add(self._shown(population_path), field or None, message, line)
+        folder = self.content_root / self.settings["ENGAGE_COMMITMENTS_PATH"]
+        self.commitments, faults = commitments.load_all(folder, self.display_root, self._today())
+        for source, (line, field, message) in faults:
+            PROBLEMS.add(source, field or None, message, line)
         self.comments = baked_comments.load(self.settings["ENGAGE_COMMENTS_EXPORT"])
         self.assets.start()
 
@@ -69,12 +83,17 @@ class EngagementBuild:
                 _complete_common(page, kind="page")
         self._check_unique_urls(published)
         self._check_reports(published)
+        self._attach_commitments(articles, published)
         context = generators[0].context
         found = [a for a in published if a.kind == "consultation"]
         context["CONSULTATIONS"] = consultations.group_by_status(found)
         context["GROUND_RULES"] = self.ground_rules
         context["QUESTIONNAIRES"] = self.questionnaires
         context["CONSULTATION_STATUS_LABELS"] = consultations.STATUS_LABELS
+        context["COMMITMENTS"] = groups = commitments_site.by_consultation(found)
+        context["COMMITMENT_COUNTS"] = commitments.status_counts(
+            [item for _, listed in groups for item in listed]
+        )
         context["ENGAGE_BUILD_DAY"] = today
         PROBLEMS.raise_if_any(self.settings["ENGAGE_PROBLEMS_REPORT"])
         # The theme's `asset()` links these names; the API's pages learn them from the manifest.
@@ -82,6 +101,7 @@ class EngagementBuild:
         self.manifest = manifest.build(
             self.settings, published, self.questionnaires, self.ground_rules, assets
         )
+        self.manifest |= manifest.population_entries(self.population, self.population_sources)
         self.search_index = search_index.build(published)
 
     def finish(self, output_path: str) -> None:
@@ -178,6 +198,19 @@ class EngagementBuild:
                 line_of_field(Path(item.source_path), "report"),
             )
 
+    def _attach_commitments(self, articles: Any, published: list[Any]) -> None:
+        """Each consultation (drafts too) gets its commitments; a file for no consultation, or
+        evidence that is no page of the site, is a problem in that file."""
+        every = (articles.articles + articles.hidden_articles + articles.drafts) if articles else []
+        addresses = {item.url_path for item in published}
+        folder = self.content_root / self.settings["ENGAGE_COMMITMENTS_PATH"]
+        found = [item for item in every if item.kind == "consultation"]
+        for stem, field, message in commitments_site.attach(
+            found, self.commitments, addresses, self.content_root
+        ):
+            path = next(folder.glob(f"{stem}.y*ml"), folder / f"{stem}.yaml")
+            PROBLEMS.add(self._shown(path), field, message)
+
     def _today(self) -> datetime.date:
         if self.settings["ENGAGE_TODAY"]:
             return datetime.date.fromisoformat(self.settings["ENGAGE_TODAY"])
@@ -200,6 +233,7 @@ def _complete_common(item: Any, kind: str) -> None:
     item.opens = None
     item.closes = None
     item.report = None
+    item.commitments = []
     item.consultation_status = None
     tags = [str(tag) for tag in getattr(item, "tags", [])]
     item.social = (

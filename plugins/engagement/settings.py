@@ -37,6 +37,14 @@ SETTINGS: tuple[Setting, ...] = (
         str,
     ),
     Setting(
+        "ENGAGE_CROSSPOST_VIA",
+        "via",
+        "The link parameter that names the channel a reader came through (?via=mastodon); "
+        "the forms copy it into their hidden via field. The same as the API's and the "
+        "cross-poster's (the environment variable of the same name).",
+        str,
+    ),
+    Setting(
         "ENGAGE_CATEGORIES",
         ["News", "Health advice", "Have your say"],
         "The categories a post may use; any other Category stops the build with a suggestion.",
@@ -77,6 +85,20 @@ SETTINGS: tuple[Setting, ...] = (
         "ENGAGE_GROUND_RULES_FILE",
         "ground_rules.yaml",
         "File inside the content folder listing the ground rules for taking part.",
+        str,
+    ),
+    Setting(
+        "ENGAGE_POPULATION_FILE",
+        "population.csv",
+        "File inside the content folder giving the area's population by equality-monitoring "
+        "group (ONS Census 2021), which reports compare respondents with; no file, no comparison.",
+        str,
+    ),
+    Setting(
+        "ENGAGE_COMMITMENTS_PATH",
+        "commitments",
+        'Folder inside the content folder that holds each consultation\'s "You said, we did" '
+        "commitments (<consultation>.yaml).",
         str,
     ),
     Setting(

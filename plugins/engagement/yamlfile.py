@@ -28,6 +28,18 @@ LineLoader.add_constructor(
 )
 
 
+def _timestamp(loader: LineLoader, node: yaml.ScalarNode) -> Any:
+    """A date YAML cannot make (2026-13-10) stays text, so the file's check can name the field
+    instead of the parser stopping the build with a traceback."""
+    try:
+        return loader.construct_yaml_timestamp(node)
+    except ValueError:
+        return loader.construct_scalar(node)
+
+
+LineLoader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
+
+
 class YamlProblem(ValueError):
     """The file is not valid YAML; `line` says where the parser gave up."""
 

@@ -56,7 +56,7 @@ def test_the_report_has_each_post_as_read_with_its_count_and_why_it_is_skipped(
     assert posts["mastodon"]["action"] == "post" and posts["mastodon"]["limit"] == 500
     assert posts["x"]["limit"] == 280 and posts["bluesky"]["limit"] == 300
     assert all(post["length"] <= post["limit"] for post in posts.values())
-    assert all(post["link"] == f"{SITE}/blog/post-2/" for post in posts.values())
+    assert all(post["link"] == f"{SITE}/blog/post-2/?via={name}" for name, post in posts.items())
     assert posts["facebook"]["link_attached"] and not posts["mastodon"]["link_attached"]
     # LinkedIn is sent its "little" format; the report shows what its readers will read.
     assert "{hashtag|\\#|UrgentCare}" in posts["linkedin"]["text"]

@@ -102,8 +102,8 @@ def test_max_per_run_stops_a_flood(env, fakes, tmp_path, capsys) -> None:
     assert run(env, feed, "--post", "--max-per-run", "2", "--platform", "facebook") == 0
     assert "1 entry held back for the next run" in capsys.readouterr().out
     assert [p["link"] for p in fakes["facebook"].posts] == [
-        f"{SITE}/blog/post-2/",
-        f"{SITE}/blog/post-3/",
+        f"{SITE}/blog/post-2/?via=facebook",
+        f"{SITE}/blog/post-3/?via=facebook",
     ]
     run(env, feed, "--post", "--platform", "facebook")
     assert len(fakes["facebook"].posts) == 3
@@ -323,3 +323,12 @@ def test_a_crash_after_the_platform_call_never_makes_a_second_post(
     assert posts(fakes) == dict.fromkeys(PLATFORMS, 1), rerun.stdout
     with contextlib.closing(Ledger(env["DATABASE_URL"])) as ledger:
         assert {row.state for row in ledger.all_posts()} == {"posted"}
+
+
+def test_links_carry_the_platform_unless_markers_are_off(env, fakes, tmp_path) -> None:
+    feed = write_feed(tmp_path / "feed.xml", [1])
+    run({**env, "ENGAGE_CROSSPOST_VIA": "off"}, feed, "--post", "--backfill", "1")
+    assert [p["link"] for p in fakes["facebook"].posts] == [f"{SITE}/blog/post-1/"]
+    feed = write_feed(tmp_path / "feed.xml", [1, 2])
+    run({**env, "ENGAGE_CROSSPOST_VIA": "from"}, feed, "--post", "--platform", "facebook")
+    assert fakes["facebook"].posts[-1]["link"] == f"{SITE}/blog/post-2/?from=facebook"

@@ -21,6 +21,7 @@ PAGES = {
     "consultations": "/consultations/",
     "open consultation": "/consultations/urgent-care-vale-cross/",
     "closed consultation": "/consultations/millbrook-maternity-services/",
+    "you said, we did": "/you-said-we-did/",
     "ground rules": "/ground-rules/",
     "privacy": "/privacy/",
     "not found": "/no-such-page/",

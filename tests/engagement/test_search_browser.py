@@ -5,7 +5,6 @@ header's, on every page) goes to the API, which answers with the same results.""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from urllib.parse import quote_plus
 
 import pytest
@@ -15,25 +14,6 @@ from fixtures.browser import assert_accessible
 # The typographic quotes and dash the pages use.
 OPEN, CLOSE, DASH = "\u2018", "\u2019", "\u2013"
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def no_js_page(browser) -> Iterator[object]:
-    """A page with JavaScript off that may only talk to 127.0.0.1."""
-    context = browser.new_context(java_script_enabled=False)
-    page = context.new_page()
-    page.foreign_requests = []
-
-    def guard(route) -> None:
-        if route.request.url.startswith("http://127.0.0.1"):
-            route.continue_()
-        else:
-            page.foreign_requests.append(route.request.url)
-            route.abort()
-
-    page.route("**/*", guard)
-    yield page
-    context.close()
 
 
 def listed(page) -> list[str]:

@@ -14,6 +14,7 @@ import datetime
 import io
 from typing import Any
 
+from contract import channels
 from feedback_api.staff.moderation_view import redacted
 from feedback_api.staff.reports.text import text_fields
 from feedback_api.staff.times import uk_iso, uk_time
@@ -63,9 +64,9 @@ def to_csv(
     wanted = columns(definition)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(["Reference", "Submitted", *(heading for _, heading in wanted)])
+    writer.writerow(["Reference", "Submitted", "Channel", *(heading for _, heading in wanted)])
     for response in responses:
-        row = [response.reference, uk_time(response.created)]
+        row = [response.reference, uk_time(response.created), channels.label(response.channel)]
         for field, _ in wanted:
             value = _stored(response, field, personal)
             labels = words.get(field, {})
@@ -96,6 +97,7 @@ def to_json(
             {
                 "reference": response.reference,
                 "submitted": uk_iso(response.created),
+                "channel": response.channel,
                 "answers": {
                     field: _stored(response, field, personal)
                     for field in fields

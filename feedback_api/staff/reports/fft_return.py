@@ -42,12 +42,12 @@ from feedback_api.staff.reports.exports import safe_cell
 from feedback_api.staff.reports.figures import fft_scores
 from feedback_api.storage.responses import answer_counts_by_month
 
-# Every response through this site is given on its web form. When responses record the channel
-# they came through (issue 15, part 1), the channel picks the mode here: a link shared on social
-# media, in an e-mail or on a poster's QR code still leads to the online form, so those stay
-# "Online"; answers keyed in from paper or taken by phone would name their own mode.
+# Every response through this site is given on its web form, so the mode is "Online" however
+# the person found the link (social media, an e-mail, a poster's QR code), except where the
+# channel says the invitation came as NHS England's other modes count it: a text message with a
+# link (`?via=sms`, `sms-…`) or a tablet or kiosk in a waiting room (`?via=kiosk`, `kiosk-…`).
 ONLINE = "Online"
-MODE_OF_CHANNEL: dict[str | None, str] = {None: ONLINE}
+MODE_OF_CHANNEL = {"sms": "SMS/text", "kiosk": "Tablet/kiosk"}
 ALL_MODES = "All modes"
 
 HEADER = (
@@ -81,7 +81,8 @@ class ReturnRow:
 
 def mode_of(channel: str | None) -> str:
     """The collection's mode of collection for a response's channel (see MODE_OF_CHANNEL)."""
-    return MODE_OF_CHANNEL.get(channel, ONLINE)
+    kind = (channel or "").partition("-")[0]
+    return MODE_OF_CHANNEL.get(kind, ONLINE)
 
 
 def parse_month(text: str) -> datetime.date:

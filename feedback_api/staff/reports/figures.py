@@ -13,6 +13,7 @@ from collections import Counter
 from collections.abc import Mapping
 from typing import Any
 
+from contract import channels
 from contract.vocabulary import QuestionType
 from feedback_api.manifest import SITE_ZONE
 from feedback_api.staff.times import uk_date
@@ -93,6 +94,44 @@ def choice_questions(definition: dict[str, Any], *types: str) -> list[dict[str, 
     ]
 
 
+CHANNEL = "channel"  # `by` for a breakdown by the channel people came through
+
+
+def channel_group(channel: str | None) -> dict[str, Any]:
+    """A channel as a breakdown's group: its stored word and how reports name it."""
+    return {"value": channel, "label": channels.label(channel)}
+
+
+def channels_of(responses: list[QuestionnaireResponse]) -> list[str | None]:
+    """The channels the responses came through, most used first (then by name); None, for
+    responses from before channels were recorded, last."""
+    counts = Counter(response.channel for response in responses)
+    named = sorted((c for c in counts if c is not None), key=lambda c: (-counts[c], c))
+    return [*named, *([None] if None in counts else [])]
+
+
+def by_channel(
+    definition: dict[str, Any], responses: list[QuestionnaireResponse]
+) -> list[dict[str, Any]]:
+    """Per channel: responses, their share of all, and the Friends and Family Test scores when
+    the questionnaire asks it (a channel's responses, of those who answered it)."""
+    fft = next((q for q in definition["questions"] if q["type"] == QuestionType.FFT), None)
+    rows = []
+    for channel in channels_of(responses):
+        subset = [response for response in responses if response.channel == channel]
+        row = {**channel_group(channel), "responses": len(subset)}
+        row["share_pct"] = _pct(len(subset), len(responses))
+        if fft:
+            entry = summary({**definition, "questions": [fft]}, subset)["questions"][fft["id"]]
+            row["fft"] = {
+                "answered": entry["answered"],
+                "positive_pct": entry["positive_pct"],
+                "negative_pct": entry["negative_pct"],
+            }
+        rows.append(row)
+    return rows
+
+
 def breakdown(
     definition: dict[str, Any],
     responses: list[QuestionnaireResponse],
@@ -100,21 +139,36 @@ def breakdown(
     question: str,
     small_group: int = 0,
 ) -> dict[str, Any] | None:
-    """Answers to `question` for each answer to the equality question `by` (a cross-tabulation).
+    """Answers to `question` for each answer to the equality question `by`, or for each
+    channel people came through (`by` = "channel"): a cross-tabulation.
 
-    One row per option of `by` plus "Not answered"; each row has the same figures as the summary
+    One row per option of `by` plus "Not answered" (per channel: each channel used, and "Not
+    recorded" for responses from before channels); each row has the same figures as the summary
     (counts and percentages, FFT scores). A group of fewer than `small_group` people shows its
     size only ("suppressed"), so nobody can be picked out by their answers to equality questions.
     None when either id is not a question of that kind.
     """
     groups = {q["id"]: q for q in choice_questions(definition, QuestionType.EQUALITY)}
     asked = {q["id"]: q for q in choice_questions(definition)}
-    if by not in groups or question not in asked:
+    if (by != CHANNEL and by not in groups) or question not in asked:
         return None
+    if by == CHANNEL:
+        grouping = {"id": CHANNEL, "label": "Channel"}
+        options = [channel_group(channel) for channel in channels_of(responses)]
+
+        def group_of(response: QuestionnaireResponse) -> Any:
+            return response.channel
+    else:
+        grouping = groups[by]
+        options = [*groups[by]["options"], {"value": None, "label": "Not answered"}]
+
+        def group_of(response: QuestionnaireResponse) -> Any:
+            return response.answers.get(by)
+
     only = {**definition, "questions": [asked[question]]}
     rows = []
-    for option in [*groups[by]["options"], {"value": None, "label": "Not answered"}]:
-        subset = [r for r in responses if r.answers.get(by) == option["value"]]
+    for option in options:
+        subset = [r for r in responses if group_of(r) == option["value"]]
         suppressed = 0 < len(subset) < small_group
         figures = summary(only, [] if suppressed else subset)["questions"][question]
         rows.append(
@@ -126,7 +180,7 @@ def breakdown(
                 "suppressed": suppressed,
             }
         )
-    return {"by": groups[by], "question": asked[question], "rows": rows}
+    return {"by": grouping, "question": asked[question], "rows": rows}
 
 
 def summary(definition: dict[str, Any], responses: list[QuestionnaireResponse]) -> dict[str, Any]:

@@ -9,6 +9,7 @@ from typing import Any
 
 from flask import Blueprint, Response, abort, current_app, g, request
 
+from contract import channels
 from contract.vocabulary import AuditAction, CommentStatus, QuestionType, Role
 from feedback_api.manifest import SITE_ZONE, questionnaire_window
 from feedback_api.staff.auth import staff_required
@@ -88,38 +89,92 @@ def _day(name: str) -> datetime.date | None:
         return None
 
 
+NOT_RECORDED = "not-recorded"  # the channel filter's word for responses from before channels
+
+
 def _period_responses(questionnaire_id: str) -> tuple[list[Any], dict[str, Any]]:
-    """The questionnaire's responses within the period asked for (`from`, `to`), and the period
-    as the templates and links need it."""
+    """The questionnaire's responses within the period asked for (`from`, `to`) and through
+    the channel asked for (`channel`), and the period as the templates and links need it
+    (`all` holds the period's responses through every channel, for the channel table)."""
     since, until = _day("from"), _day("to")
     if since and until and until < since:
         since, until = until, since
+    asked = request.args.get("channel", "")
+    channel = asked if asked == NOT_RECORDED else channels.clean(asked) or ""
     period = {
         "from": since.isoformat() if since else "",
         "to": until.isoformat() if until else "",
+        "channel": channel,
     }
     period["args"] = {key: value for key, value in period.items() if value}
     period["from_text"] = uk_date(since) if since else ""
     period["to_text"] = uk_date(until) if until else ""
-    responses = reports.within(responses_to(questionnaire_id), since, until)
+    period["channel_text"] = channels.label(_stored(channel)) if channel else ""
+    every = reports.within(responses_to(questionnaire_id), since, until)
+    period["all"] = every
+    responses = [r for r in every if r.channel == _stored(channel)] if channel else every
     return responses, period
 
 
-def _comments(page: dict[str, Any] | None) -> dict[str, Any]:
-    """The page's comments by status, and those published; the organisation's own replies are
-    listed with them but never counted as what people said."""
+def _stored(channel: str) -> str | None:
+    """The channel filter's word as stored (None: not recorded)."""
+    return None if channel == NOT_RECORDED else channel
+
+
+def _comments(page: dict[str, Any] | None, channel: str = "") -> dict[str, Any]:
+    """The page's comments by status, and those published, through the channel asked for (all
+    when ""); the organisation's own replies are listed with them but never counted as what
+    people said. `by_channel`: what people said on the page and about it on social media, per
+    channel, whatever the filter."""
     if page is None:
-        return {"counts": {}, "published": [], "official": 0}
+        return {"counts": {}, "published": [], "official": 0, "by_channel": {}}
     found = find_comments(page=page["url"])
+    said = [c for c in found if not c.official and (c.gone is None or not c.social)]
+    by_channel: dict[str | None, dict[str, int]] = {}
+    for comment in said:
+        if comment.status != CommentStatus.SPAM:
+            kind = "social" if comment.social else "comments"
+            counts = by_channel.setdefault(comment.channel, {"comments": 0, "social": 0})
+            counts[kind] += 1
+    if channel:
+        said = [c for c in said if c.channel == _stored(channel)]
     counts: dict[str, int] = {}
-    for comment in found:
-        if comment.social and not comment.official and comment.gone is None:
-            counts["social"] = counts.get("social", 0) + 1
-        elif not comment.official and not comment.social:
-            counts[comment.status] = counts.get(comment.status, 0) + 1
-    published = [describe(c) for c in found if c.status == CommentStatus.APPROVED]
+    for comment in said:
+        key = "social" if comment.social else comment.status
+        counts[key] = counts.get(key, 0) + 1
+    published = [
+        describe(c)
+        for c in found
+        if c.status == CommentStatus.APPROVED
+        and (not channel or c.official or c.channel == _stored(channel))
+    ]
     official = sum(1 for comment in found if comment.official and not comment.social)
-    return {"counts": counts, "published": published, "official": official}
+    return {
+        "counts": counts,
+        "published": published,
+        "official": official,
+        "by_channel": by_channel,
+    }
+
+
+def _channel_table(
+    definition: dict[str, Any], responses: list[Any], comments: dict[str, Any]
+) -> list[dict[str, Any]]:
+    """Responses, comments and social items per channel: the responses' channels first (most
+    used first), then channels only comments came through."""
+    said = comments["by_channel"]
+    rows = reports.by_channel(definition, responses)
+    for row in rows:
+        row.update(said.get(row["value"], {"comments": 0, "social": 0}))
+    seen = {row["value"] for row in rows}
+    for channel, counts in sorted(said.items(), key=lambda kv: (kv[0] is None, kv[0] or "")):
+        if channel not in seen:
+            rows.append(
+                {**reports.channel_group(channel), "responses": 0, "share_pct": None, **counts}
+            )
+    for row in rows:
+        row["filter"] = NOT_RECORDED if row["value"] is None else row["value"]
+    return rows
 
 
 @bp.get("/<questionnaire_id>")
@@ -142,11 +197,11 @@ def report(questionnaire_id: str) -> str:
     number = min(max(args.get("page", 1, type=int) or 1, 1), pages)
     equality = reports.choice_questions(definition, QuestionType.EQUALITY)
     crossable = reports.choice_questions(definition, *CROSSABLE)
-    by = args.get("by") or (equality[0]["id"] if equality else "")
+    by = args.get("by") or (equality[0]["id"] if equality else reports.CHANNEL)
+    comments = _comments(page := _consultation(questionnaire_id), period["channel"])
     against = args.get("question") or (crossable[0]["id"] if crossable else "")
     timeline = reports.over_time(responses)
     figures = reports.summary(definition, responses)
-    page = _consultation(questionnaire_id)
     return render_page(
         "admin/report.html",
         admin_section="reports",
@@ -176,7 +231,8 @@ def report(questionnaire_id: str) -> str:
             against,
             current_app.config["ENGAGE_REPORT_SMALL_GROUP"],
         ),
-        comments=_comments(page),
+        comments=comments,
+        channel_rows=_channel_table(definition, period["all"], comments),
         period=period,
         fft_months=_fft_months(definition),
     )

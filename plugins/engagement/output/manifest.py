@@ -15,8 +15,9 @@ from typing import Any
 from markupsafe import Markup
 
 from contract.manifest import VERSION, write
+from engagement.commitments.definitions import manifest_form
 
-__all__ = ["build", "page_entry", "write"]
+__all__ = ["build", "page_entry", "population_entries", "write"]
 
 
 def page_entry(item: Any) -> dict[str, Any]:
@@ -36,6 +37,7 @@ def page_entry(item: Any) -> dict[str, Any]:
         "social": item.social,
         "source": item.relative_source_path,
         "revision": revision(item.source_path),
+        **({"commitments": manifest_form(item.commitments)} if item.kind == "consultation" else {}),
     }
 
 
@@ -71,3 +73,11 @@ def build(
         "questionnaires": {key: questionnaires[key] for key in sorted(questionnaires)},
         "assets": {key: (assets or {})[key] for key in sorted(assets or {})},
     }
+
+
+def population_entries(
+    population: dict[str, dict[str, int]], sources: dict[str, str]
+) -> dict[str, Any]:
+    """The area's population by equality-monitoring group (`content/population.csv`) and the
+    ONS tables the figures come from: empty when there is no file."""
+    return {"population": population, "population_sources": sources}

@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime
 import json
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -45,32 +45,6 @@ def survey_app(tmp_path: Path, built_site: Path, make_app: Callable[..., object]
     path = tmp_path / "engagement.json"
     path.write_text(json.dumps(manifest), encoding="utf-8")
     return make_app(ENGAGE_MANIFEST=str(path))
-
-
-@pytest.fixture
-def no_js_page(browser: object) -> Iterator[object]:
-    """A page with JavaScript off that may only talk to 127.0.0.1: anything else is refused and
-    noted in `page.foreign_requests` (the same guard as conftest's `page`, on the context)."""
-    context = browser.new_context(java_script_enabled=False)
-    context.set_default_timeout(10_000)
-    context.set_default_navigation_timeout(15_000)
-    foreign: list[str] = []
-
-    def guard(route: object) -> None:
-        url = route.request.url
-        if url.startswith(("http://127.0.0.1", "data:", "blob:")):
-            route.continue_()
-        else:
-            foreign.append(url)
-            route.abort()
-
-    context.route("**/*", guard)
-    page = context.new_page()
-    page.foreign_requests = foreign
-    try:
-        yield page
-    finally:
-        context.close()
 
 
 def stored_responses(app: object) -> list[dict]:

@@ -188,7 +188,7 @@ function enhanceForm (form) {
   form.addEventListener('submit', function (e) {
     e.preventDefault()
     var data = { page: page, body: f.body.value, notify: f.notify.checked, question: !!f.question && f.question.checked }
-    ;['author', 'email', 'website', 'parent'].forEach(function (n) { if (f[n] && f[n].value) data[n] = f[n].value })
+    ;['author', 'email', 'website', 'parent', 'via'].forEach(function (n) { if (f[n] && f[n].value) data[n] = f[n].value })
     if (data.parent) data.parent = +data.parent
     submit.disabled = true
     say('Sending your comment…')

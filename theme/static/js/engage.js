@@ -73,8 +73,21 @@
     if (form && home && window.fetch) form.action = new URL('search/', home.href).href
   }
 
+  // The link's channel marker (?via=mastodon), copied into the form's hidden field so the API
+  // records how the reader came; nothing is stored in the browser and nothing else is sent.
+  function fillChannel (input) {
+    if (input.value || !window.URLSearchParams) return
+    var query = new URLSearchParams(window.location.search)
+    var names = [input.getAttribute('data-engage-via'), 'via', 'utm_source']
+    for (var i = 0; i < names.length; i++) {
+      var value = names[i] && query.get(names[i])
+      if (value) { input.value = value.slice(0, 80); return }
+    }
+  }
+
   function init () {
     initVideos(document)
+    Array.prototype.forEach.call(document.querySelectorAll('input[data-engage-via]'), fillChannel)
     searchInPage()
     Array.prototype.forEach.call(document.querySelectorAll('[data-engage-refresh]'), followJob)
   }

@@ -1,11 +1,12 @@
 """The reports' tests share one seeded questionnaire: seven people's answers, worked out by
-hand in the tests, sent through the real API to a fresh database."""
+hand in the tests, sent through the real API to a fresh database, each through the channel
+REPORT_CHANNELS names (the link's `?via=` marker)."""
 
 from __future__ import annotations
 
 import pytest
 
-from fixtures.surveys import REPORT_PEOPLE, survey_app
+from fixtures.surveys import REPORT_CHANNELS, REPORT_PEOPLE, survey_app
 
 
 @pytest.fixture
@@ -18,7 +19,9 @@ def staff_app(tmp_path, built_site, make_app):
 def seeded(staff_app):
     """The seven people's answers, sent through the API, plus one honeypot response."""
     client = staff_app.test_client()
-    for experience, travel, why, used, age in REPORT_PEOPLE:
+    for (experience, travel, why, used, age), via in zip(
+        REPORT_PEOPLE, REPORT_CHANNELS, strict=True
+    ):
         answers = {"experience": experience, "travel": travel, "used": used}
         if travel == "bus":
             answers["bus_route"] = "X5"
@@ -26,9 +29,8 @@ def seeded(staff_app):
             answers["why"] = why
         if age:
             answers["equality_age"] = age
-        answer = client.post(
-            "/api/responses", json={"questionnaire": "test-survey", "answers": answers}
-        )
+        sent = {"questionnaire": "test-survey", "answers": answers, **({"via": via} if via else {})}
+        answer = client.post("/api/responses", json=sent)
         assert answer.status_code == 201, answer.json
     client.post(
         "/api/responses",

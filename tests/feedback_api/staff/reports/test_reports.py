@@ -245,7 +245,13 @@ def test_csv_has_one_row_per_response_with_personal_data_removed(seeded, staff) 
     assert "attachment" in answer.headers["Content-Disposition"]
     rows = read_csv(answer)
     assert len(rows) == 7
-    assert list(rows[0])[:4] == ["Reference", "Submitted", "Question experience", "Question why"]
+    assert list(rows[0])[:5] == [
+        "Reference",
+        "Submitted",
+        "Channel",
+        "Question experience",
+        "Question why",
+    ]
     assert "Question used (other, please say)" in rows[0]
     second = rows[1]
     assert second["Question why"] == "Call me on [phone number removed] about the long wait."

@@ -1,0 +1,43 @@
+"""The channel a comment or questionnaire response came through, from what the browser sent.
+
+The page's script copies the link's marker (`?via=mastodon`) into the form's hidden `via`
+field; with JavaScript off the form page's own address arrives in the Referer, which browsers
+send whole to the same origin (the site's Referrer-Policy is strict-origin-when-cross-origin).
+A Referer from anywhere else is not read. Nothing else is looked at, and a marker that is not
+a channel's word is no marker: the reader's comment is never refused for it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlsplit
+
+from flask import current_app, request
+
+from contract import channels
+
+FIELD = "via"
+
+
+def _origin(url: str) -> tuple[str, str]:
+    parts = urlsplit(url)
+    return parts.scheme.lower(), parts.netloc.lower()
+
+
+def _same_origin(address: str) -> bool:
+    """Whether `address` is on the site (its manifest address) or on the API's own host (an
+    error page the API sent back, from which the form is sent again)."""
+    site = current_app.extensions["engage_manifest"].get().site.get("url") or ""
+    origin = _origin(address)
+    return origin in {_origin(site), _origin(request.host_url)} and all(origin)
+
+
+def arrival_channel(fields: dict[str, Any]) -> str:
+    """The channel of what is being sent: the form's `via` field, else the marker in a
+    same-origin Referer, else "site" (the reader came to the page some other way)."""
+    name = current_app.config["ENGAGE_CROSSPOST_VIA"]
+    if found := channels.clean(fields.get(FIELD)):
+        return found
+    referrer = request.headers.get("Referer", "")
+    same = bool(referrer) and len(referrer) <= 2000 and _same_origin(referrer)
+    return (same and channels.read(urlsplit(referrer).query, name)) or channels.DIRECT
