@@ -6,13 +6,18 @@ median of two middle values is their mean. "Working days" are Monday to Friday a
 Europe/London (a comment at 00:30 on a summer Monday, 23:30 UTC on the Sunday, counts from
 Monday), less the bank holidays of the nation `ENGAGE_BANK_HOLIDAYS` chooses (substitute days
 included: Boxing Day on a Saturday makes the Monday a holiday).
+
+A question is a reader's comment that asks for an answer (its `needs_response` flag) or that the
+organisation answered: an official reply clears the flag, so an answered comment is counted as
+the question it answered. The same figures, with `counted` keeping only what is public, are
+published on the site (`publishing.export`).
 """
 
 from __future__ import annotations
 
 import datetime
 import statistics
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -41,6 +46,11 @@ class Figures:
     reply_p90_hours: float | None = None
     waiting_over_target: int = 0
     questions_over_target: int = 0
+    questions: int = 0
+    answered_within_target: int = 0
+    # The official replies to the questions counted, by tag ("change planned", ...).
+    reply_tags: Counter[str] = field(default_factory=Counter)
+    first_asked: datetime.datetime | None = None
     _moderation: list[float] = field(default_factory=list, repr=False)
     _reply: list[float] = field(default_factory=list, repr=False)
 
@@ -109,14 +119,32 @@ def _first_replies(comments: Sequence[Comment]) -> dict[int, datetime.datetime]:
     return first_reply
 
 
+def _reply_tags(comments: Sequence[Comment]) -> dict[int, list[str]]:
+    """The tags of each comment's official replies, by its id."""
+    tags: dict[int, list[str]] = defaultdict(list)
+    for comment in comments:
+        if comment.official and comment.parent_id is not None and comment.reply_tag:
+            tags[comment.parent_id].append(comment.reply_tag)
+    return tags
+
+
 def _add(
     bucket: Figures,
     comment: Comment,
     replied: datetime.datetime | None,
     age: float,
     target: float,
+    nation: str,
+    tags: Sequence[str] = (),
 ) -> None:
     """One reader's comment, `age` working days old, counted in `bucket`."""
+    if comment.needs_response or replied is not None:
+        bucket.questions += 1
+        if bucket.first_asked is None or comment.created < bucket.first_asked:
+            bucket.first_asked = comment.created
+        if replied is not None and working_days_between(comment.created, replied, nation) <= target:
+            bucket.answered_within_target += 1
+        bucket.reply_tags.update(tags)
     if comment.moderated is not None:
         bucket._moderation.append(_hours(comment.created, comment.moderated))
     if replied is not None:
@@ -133,16 +161,19 @@ def figures(
     nation: str | None = None,
     *,
     by: Callable[[Comment], str | None] = lambda comment: comment.page,
+    counted: Callable[[Comment], bool] = lambda comment: True,
 ) -> tuple[Figures, dict[str, Figures]]:
     """(overall, per page) responsiveness from every comment in the database, what was said on
     social media included (an item its author deleted is not); working days skip the bank
     holidays of `nation` (by default the ENGAGE_BANK_HOLIDAYS setting). `by` groups otherwise:
     `by_source` per place it was said. An item in no group (a mention about no page) counts
-    overall only."""
+    overall only. `counted` leaves out every comment and reply it refuses (the public figures
+    keep what is published on the site)."""
     now = now or utcnow()
     nation = nation or current_app.config["ENGAGE_BANK_HOLIDAYS"]
-    comments = find_comments()
+    comments = [comment for comment in find_comments() if counted(comment)]
     first_reply = _first_replies(comments)
+    tags = _reply_tags(comments)
     overall = Figures()
     groups: dict[str, Figures] = defaultdict(Figures)
     for comment in comments:
@@ -151,7 +182,15 @@ def figures(
         age = working_days_between(comment.created, now, nation)
         key = by(comment)
         for bucket in (overall, groups[key]) if key is not None else (overall,):
-            _add(bucket, comment, first_reply.get(comment.id), age, target_working_days)
+            _add(
+                bucket,
+                comment,
+                first_reply.get(comment.id),
+                age,
+                target_working_days,
+                nation,
+                tags.get(comment.id, ()),
+            )
     return overall.finish(), {key: group.finish() for key, group in sorted(groups.items())}
 
 

@@ -389,3 +389,27 @@ class QuestionnaireResponse(db.Model):
     ip_hash: Mapped[str | None] = mapped_column(String(64))
     # The channel the reader came through (contract.channels); None: before channels.
     channel: Mapped[str | None] = mapped_column(String(40))
+
+
+class CommitmentNotice(db.Model):
+    """One status change of a "You said, we did" commitment (a history entry of the manifest's
+    commitment whose status differs from the entry before) that has been announced: mailed to
+    the people who asked to hear back, or recorded without mail (a page's first run). The unique
+    key makes two runs at once announce it once."""
+
+    __tablename__ = "commitment_notices"
+    __table_args__ = (
+        UniqueConstraint(
+            "page", "commitment", "status", "changed", name="uq_commitment_notices_change"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    page: Mapped[str] = mapped_column(String(300), index=True)
+    commitment: Mapped[str] = mapped_column(String(100))
+    status: Mapped[str] = mapped_column(String(20))
+    # The history entry's day (YYYY-MM-DD), as the manifest gives it.
+    changed: Mapped[str] = mapped_column(String(10))
+    recorded: Mapped[datetime.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # How many e-mails were queued for it (0: recorded silently, or nobody had asked).
+    mailed: Mapped[int] = mapped_column(default=0)

@@ -19,7 +19,7 @@ from engagement.commitments import definitions as commitments
 from engagement.frontmatter import consultations, ground_rules
 from engagement.frontmatter.fields import parse_day
 from engagement.frontmatter.reader import CONSULTATION_CATEGORY
-from engagement.output import baked_comments, manifest, search_index
+from engagement.output import baked_comments, manifest, responsiveness, search_index
 from engagement.output.assets import ThemeAssets
 from engagement.output.social import social_copy
 from engagement.questionnaires import definitions as questionnaires
@@ -44,6 +44,7 @@ class EngagementBuild:
         self.manifest: dict[str, Any] | None = None
         self.search_index: list[dict[str, Any]] | None = None
         self.comments: dict[str, dict[str, Any]] = {}
+        self.responsiveness: dict[str, Any] | None = None
 
     def start(self) -> None:
         """Read the data files and begin compiling the styles while Pelican reads content."""
@@ -63,7 +64,10 @@ class EngagementBuild:
         self.commitments, faults = commitments.load_all(folder, self.display_root, self._today())
         for source, (line, field, message) in faults:
             PROBLEMS.add(source, field or None, message, line)
-        self.comments = baked_comments.load(self.settings["ENGAGE_COMMENTS_EXPORT"])
+        export_path = self.settings["ENGAGE_COMMENTS_EXPORT"]
+        export = baked_comments.read(export_path)
+        self.comments = baked_comments.pages_of(export)
+        self.responsiveness = responsiveness.load(export, export_path)
         self.assets.start()
 
     def complete(self, generators: list[Any]) -> None:
@@ -95,6 +99,7 @@ class EngagementBuild:
             [item for _, listed in groups for item in listed]
         )
         context["ENGAGE_BUILD_DAY"] = today
+        context["RESPONSIVENESS"] = self.responsiveness
         PROBLEMS.raise_if_any(self.settings["ENGAGE_PROBLEMS_REPORT"])
         # The theme's `asset()` links these names; the API's pages learn them from the manifest.
         context["ENGAGE_ASSETS"] = assets = self.assets.compiled()
@@ -120,6 +125,8 @@ class EngagementBuild:
         is_consultation = str(getattr(article, "category", "")) == CONSULTATION_CATEGORY
         _complete_common(article, kind="consultation" if is_consultation else "article")
         article.approved_comments = self.comments.get(article.url_path)
+        figures = self.responsiveness
+        article.responsiveness = figures["pages"].get(article.url_path) if figures else None
         article.comments_open = str(getattr(article, "comments", "open")).lower() != "closed"
         if not is_consultation:
             return

@@ -83,7 +83,7 @@ ANSWER_WIDTH, ANSWER_ROW, ANSWER_BAR, ANSWER_FIGURES = 400, 44, 18, 96
 LABEL_CHARACTERS = 50  # longer answers are shortened in the picture, never in the table
 
 
-def _shortened(label: str) -> str:
+def shortened(label: str) -> str:
     if len(label) <= LABEL_CHARACTERS:
         return label
     return label[: LABEL_CHARACTERS - 1].rstrip() + "…"
@@ -101,7 +101,7 @@ def answer_bars(rows: list[dict[str, Any]]) -> dict[str, Any]:
         drawn.append(
             {
                 **row,
-                "text": _shortened(row["label"]),
+                "text": shortened(row["label"]),
                 "label_y": top + 14,
                 "y": top + 20,
                 "width": width,

@@ -16,7 +16,7 @@ from feedback_api.staff.auth import staff_required
 from feedback_api.staff.moderation_view import describe
 from feedback_api.staff.reports import chart as report_chart
 from feedback_api.staff.reports import exports as report_exports
-from feedback_api.staff.reports import fft_return
+from feedback_api.staff.reports import fft_return, representation
 from feedback_api.staff.reports import figures as reports
 from feedback_api.staff.reports import text as report_text
 from feedback_api.staff.times import uk_date
@@ -69,16 +69,55 @@ def report_address(page: dict[str, Any] | None) -> str | None:
 def index() -> str:
     """Every questionnaire on the site with its window and how many have answered."""
     manifest = current_app.extensions["engage_manifest"].get()
-    listed = [
-        {
-            "definition": definition,
-            "page": _consultation(qid),
-            "window": window(definition),
-            "responses": len(responses_to(qid)),
-        }
-        for qid, definition in sorted(manifest.questionnaires.items())
-    ]
-    return render_page("admin/reports.html", admin_section="reports", listed=listed)
+    listed = []
+    summaries = []
+    for qid, definition in sorted(manifest.questionnaires.items()):
+        responses = responses_to(qid)
+        summaries.append((definition, reports.summary(definition, responses)))
+        listed.append(
+            {
+                "definition": definition,
+                "page": _consultation(qid),
+                "window": window(definition),
+                "responses": len(responses),
+            }
+        )
+    return render_page(
+        "admin/reports.html",
+        admin_section="reports",
+        listed=listed,
+        population=bool(manifest.population),
+        representation=representation.across(summaries, *_population()),
+    )
+
+
+def _population() -> tuple[dict, int, dict]:
+    """The area's population, the small-group size and the population's sources, as
+    `representation`'s functions take them."""
+    manifest = current_app.extensions["engage_manifest"].get()
+    small = current_app.config["ENGAGE_REPORT_SMALL_GROUP"]
+    return manifest.population, small, manifest.population_sources
+
+
+def _representation(definition: dict[str, Any], figures: dict[str, Any], period: dict) -> dict:
+    """Who answered against the area's population: the questionnaire's people as the page
+    shows them, and (when every channel is shown) per channel, the groups each one under- or
+    over-represents."""
+    population = _population()
+    per_channel = []
+    if not period["channel"]:
+        for channel in reports.channels_of(period["all"]):
+            subset = [r for r in period["all"] if r.channel == channel]
+            entries = representation.of_questionnaire(
+                definition, reports.summary(definition, subset), *population
+            )
+            group = reports.channel_group(channel)
+            per_channel.append({**group, "responses": len(subset), "entries": entries})
+    return {
+        "population": bool(population[0]),
+        "entries": representation.of_questionnaire(definition, figures, *population),
+        "per_channel": per_channel,
+    }
 
 
 def _day(name: str) -> datetime.date | None:
@@ -233,6 +272,7 @@ def report(questionnaire_id: str) -> str:
         ),
         comments=comments,
         channel_rows=_channel_table(definition, period["all"], comments),
+        representation=_representation(definition, figures, period),
         period=period,
         fft_months=_fft_months(definition),
     )

@@ -30,7 +30,7 @@ from feedback_api.staff.reports.chart import (
     ANSWER_FIGURES,
     ANSWER_WIDTH,
     TOP,
-    _shortened,
+    shortened,
 )
 
 UNDER, OVER = 0.8, 1.25
@@ -167,7 +167,7 @@ def chart(entry: Mapping[str, Any]) -> dict[str, Any]:
         drawn.append(
             {
                 **row,
-                "text": _shortened(row["label"]),
+                "text": shortened(row["label"]),
                 "label_y": top + 14,
                 "respondents_y": top + 20,
                 "respondents_width": mine,
@@ -216,3 +216,53 @@ def _listed(entry: Mapping[str, Any], labels: list[str]) -> str:
         f"{rows[label]['population_pct']:.1f}% of the area"
         for label in labels
     )
+
+
+def of_questionnaire(
+    definition: Mapping[str, Any],
+    figures: Mapping[str, Any],
+    population: Mapping[str, Mapping[str, int]],
+    small_group: int = 0,
+    sources: Mapping[str, str] | None = None,
+) -> list[dict[str, Any]]:
+    """`compare` on one questionnaire's summary figures (`figures.summary`), each entry with
+    its `chart`."""
+    counts = {qid: entry["counts"] for qid, entry in figures["questions"].items()}
+    entries = compare(
+        definition["questions"], counts, figures["responses"], population, small_group, sources
+    )
+    return [{**entry, "chart": chart(entry)} for entry in entries]
+
+
+def across(
+    questionnaires: Iterable[tuple[Mapping[str, Any], Mapping[str, Any]]],
+    population: Mapping[str, Mapping[str, int]],
+    small_group: int = 0,
+    sources: Mapping[str, str] | None = None,
+) -> list[dict[str, Any]]:
+    """`compare` over several questionnaires at once, (definition, summary figures) each: per
+    equality part, the answers of every questionnaire that asks it, added up, against the
+    people who answered those questionnaires (a person who answered two counts twice)."""
+    asked: dict[str, dict[str, Any]] = {}
+    for definition, figures in questionnaires:
+        for question in definition["questions"]:
+            part = part_of(question["id"])
+            if question.get("type") != QuestionType.EQUALITY or part is None:
+                continue
+            entry = asked.setdefault(
+                part, {"question": {**question, "id": f"equality_{part}"}, "counts": {}, "n": 0}
+            )
+            entry["n"] += figures["responses"]
+            for value, count in figures["questions"][question["id"]]["counts"].items():
+                entry["counts"][value] = entry["counts"].get(value, 0) + count
+    found = []
+    for part in [name for name in EQUALITY_PARTS if name in asked]:
+        entry = asked[part]
+        counts = {entry["question"]["id"]: entry["counts"]}
+        found += [
+            {**compared, "chart": chart(compared)}
+            for compared in compare(
+                [entry["question"]], counts, entry["n"], population, small_group, sources
+            )
+        ]
+    return found

@@ -14,11 +14,17 @@ from markupsafe import Markup
 
 from engagement.problems import ContentError
 
-SUPPORTED_VERSION = 1
+# 1: comments only; 2: with the public responsiveness figures (`output.responsiveness`).
+SUPPORTED_VERSIONS = (1, 2)
 
 
 def load(path: str) -> dict[str, dict[str, Any]]:
     """Comments by page address; {} when no export is configured."""
+    return pages_of(read(path))
+
+
+def read(path: str) -> dict[str, Any]:
+    """The export as written, its version checked; {} when no export is configured."""
     if not path:
         return {}
     try:
@@ -28,9 +34,14 @@ def load(path: str) -> dict[str, dict[str, Any]]:
             f"settings: ENGAGE_COMMENTS_EXPORT {path} could not be read ({error}). Write it with "
             "`flask --app feedback_api comments export-site FILE`, or leave the setting empty."
         ) from None
-    if document.get("version") != SUPPORTED_VERSION:
+    if not isinstance(document, dict) or document.get("version") not in SUPPORTED_VERSIONS:
         raise ContentError(f"settings: {path} is not a comments export this build understands.")
-    return {url: _prepared(page) for url, page in document["pages"].items()}
+    return document
+
+
+def pages_of(document: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """Comments by page address, from an export `read` gave."""
+    return {url: _prepared(page) for url, page in document.get("pages", {}).items()}
 
 
 def _prepared(page: dict[str, Any]) -> dict[str, Any]:

@@ -2,37 +2,13 @@
 
 from __future__ import annotations
 
-import datetime
-
 import pytest
 
 from feedback_api.staff import responsiveness
-from feedback_api.storage.models import Comment, db
+from feedback_api.storage.models import db
+from fixtures.responsiveness_seed import NOW, add, at
 
 A, B = "/blog/winter-vaccines/", "/blog/heatwave-and-hay-fever/"
-NOW = datetime.datetime(2026, 11, 25, 12, 0, tzinfo=datetime.UTC)  # a Wednesday
-
-
-def at(day: int, hour: int) -> datetime.datetime:
-    return datetime.datetime(2026, 11, day, hour, 0, tzinfo=datetime.UTC)
-
-
-def add(page: str, created, moderated=None, status="approved", **extra) -> Comment:
-    comment = Comment(
-        page=page,
-        body="x",
-        html="<p>x</p>",
-        status=status,
-        held_reasons=[],
-        edit_token_hash="-",
-        created=created,
-        updated=created,
-        moderated=moderated,
-        **extra,
-    )
-    db.session.add(comment)
-    db.session.flush()
-    return comment
 
 
 @pytest.fixture
@@ -75,6 +51,8 @@ def test_figures_match_hand_computed_values(seeded) -> None:
     # First replies: 6 h and 24 h -> median 15; p90 at rank 0.9: 6 + 0.9 x 18 = 22.2.
     assert (overall.replied, overall.reply_median_hours, overall.reply_p90_hours) == (2, 15.0, 22.2)
     assert (overall.waiting_over_target, overall.questions_over_target) == (1, 1)
+    # Questions: the two answered comments and the one waiting; both answers within 2 days.
+    assert (overall.questions, overall.answered_within_target) == (3, 2)
     # Page A moderation: 1, 2, 4, 10 -> median 3; p90 at rank 2.7: 4 + 0.7 x 6 = 8.2.
     a = pages[A]
     assert (a.moderation_median_hours, a.moderation_p90_hours) == (3.0, 8.2)

@@ -77,6 +77,8 @@ def test_report_pages_are_valid_html(seeded, staff) -> None:
         "/admin/reports/",
         "/admin/reports/test-survey",
         "/admin/reports/test-survey?by=equality_age&question=used",
+        "/admin/reports/test-survey?by=channel&question=experience",
+        "/admin/reports/test-survey?channel=mastodon",
     ):
         html = moderator.get(path).get_data(as_text=True)
         assert nu_errors(html) == [], path
@@ -96,6 +98,7 @@ def test_report_pages_are_accessible(seeded, page) -> None:
             "/admin/reports/",
             "/admin/reports/test-survey",
             "/admin/reports/test-survey?flagged=yes&by=equality_age&question=used",
+            "/admin/reports/test-survey?channel=mastodon&by=channel&question=experience",
         ):
             page.goto(url + path)
             assert_accessible(page, path)

@@ -174,7 +174,11 @@ def test_breakdown_by_equality_answer_with_small_groups_hidden(seeded, staff) ->
         .get("/admin/reports/test-survey?by=equality_age&question=experience")
         .get_data(as_text=True)
     )
-    table = html[html.index('id="breakdown"') : html.index('id="comments"')]
+    table = html[
+        html.index('id="breakdown"') : html.index(
+            'id="representation"', html.index('id="breakdown"')
+        )
+    ]
     rows = {row.split("</th>")[0].rsplit(">", 1)[-1]: row for row in table.split("<tr")[2:]}
     # 16-24: four people (very good twice, good, don't know): positive 3 of 4 = 75.0%.
     assert ">4</td>" in rows["16 24"] and "75.0%" in rows["16 24"]
