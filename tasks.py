@@ -177,8 +177,8 @@ def preview(c: Context) -> None:
     }
 )
 def publish(c: Context, dry_run: bool = False, crosspost: bool = False) -> None:
-    """Build with the production settings and copy the site to ENGAGE_PUBLISH_TARGET with rsync;
-    with --crosspost, then post what is new from the feed just published."""
+    """Build with the production settings and copy the site to ENGAGE_PUBLISH_TARGET with rsync,
+    then e-mail commitment updates; with --crosspost, then post what is new from the feed."""
     from pelican.settings import read_settings
 
     target = read_settings(str(ROOT / CONFIG["settings_publish"])).get("ENGAGE_PUBLISH_TARGET")
@@ -198,6 +198,8 @@ def publish(c: Context, dry_run: bool = False, crosspost: bool = False) -> None:
         f"{shlex.quote(CONFIG['output'])}/ {shlex.quote(target)}",
         pty=False,
     )
+    if not dry_run:
+        notify_commitments()
     if crosspost:
         output = Path(CONFIG["output"])
         paths = [
@@ -205,6 +207,21 @@ def publish(c: Context, dry_run: bool = False, crosspost: bool = False) -> None:
             f"--manifest={output / 'engagement.json'}",
         ]
         run_crosspost(paths if dry_run else [*paths, "--post"])
+
+
+def notify_commitments() -> None:
+    """After publishing: e-mail people who asked to hear back about each "You said, we did"
+    change just published (as `flask --app feedback_api notify commitments`), when there is a
+    database."""
+    if not (os.environ.get("DATABASE_URL") or (ROOT / "instance" / "engage.db").exists()):
+        return
+    from feedback_api import create_app
+
+    api_environment()
+    result = create_app().test_cli_runner().invoke(args=["notify", "commitments"])
+    print(result.output, end="")
+    if result.exit_code != 0:
+        raise Exit("The site is published, but its commitment e-mails were not queued.", code=1)
 
 
 @task(

@@ -56,7 +56,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     from feedback_api import cli, jobs, listening
     from feedback_api.crossposting import runners as crossposting
-    from feedback_api.notices import notifications, rebuild
+    from feedback_api.notices import commitments, notifications, rebuild
     from feedback_api.public import comments, feeds, responses, site
     from feedback_api.public import health as api
     from feedback_api.public import search as site_search
@@ -97,6 +97,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     auth.csrf.exempt(responses.bp)
     cli.register(app)
     notifications.init_app(app)
+    commitments.init_app(app)
     rebuild.init_app(app)
     jobs.init_app(app)
     publishing.init_app(app)

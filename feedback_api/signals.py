@@ -18,3 +18,7 @@ official_reply_posted = events.signal("official-reply-posted")
 #: What readers see of a page changed (sender: the app; page=its URL), in the change's
 #: transaction: a comment published, edited, withdrawn or answered.
 page_changed = events.signal("page-changed")
+#: The site was published, its files in place (sender: the app; manifest=Path of its
+#: engagement.json), outside any transaction: subscribers open their own and return sentences
+#: for the publish job's log (commitment notices announce what changed in it).
+site_published = events.signal("site-published")

@@ -17,7 +17,7 @@ from typing import Any
 from flask import Flask, current_app
 
 from contract.vocabulary import AuditAction
-from feedback_api import jobs
+from feedback_api import jobs, signals
 from feedback_api.jobs import JobLog, Outcome, Runner
 from feedback_api.publishing import changes, checkout, site_build, sync
 from feedback_api.publishing.places import Places, from_config
@@ -114,11 +114,28 @@ def run_publish(job: Job, log: JobLog) -> Outcome:
     found = check.result["changes"]
     detail = f"{_summary(found)}; from check {check.id} to {' and '.join(where)}"
     log.line(f"Published: {detail}.")
+    announce_published(here.site / "engagement.json", log)
     return Outcome(
         rows.DONE,
         {"where": where, "changes": found, "commit": check.result.get("commit"), "check": check.id},
         (AuditAction.SITE_PUBLISHED, f"check {check.id}", detail),
     )
+
+
+def announce_published(manifest: Path, log: JobLog) -> None:
+    """Tell subscribers the site is published (commitment notices mail what changed in it). A
+    failure there leaves the site published: it is logged, and the next publish or
+    `notify commitments` tries again."""
+    app = current_app._get_current_object()
+    try:
+        said = signals.site_published.send(app, manifest=manifest)
+    except Exception as error:  # the publish itself is done whatever a subscriber meets
+        app.logger.exception("After publishing, a notice failed")
+        log.line(f"The site is published, but its notices failed ({error}): run them again.")
+        return
+    for _, lines in said:
+        for line in lines or []:
+            log.line(line)
 
 
 def _refused(reason: str) -> Outcome:

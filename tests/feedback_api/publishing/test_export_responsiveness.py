@@ -13,7 +13,7 @@ from feedback_api.publishing.export import public_figures, write_site_export
 from feedback_api.storage.models import db
 from fixtures.responsiveness_seed import NOW, add, at
 
-A = "/blog/urgent-care-vale-cross/"
+A = "/consultations/urgent-care-vale-cross/"
 B = "/blog/winter-vaccines/"
 C = "/blog/heatwave-and-hay-fever/"
 
