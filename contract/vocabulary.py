@@ -136,3 +136,7 @@ class AuditAction(StrEnum):
     SOCIAL_ITEM_DELETED = "social item deleted upstream"
     SOCIAL_ITEM_EDITED = "social item edited upstream"
     URGENT_ALERT = "urgent alert sent"
+    THEME_ADDED = "theme added"
+    THEME_RENAMED = "theme renamed"
+    THEME_REMOVED = "theme removed"
+    ITEM_CODED = "item coded"

@@ -66,6 +66,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         accounts_admin,
         approval,
         auth,
+        coding,
         crosspost,
         dashboard,
         moderation,
@@ -91,6 +92,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(publish.bp)
     app.register_blueprint(crosspost.bp)
     app.register_blueprint(social.bp)
+    app.register_blueprint(coding.bp)
     site_search.init_app(app)
     # The public API is used by pages and scripts that hold no staff session: nothing to forge.
     auth.csrf.exempt(comments.bp)

@@ -52,6 +52,8 @@ STATUS_SENTENCES = {
 }
 # What we said we would do, as much of it as a subject line has room for.
 SUBJECT_WORDS = 60
+# The longest commitment id the table holds (CommitmentNotice.commitment).
+ID_LENGTH = 100
 
 
 @dataclasses.dataclass
@@ -77,16 +79,32 @@ def transitions(commitment: dict[str, Any]) -> Iterator[tuple[storage.Change, di
         if not isinstance(entry, dict):
             continue
         status, day = entry.get("status"), entry.get("date")
-        if status not in COMMITMENT_STATUSES or not isinstance(day, str):
+        if status not in COMMITMENT_STATUSES or not is_day(day):
             continue
         if status != before:
             yield (commitment["id"], status, day), entry, before is None
         before = status
 
 
+def is_day(value: Any) -> bool:
+    """A history entry's day as the schema writes it (YYYY-MM-DD)."""
+    if not isinstance(value, str) or len(value) != len("2026-01-01"):
+        return False
+    try:
+        datetime.date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
+
+
 def commitments_of(page: dict[str, Any]) -> list[dict[str, Any]]:
+    """The page's commitments that can be told apart: an id the table can hold."""
     found = page.get("commitments") or []
-    return [c for c in found if isinstance(c, dict) and isinstance(c.get("id"), str)]
+    return [
+        c
+        for c in found
+        if isinstance(c, dict) and isinstance(c.get("id"), str) and 0 < len(c["id"]) <= ID_LENGTH
+    ]
 
 
 def announce(manifest: Manifest) -> Announced:
@@ -170,7 +188,8 @@ def body(
     evidence = commitment.get("evidence")
     if isinstance(evidence, str) and evidence.strip():
         evidence = one_line(evidence)
-        lines.append(f"See it for yourself: {base + evidence if evidence.startswith('/') else evidence}")
+        where = base + evidence if evidence.startswith("/") else evidence
+        lines.append(f"See it for yourself: {where}")
     lines += [
         "",
         f"Read every update: {base}{url}#commitment-{commitment['id']}",
@@ -203,10 +222,8 @@ def shortened(words: str, limit: int = SUBJECT_WORDS) -> str:
 
 
 def day(iso: str) -> str:
-    try:
-        moment = datetime.date.fromisoformat(iso)
-    except ValueError:
-        return one_line(iso)
+    """5 October 2026."""
+    moment = datetime.date.fromisoformat(iso)
     return f"{moment.day} {moment:%B %Y}"
 
 
@@ -218,8 +235,7 @@ def summary(done: Announced) -> list[str]:
         for url in done.first_pages
     ]
     said.append(
-        f"Commitment updates: {done.changes} change(s) announced, "
-        f"{done.mails} e-mail(s) queued."
+        f"Commitment updates: {done.changes} change(s) announced, {done.mails} e-mail(s) queued."
     )
     return said
 

@@ -42,7 +42,9 @@ REASONS = {
     "risk": "words suggesting a risk of harm",
 }
 
-notify_cli = AppGroup("notify", help="Queue moderators' digests of new comments.")
+notify_cli = AppGroup(
+    "notify", help="Queue moderators' digests, and readers' e-mails about commitment updates."
+)
 
 
 def init_app(app: Flask) -> None:

@@ -3,7 +3,7 @@ have been announced, and who asked to hear back about that consultation."""
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from contract.vocabulary import CommentStatus
@@ -69,8 +69,3 @@ def subscribers(page: str) -> list[str]:
     for address in db.session.scalars(query):
         found.setdefault(address.strip().lower(), address.strip())
     return list(found.values())
-
-
-def count_recorded() -> int:
-    """How many changes are recorded, on every page."""
-    return db.session.scalar(select(func.count(CommitmentNotice.id))) or 0

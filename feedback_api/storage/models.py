@@ -413,3 +413,53 @@ class CommitmentNotice(db.Model):
     recorded: Mapped[datetime.datetime] = mapped_column(UTCDateTime, default=utcnow)
     # How many e-mails were queued for it (0: recorded silently, or nobody had asked).
     mailed: Mapped[int] = mapped_column(default=0)
+
+
+class Theme(db.Model):
+    """One theme of a consultation's code frame (keyed by the consultation's page), which staff
+    tag free-text answers, comments and social items with."""
+
+    __tablename__ = "themes"
+    __table_args__ = (UniqueConstraint("page", "name", name="uq_themes_page_name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    page: Mapped[str] = mapped_column(String(300), index=True)
+    name: Mapped[str] = mapped_column(ReadableString(80))
+    description: Mapped[str | None] = mapped_column(ReadableText)
+    created: Mapped[datetime.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class CodedItem(db.Model):
+    """A free-text answer (a response's field) or a comment that a member of staff has coded:
+    tagged with themes (`theme_tags`), or with none ("no theme fits"), so it leaves the queue."""
+
+    __tablename__ = "coded_items"
+    __table_args__ = (
+        UniqueConstraint("comment_id", name="uq_coded_items_comment"),
+        UniqueConstraint("response_id", "field", name="uq_coded_items_answer"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    page: Mapped[str] = mapped_column(String(300), index=True)
+    comment_id: Mapped[int | None] = mapped_column(
+        ForeignKey("comments.id", ondelete="CASCADE")
+    )
+    response_id: Mapped[int | None] = mapped_column(
+        ForeignKey("responses.id", ondelete="CASCADE")
+    )
+    field: Mapped[str | None] = mapped_column(String(120))
+    coded: Mapped[datetime.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    coded_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+
+class ThemeTag(db.Model):
+    """One theme on one coded item."""
+
+    __tablename__ = "theme_tags"
+
+    item_id: Mapped[int] = mapped_column(
+        ForeignKey("coded_items.id", ondelete="CASCADE"), primary_key=True
+    )
+    theme_id: Mapped[int] = mapped_column(
+        ForeignKey("themes.id", ondelete="CASCADE"), primary_key=True, index=True
+    )

@@ -45,6 +45,13 @@ def on_initialized(pelican: Any) -> None:
     if not any(isinstance(f, HideContentErrorTraceback) for f in pelican_logger.filters):
         pelican_logger.addFilter(HideContentErrorTraceback())
     apply_defaults(pelican.settings)
+    # The involvement report's words are read by the plugin for the manifest, never as pages,
+    # even on a site whose ARTICLE_PATHS is the whole content folder (Pelican's default).
+    involvement = pelican.settings["ENGAGE_INVOLVEMENT_PATH"]
+    for name in ("ARTICLE_EXCLUDES", "PAGE_EXCLUDES"):
+        excludes = pelican.settings.setdefault(name, [])
+        if involvement not in excludes:
+            excludes.append(involvement)
     markdown = pelican.settings.setdefault("MARKDOWN", {})
     extensions = markdown.setdefault("extensions", [])
     if not any(isinstance(extension, YouTubeExtension) for extension in extensions):

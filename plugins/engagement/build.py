@@ -19,6 +19,7 @@ from engagement.commitments import definitions as commitments
 from engagement.frontmatter import consultations, ground_rules
 from engagement.frontmatter.fields import parse_day
 from engagement.frontmatter.reader import CONSULTATION_CATEGORY
+from engagement.involvement import definitions as involvement
 from engagement.output import baked_comments, manifest, responsiveness, search_index
 from engagement.output.assets import ThemeAssets
 from engagement.output.social import social_copy
@@ -41,6 +42,7 @@ class EngagementBuild:
         self.commitments: dict[str, list[dict]] = {}
         self.population: dict[str, dict[str, int]] = {}
         self.population_sources: dict[str, str] = {}
+        self.involvement: tuple[list[dict], list[dict]] = ([], [])
         self.manifest: dict[str, Any] | None = None
         self.search_index: list[dict[str, Any]] | None = None
         self.comments: dict[str, dict[str, Any]] = {}
@@ -64,6 +66,11 @@ class EngagementBuild:
         self.commitments, faults = commitments.load_all(folder, self.display_root, self._today())
         for source, (line, field, message) in faults:
             PROBLEMS.add(source, field or None, message, line)
+        folder = self.content_root / self.settings["ENGAGE_INVOLVEMENT_PATH"]
+        sections, cases, faults = involvement.load_all(folder, self.display_root)
+        self.involvement = (sections, cases)
+        for source, (line, field, message) in faults:
+            PROBLEMS.add(source, field, message, line)
         export_path = self.settings["ENGAGE_COMMENTS_EXPORT"]
         export = baked_comments.read(export_path)
         self.comments = baked_comments.pages_of(export)
@@ -88,6 +95,7 @@ class EngagementBuild:
         self._check_unique_urls(published)
         self._check_reports(published)
         self._attach_commitments(articles, published)
+        self._join_case_studies(published)
         context = generators[0].context
         found = [a for a in published if a.kind == "consultation"]
         context["CONSULTATIONS"] = consultations.group_by_status(found)
@@ -107,6 +115,7 @@ class EngagementBuild:
             self.settings, published, self.questionnaires, self.ground_rules, assets
         )
         self.manifest |= manifest.population_entries(self.population, self.population_sources)
+        self.manifest["involvement"] = involvement.manifest_form(*self.involvement)
         self.search_index = search_index.build(published)
 
     def finish(self, output_path: str) -> None:
@@ -217,6 +226,12 @@ class EngagementBuild:
         ):
             path = next(folder.glob(f"{stem}.y*ml"), folder / f"{stem}.yaml")
             PROBLEMS.add(self._shown(path), field, message)
+
+    def _join_case_studies(self, published: list[Any]) -> None:
+        """A case study's `Consultation:` must be a published consultation of this site."""
+        found = {item.slug: item.url_path for item in published if item.kind == "consultation"}
+        for case, (line, field, message) in involvement.join(self.involvement[1], found):
+            PROBLEMS.add(case["shown"], field, message, line)
 
     def _today(self) -> datetime.date:
         if self.settings["ENGAGE_TODAY"]:

@@ -102,6 +102,13 @@ SETTINGS: tuple[Setting, ...] = (
         str,
     ),
     Setting(
+        "ENGAGE_INVOLVEMENT_PATH",
+        "involvement",
+        "Folder inside the content folder that holds the words of the involvement report: its "
+        "sections (<name>.md) and case studies (case-studies/<name>.md); never pages of the site.",
+        str,
+    ),
+    Setting(
         "ENGAGE_MANIFEST",
         "engagement.json",
         "Where the site manifest is written, relative to the output folder.",

@@ -189,3 +189,42 @@ def test_durations_read_as_people_say_them() -> None:
         "2 days",
         "4 days",
     ]
+
+
+def test_from_the_api_to_the_page(app, client, runner, tmp_path) -> None:
+    from feedback_api.storage import comments as storage
+    from feedback_api.storage import transaction
+
+    asked = client.post(
+        "/api/comments", json={"page": OPEN, "body": "Will it open at night?", "question": True}
+    )
+    assert asked.status_code == 202, asked.json
+    with app.app_context(), transaction():
+        question = storage.get_comment(asked.json["id"])
+        storage.set_status(question, "approved")
+        storage.add_official_reply(
+            question,
+            body="Yes, from May.",
+            html="<p>Yes, from May.</p>",
+            author="NHS Riverside and Vale ICB",
+            staff_id=None,
+            tag="change made",
+            edit_token_hash="-",
+        )
+    export = tmp_path / "comments.json"
+    assert runner.invoke(args=["comments", "export-site", str(export)]).exit_code == 0
+    done = run_pelican(
+        ROOT / "content",
+        tmp_path / "out",
+        tmp_path / "cache",
+        settings={"ENGAGE_COMMENTS_EXPORT": str(export)},
+    )
+    assert done.returncode == 0, done.log
+    consultation = page(done.output, OPEN)
+    assert "We answered 1 of 1 question asked on this page within 2 working days." in consultation
+    assert "Median time to first reply: less than an hour." in consultation
+    assert "0 replies said a change is planned, 1 that a change was made." in consultation
+    assert "Will it open at night?" in consultation  # the baked comment, as before
+    assert "We answered 1 of 1 question asked on this website" in page(
+        done.output, "/you-said-we-did/"
+    )

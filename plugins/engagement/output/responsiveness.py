@@ -80,7 +80,9 @@ def _day(value: Any, where: str, optional: bool = False) -> datetime.date | None
     if value is None and optional:
         return None
     try:
-        return datetime.date.fromisoformat(str(value)[:10])
+        if not isinstance(value, str):
+            raise ValueError(value)
+        return datetime.date.fromisoformat(value[:10])
     except ValueError:
         raise ContentError(f"{where} should be a date (YYYY-MM-DD): {value!r}.") from None
 

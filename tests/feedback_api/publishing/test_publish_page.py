@@ -10,6 +10,7 @@ import subprocess
 import time
 from pathlib import Path
 
+from feedback_api.storage import jobs as jobs_rows
 from fixtures.outbox import deliver
 
 
@@ -58,6 +59,10 @@ def test_a_check_lists_new_edited_and_removed_pages_by_title_then_publish_puts_t
     assert deliver(here.app).delivered == 1
     done = page(client)
     assert f"to {here.site} and {here.target}" in done
+    # Commitment notices look at the site just published (a first run: nothing mailed).
+    with here.app.app_context():
+        log = jobs_rows.latest("publish").log
+    assert "First run for /consultations/millbrook-maternity-services/" in log
 
     for folder in (here.site, here.target):
         new_page = folder / "blog" / "pharmacy-christmas" / "index.html"

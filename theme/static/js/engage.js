@@ -12,6 +12,11 @@
  *
  * Workspace jobs: a job's log `[data-engage-refresh]` (a check or publish in progress) follows
  * the job every few seconds; when it ends, the page is loaded again to show the outcome.
+ *
+ * Theme coding: on the queue's form `[data-engage-coding]` the number keys 1-9 tick or untick
+ * the themes in order, Enter saves, "n" codes the item as "No theme fits" and "s" follows the
+ * Skip link. Keys typed into a text field, or with Ctrl, Alt or Meta held, are left alone; the
+ * form works without any of this (Tab, Space, Enter).
  */
 (function () {
   'use strict'
@@ -85,11 +90,50 @@
     }
   }
 
+  function submitWith (form, button) {
+    if (!button) return
+    if (form.requestSubmit) form.requestSubmit(button)
+    else button.click()
+  }
+
+  function initCoding (form) {
+    var boxes = form.querySelectorAll('input[type=checkbox][name=theme]')
+    document.addEventListener('keydown', function (event) {
+      var target = event.target
+      if (event.ctrlKey || event.altKey || event.metaKey || event.defaultPrevented) return
+      if (target && (target.isContentEditable || /^(TEXTAREA|SELECT)$/.test(target.tagName) ||
+          (target.tagName === 'INPUT' && !/^(checkbox|radio|submit|button)$/.test(target.type)))) return
+      var key = event.key
+      if (/^[1-9]$/.test(key)) {
+        var box = boxes[Number(key) - 1]
+        if (!box) return
+        event.preventDefault()
+        box.checked = !box.checked
+        box.focus()
+      } else if (key === 'Enter') {
+        // A button or link keeps its own Enter; anywhere else Enter saves.
+        if (target && /^(BUTTON|A|SUMMARY)$/.test(target.tagName)) return
+        event.preventDefault()
+        submitWith(form, form.querySelector('[data-engage-coding-save]'))
+      } else if (key === 'n' || key === 'N') {
+        event.preventDefault()
+        submitWith(form, form.querySelector('[data-engage-coding-none]'))
+      } else if (key === 's' || key === 'S') {
+        var skip = form.querySelector('a[data-engage-coding-skip]')
+        if (!skip) return
+        event.preventDefault()
+        window.location.href = skip.href
+      }
+    })
+  }
+
   function init () {
     initVideos(document)
     Array.prototype.forEach.call(document.querySelectorAll('input[data-engage-via]'), fillChannel)
     searchInPage()
     Array.prototype.forEach.call(document.querySelectorAll('[data-engage-refresh]'), followJob)
+    var coding = document.querySelector('form[data-engage-coding]')
+    if (coding) initCoding(coding)
   }
 
   if (document.readyState === 'loading') {
