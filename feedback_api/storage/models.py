@@ -441,12 +441,8 @@ class CodedItem(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     page: Mapped[str] = mapped_column(String(300), index=True)
-    comment_id: Mapped[int | None] = mapped_column(
-        ForeignKey("comments.id", ondelete="CASCADE")
-    )
-    response_id: Mapped[int | None] = mapped_column(
-        ForeignKey("responses.id", ondelete="CASCADE")
-    )
+    comment_id: Mapped[int | None] = mapped_column(ForeignKey("comments.id", ondelete="CASCADE"))
+    response_id: Mapped[int | None] = mapped_column(ForeignKey("responses.id", ondelete="CASCADE"))
     field: Mapped[str | None] = mapped_column(String(120))
     coded: Mapped[datetime.datetime] = mapped_column(UTCDateTime, default=utcnow)
     coded_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
