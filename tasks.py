@@ -340,10 +340,11 @@ def bench(
     spike_duration: int = 60,
 ) -> None:
     """Benchmarks: build against vanilla Pelican, API against Isso, cross-poster's feed diff,
-    a listening poll over 1,000 posts and 10,000 replies, a load spike through nginx with an
+    a listening poll over 1,000 posts and 10,000 replies, the report pages over 50,000
+    responses and 20,000 comments, a load spike through nginx with an
     API host killed."""
-    if only not in ("", "site", "api", "crosspost", "listen", "spike"):
-        raise Exit("--only takes site, api, crosspost, listen or spike.", code=2)
+    if only not in ("", "site", "api", "crosspost", "listen", "reports", "spike"):
+        raise Exit("--only takes site, api, crosspost, listen, reports or spike.", code=2)
     if only in ("", "site"):
         c.run(f"{sys.executable} bench/site_build.py --posts {posts} --runs {runs}", pty=False)
     if only in ("", "api"):
@@ -352,5 +353,7 @@ def bench(
         c.run(f"{sys.executable} bench/crosspost_diff.py --entries 1000", pty=False)
     if only in ("", "listen"):
         c.run(f"{sys.executable} bench/listen.py --posts 1000 --replies 10000", pty=False)
+    if only in ("", "reports"):
+        c.run(f"{sys.executable} bench/reports.py --responses 50000 --comments 20000", pty=False)
     if only in ("", "spike"):
         c.run(f"{sys.executable} bench/spike.py --duration {spike_duration}", pty=False)

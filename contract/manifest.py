@@ -44,6 +44,10 @@ class Manifest:
     # and each part's ONS table; empty when the site has no population file.
     population: dict[str, dict[str, int]] = field(default_factory=dict)
     population_sources: dict[str, str] = field(default_factory=dict)
+    # The involvement report's words from content/involvement/: {"sections": [...],
+    # "case_studies": [...]}, each with its `html` and the same as `blocks` for a Word writer;
+    # empty from a build before the report.
+    involvement: dict[str, Any] = field(default_factory=dict)
 
     def page(self, url: str) -> dict[str, Any] | None:
         return self.pages.get(url)
@@ -108,6 +112,7 @@ def read(path: Path) -> Manifest:
         assets=data.get("assets", {}),
         population=data.get("population", {}),
         population_sources=data.get("population_sources", {}),
+        involvement=data.get("involvement", {}),
     )
 
 

@@ -73,6 +73,31 @@ def test_listen_benchmark_runs_small() -> None:
     assert len(per_platform) == 5 and max(per_platform) <= 3, rows["idle poll"]
 
 
+def test_reports_benchmark_runs_small() -> None:
+    """Five hundred responses and two hundred comments: every report page answers 200 (the
+    benchmark asserts it) and each row has both sizes and their ratio."""
+    done = subprocess.run(
+        [
+            sys.executable,
+            "bench/reports.py",
+            "--responses",
+            "500",
+            "--comments",
+            "200",
+            "--runs",
+            "1",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    for row in ("reports index", "questionnaire report", "involvement report"):
+        [line] = [line for line in done.stdout.splitlines() if line.strip().startswith(row)]
+        assert line.count(" s") >= 2 and line.rstrip().endswith(("x)", "target")), line
+
+
 def test_spike_benchmark_runs_small(tmp_path: Path) -> None:
     """Seconds of load (the set-up takes longer): a host is killed, the other carries on, and
     every acknowledged post is in the database exactly once."""

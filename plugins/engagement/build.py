@@ -95,7 +95,7 @@ class EngagementBuild:
         self._check_unique_urls(published)
         self._check_reports(published)
         self._attach_commitments(articles, published)
-        self._join_case_studies(published)
+        self._check_involvement(published)
         context = generators[0].context
         found = [a for a in published if a.kind == "consultation"]
         context["CONSULTATIONS"] = consultations.group_by_status(found)
@@ -227,11 +227,16 @@ class EngagementBuild:
             path = next(folder.glob(f"{stem}.y*ml"), folder / f"{stem}.yaml")
             PROBLEMS.add(self._shown(path), field, message)
 
-    def _join_case_studies(self, published: list[Any]) -> None:
-        """A case study's `Consultation:` must be a published consultation of this site."""
+    def _check_involvement(self, published: list[Any]) -> None:
+        """A case study's `Consultation:` must be a published consultation of this site, and
+        the report's links to this site must be its pages or files."""
+        sections, cases = self.involvement
         found = {item.slug: item.url_path for item in published if item.kind == "consultation"}
-        for case, (line, field, message) in involvement.join(self.involvement[1], found):
-            PROBLEMS.add(case["shown"], field, message, line)
+        addresses = {item.url_path for item in published} | _direct_pages(self.settings)
+        faults = [*involvement.join(cases, found)]
+        faults += involvement.broken_links(sections + cases, addresses, self.content_root)
+        for item, (line, field, message) in faults:
+            PROBLEMS.add(item["shown"], field, message, line)
 
     def _today(self) -> datetime.date:
         if self.settings["ENGAGE_TODAY"]:
@@ -244,6 +249,16 @@ class EngagementBuild:
             return path.resolve().relative_to(self.display_root).as_posix()
         except ValueError:
             return path.as_posix()
+
+
+def _direct_pages(settings: dict[str, Any]) -> set[str]:
+    """The addresses of the site's own pages that no content file makes (/you-said-we-did/)."""
+    found = {"/"}
+    for name in settings.get("DIRECT_TEMPLATES", ()):
+        url = settings.get(f"{name.upper()}_URL")
+        if isinstance(url, str):
+            found.add("/" + url.lstrip("/"))
+    return found
 
 
 def _complete_common(item: Any, kind: str) -> None:

@@ -20,6 +20,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Iterator
+from html import unescape
 from pathlib import Path
 from typing import Any
 
@@ -249,6 +250,32 @@ def join(cases: list[dict], consultations: dict[str, str]) -> Iterator[tuple[dic
                 "content/consultations/ without '.md', or leave the line out.",
             ),
         )
+
+
+def broken_links(
+    items: list[dict], addresses: set[str], content: Path
+) -> Iterator[tuple[dict, Fault]]:
+    """Yield (section or case study, fault) for each link to this site that is none of its
+    pages or files: the report is read away from the site, so a dead link cannot be followed up."""
+    for item in items:
+        for href in re.findall(r'<a href="([^"]*)"', render.render(item["text"])):
+            address = unescape(href)
+            if not address.startswith("/"):
+                continue
+            path = address.split("#")[0].split("?")[0]
+            if path in addresses or (content / path.lstrip("/")).is_file():
+                continue
+            close = difflib.get_close_matches(path, sorted(addresses), n=1, cutoff=0.6)
+            hint = f"did you mean {close[0]}? " if close else ""
+            yield (
+                item,
+                (
+                    None,
+                    "Text",
+                    f"{address} is not a page of this site: {hint}Link to a page's address "
+                    "(e.g. /you-said-we-did/) or a full https:// address.",
+                ),
+            )
 
 
 def manifest_form(sections: list[dict], cases: list[dict]) -> dict[str, Any]:

@@ -5,6 +5,8 @@ items with the keyboard alone in Chromium."""
 
 from __future__ import annotations
 
+from urllib.parse import unquote
+
 import pytest
 
 from feedback_api.storage import themes as storage
@@ -97,9 +99,9 @@ def test_frame_adds_renames_and_removes_themes_refusing_bad_names(seeded, staff)
     done = add(client, "  Waiting   times ", description="Any wait, anywhere.")
     assert done.status_code == 303 and "/admin/themes/frame?page=" in done.headers["Location"]
     page = client.get(FRAME).get_data(as_text=True)
-    assert "Added the theme ‘Waiting times’." in page and "Any wait, anywhere." in page
+    assert "Added the theme \u2018Waiting times\u2019." in page and "Any wait, anywhere." in page
     for name, said in (
-        ("waiting TIMES", "There is already a theme called ‘waiting TIMES’."),
+        ("waiting TIMES", "There is already a theme called \u2018waiting TIMES\u2019."),
         ("   ", "Enter a name for the theme."),
         ("x" * 81, "A theme&#39;s name must be 80 characters or fewer."),
     ):
@@ -138,7 +140,7 @@ def test_frame_adds_renames_and_removes_themes_refusing_bad_names(seeded, staff)
         remove, data={"csrf_token": client.token, "theme": ids["Waiting times"], "confirm": "yes"}
     )
     assert gone.status_code == 303
-    assert "Removed the theme ‘Long waits’ and its 2 tags." in client.get(FRAME).get_data(
+    assert "Removed the theme \u2018Long waits\u2019 and its 2 tags." in client.get(FRAME).get_data(
         as_text=True
     )
     assert theme_ids(seeded) == {"Staff": ids["Staff"]}
@@ -205,16 +207,11 @@ def test_the_queue_codes_oldest_first_with_several_themes_none_or_skipping(seede
     assert "Friendly staff and a short wait." in html and "Question why" in html
     assert "through Mastodon" in html
     assert html.count('type="checkbox"') == 2 and 'id="theme-1" name="theme"' in html
-    assert (
-        '<a href="/admin/themes/code?page=%2Fconsultations%2Furgent-care-vale-cross%2F&amp;after='
-        in html
-    )
+    skip = html.split("data-engage-coding-skip", 1)[0].rsplit('<a href="', 1)[1]
+    assert unquote(skip).startswith(f"/admin/themes/code?page={CONSULTATION}&amp;after={items[0]}")
 
     saved = code(client, items[0], ids["Waiting"], ids["Staff"])
-    assert (
-        saved.status_code == 303
-        and f"after={items[0].replace(':', '%3A')}" in saved.headers["Location"]
-    )
+    assert saved.status_code == 303 and f"after={items[0]}" in unquote(saved.headers["Location"])
     assert tags(seeded, items[0]) == ["Staff", "Waiting"]
     html = client.get(saved.headers["Location"]).get_data(as_text=True)
     assert shown_item(html) == items[1] and "6 of 7 items left" in html
@@ -229,7 +226,9 @@ def test_the_queue_codes_oldest_first_with_several_themes_none_or_skipping(seede
 
     refused = code(client, items[2])
     assert refused.status_code == 400 and tags(seeded, items[2]) is None
-    assert "Tick at least one theme, or choose “No theme fits”." in refused.get_data(as_text=True)
+    assert "Tick at least one theme, or choose \u201cNo theme fits\u201d." in refused.get_data(
+        as_text=True
+    )
 
     for key in items[2:-1]:
         code(client, key, ids["Waiting"])
@@ -283,8 +282,8 @@ def test_moderators_read_personal_data_redacted_and_administrators_marked(seeded
     assert PHONE not in html and "Contains phone number" in html
     html = staff("admin").get(f"{QUEUE}&item={held}").get_data(as_text=True)
     assert (
-        f'<mark class="engage-held"><span class="nhsuk-u-visually-hidden">phone number: </span>{PHONE}</mark>'
-        in html
+        '<mark class="engage-held"><span class="nhsuk-u-visually-hidden">phone number: '
+        f"</span>{PHONE}</mark>" in html
     )
 
 
@@ -312,6 +311,8 @@ def test_the_pages_are_valid_html(seeded, staff) -> None:
     empty = [client.get(QUEUE).get_data(as_text=True)]
     add(client, "Waiting", description="Any wait.")
     add(client, "Staff")
+    client.get(FRAME)  # shows (and so forgets) both notices; one is shown below
+    add(client, "Parking")
     pages = {
         "index": client.get("/admin/themes/").get_data(as_text=True),
         "frame": client.get(FRAME).get_data(as_text=True),
