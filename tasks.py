@@ -223,10 +223,14 @@ def notify_commitments() -> None:
     if result.exit_code == 0:
         print(result.output, end="")
         return
+    said = result.output.strip().splitlines()
+    reason = said[-1] if said else ""
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        reason = str(result.exception).splitlines()[0]
     print(
-        f"The site is published, but commitment e-mails were not queued: "
-        f"{result.output.strip() or result.exception}. Run `flask --app feedback_api notify "
-        "commitments` once that is fixed (after an upgrade: `invoke migrate` first).",
+        f"The site is published, but commitment e-mails were not queued ({reason.rstrip('.')}). "
+        "Run `flask --app feedback_api notify commitments` once that is fixed (after an "
+        "upgrade: `invoke migrate` first).",
         file=sys.stderr,
     )
 

@@ -70,35 +70,33 @@ def _definition(page: dict[str, Any]) -> dict[str, Any] | None:
     return questionnaires.get(page.get("questionnaire") or "")
 
 
-def codables(page: dict[str, Any], personal: bool = False) -> list[Codable]:
-    """Every item of the page that may be coded, oldest first (a response's answers in question
-    order): free-text answers to its questionnaire, then what people said, merged by time."""
+def _answers(definition: dict[str, Any], personal: bool) -> list[Codable]:
+    """The free-text answers to the questionnaire, oldest first, in question order."""
+    fields = report_text.text_fields(definition)
     found = []
-    definition = _definition(page)
-    if definition is not None:
-        fields = report_text.text_fields(definition)
-        for response in responses_to(definition["id"]):
-            for field in storage.answer_items([response], fields):
-                assert field.field is not None
-                reasons = (response.held_reasons or {}).get(field.field, [])
-                text = response.answers[field.field]
-                answer = report_text.TextAnswer(
-                    response.reference,
-                    response.created,
-                    field.field,
-                    fields[field.field],
-                    text,
-                    reasons,
-                    personal,
-                )
-                found.append(
-                    Codable(field, answer, fields[field.field], channels.label(response.channel))
-                )
-    for comment in storage.codable_comments(page["url"]):
+    for response in responses_to(definition["id"]):
+        for item in storage.answer_items([response], fields):
+            field = item.field or ""
+            answer = report_text.TextAnswer(
+                response.reference,
+                response.created,
+                field,
+                fields[field],
+                response.answers[field],
+                (response.held_reasons or {}).get(field, []),
+                personal,
+            )
+            found.append(Codable(item, answer, fields[field], channels.label(response.channel)))
+    return found
+
+
+def _said(url: str, personal: bool) -> list[Codable]:
+    """What people said on the page and about it on social media, oldest first."""
+    found = []
+    for comment in storage.codable_comments(url):
+        what = "Comment on the page"
         if comment.social:
             what = f"On {PLATFORM_NAMES.get(comment.source, comment.source)}"  # type: ignore[call-overload]
-        else:
-            what = "Comment on the page"
         answer = report_text.TextAnswer(
             f"comment {comment.id}",
             comment.created,
@@ -108,20 +106,28 @@ def codables(page: dict[str, Any], personal: bool = False) -> list[Codable]:
             comment.held_reasons or [],
             personal,
         )
-        found.append(
-            Codable(
-                storage.Item(comment_id=comment.id), answer, what, channels.label(comment.channel)
-            )
-        )
+        item = storage.Item(comment_id=comment.id)
+        found.append(Codable(item, answer, what, channels.label(comment.channel)))
+    return found
+
+
+def codables(page: dict[str, Any], personal: bool = False) -> list[Codable]:
+    """Every item of the page that may be coded, oldest first: the free-text answers to its
+    questionnaire (a response's in question order) and what people said, merged by time.
+    `personal`: the text is shown with personal data marked (administrators), not redacted."""
+    definition = _definition(page)
+    found = _answers(definition, personal) if definition is not None else []
+    found += _said(page["url"], personal)
     found.sort(key=lambda codable: codable.answer.created)  # stable: answers keep their order
     return found
 
 
-def _counts(page: dict[str, Any]) -> dict[str, int]:
-    items = codables(page)
+def _counts(page: dict[str, Any], items: list[Codable] | None = None) -> dict[str, int]:
+    """How many items the page has to code: `total`, `coded` and `left`."""
+    items = codables(page) if items is None else items
     coded = storage.coded_keys(page["url"])
     done = sum(1 for codable in items if codable.key in coded)
-    return {"items": len(items), "coded": done, "left": len(items) - done}
+    return {"total": len(items), "coded": done, "left": len(items) - done}
 
 
 # --- The list and the frame ---------------------------------------------------------------------
@@ -138,11 +144,15 @@ def index() -> str:
     return render_page("admin/themes.html", admin_section="themes", listed=listed)
 
 
-def _suggestions(page: dict[str, Any], themes: list[Theme]) -> dict[str, list[tuple]]:
+def _suggestions(items: list[Codable], themes: list[Theme]) -> dict[str, list[tuple]]:
     """The words and phrases people use most there, less those already a theme's name."""
-    terms = report_text.frequent_terms([c.answer for c in codables(page)], top=SUGGESTIONS)
+    terms = report_text.frequent_terms([c.answer for c in items], top=SUGGESTIONS)
     taken = {theme.name.casefold() for theme in themes}
-    return {kind: [t for t in found if t[0] not in taken] for kind, found in terms.items()}
+    # A word only one person used is no pattern yet (phrases already need two).
+    return {
+        kind: [(term, n) for term, n in found if term not in taken and n >= 2]
+        for kind, found in terms.items()
+    }
 
 
 def _frame_page(
@@ -151,6 +161,7 @@ def _frame_page(
     values: dict[str, str] | None = None,
 ) -> Response:
     themes = storage.frame(page["url"])
+    items = codables(page)
     html = render_page(
         "admin/themes_frame.html",
         admin_section="themes",
@@ -158,8 +169,8 @@ def _frame_page(
         definition=_definition(page),
         themes=themes,
         totals=storage.tag_totals(page["url"]),
-        counts=_counts(page),
-        suggestions=_suggestions(page, themes),
+        counts=_counts(page, items),
+        suggestions=_suggestions(items, themes),
         errors=errors or {},
         values=values or {},
     )
@@ -297,16 +308,17 @@ def _queue_page(
     if current is not None and ticked is None:
         found = storage.coded_item(url, current.item)
         ticked = storage.themes_of(found) if found else []
-    following = (
-        _next(items, coded | ({current.key} if current else set()), current.key)
-        if current
-        else None
-    )
+    # Skip shows the next uncoded item other than this one; none when this is the last.
+    following = current and _next(items, coded | {current.key}, current.key)
     definition = _definition(page)
+    # The item just coded (or skipped, if it was coded before): a link to change its themes.
+    after = request.args.get("after", "")
+    previous = after if after in coded and after != getattr(current, "key", None) else None
     html = render_page(
         "admin/themes_code.html",
         admin_section="themes",
         page=page,
+        previous=url_for("coding.queue", page=url, item=previous) if previous else None,
         themes=themes,
         current=current,
         recoding=current is not None and current.key in coded,

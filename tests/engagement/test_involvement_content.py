@@ -173,7 +173,7 @@ EXPECTED = [
     "content/involvement/next.md:3: Yaer: this is not a field Engage knows: did you mean Year?",
     "content/involvement/approach.md: Text: /blog/panle/ is not a page of this site: did you "
     "mean /blog/panel/?",
-    "content/involvement/2026-27/duty.md: is not read: put sections of the report in "
+    "content/involvement/2026-27/duty.md: this file is not read: put sections of the report in "
     "content/involvement/ and case studies in content/involvement/case-studies/.",
     "content/involvement/case-studies/clinic.md:2: Consultation: there is no consultation "
     "'clinic': did you mean clinics? Use the name of a file in content/consultations/",
@@ -233,3 +233,50 @@ def test_the_folder_is_no_page_even_when_pelican_reads_everything(tmp_path: Path
         }
     ]
     assert [p["url"] for p in report["pages"]] == ["/blog/first/"]
+
+
+def test_files_that_cannot_be_read_or_are_misfiled_are_told(tmp_path: Path) -> None:
+    from engagement.involvement.definitions import load_all
+
+    folder = tmp_path / "content" / "involvement"
+    (folder / "case-studies").mkdir(parents=True)
+    (folder / "latin1.md").write_bytes("Section: duty\nTitle: Caf\xe9\n\nW.\n".encode("latin-1"))
+    (folder / "story.md").write_text("Case-study: yes\nTitle: T\n\nW.\n", encoding="utf-8")
+    (folder / "case-studies" / "Our Story.md").write_text(
+        "Title: T\nSection: approach\n\nW.\n", encoding="utf-8"
+    )
+    sections, cases, faults = load_all(folder, tmp_path)
+    assert sections == [] and cases == []
+    told = [f"{source}: {field}: {message}" for source, (_, field, message) in faults]
+    assert told == [
+        "content/involvement/case-studies/Our Story.md: Section: this is not a field Engage "
+        "knows: a case study belongs to no section: remove this line, or move the file out of "
+        "case-studies/ if it is a section of the report.",
+        "content/involvement/case-studies/Our Story.md: None: 'Our Story.md' cannot name a case "
+        "study: the file name is its address in the report, so use lowercase letters, digits "
+        "and - (e.g. millbrook-birth-centre.md).",
+        "content/involvement/latin1.md: None: this file could not be read: save it as UTF-8 text.",
+        "content/involvement/story.md: Case-study: this is not a field Engage knows: a case study "
+        "is a file in content/involvement/case-studies/: move it there.",
+        "content/involvement/story.md: Section: is missing: add a line such as "
+        "'Section: approach' at the top.",
+    ]
+
+
+def test_a_section_for_its_year_comes_before_one_for_any_year(tmp_path: Path) -> None:
+    from engagement.involvement.definitions import load_all
+
+    folder = tmp_path / "content" / "involvement"
+    folder.mkdir(parents=True)
+    (folder / "a-duty.md").write_text("Section: duty\nTitle: Any\n\nW.\n", encoding="utf-8")
+    (folder / "b-duty.md").write_text(
+        "Section: duty\nTitle: This year\nYear: 2026-27\n\nW.\n", encoding="utf-8"
+    )
+    (folder / "c-next.md").write_text(SECTION.format(section="next", title="N"), encoding="utf-8")
+    sections, _, faults = load_all(folder, tmp_path)
+    assert faults == []
+    assert [(s["id"], s["year"]) for s in sections] == [
+        ("duty", "2026-27"),
+        ("duty", None),
+        ("next", "2026-27"),
+    ]

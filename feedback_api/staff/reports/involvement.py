@@ -156,6 +156,7 @@ def report(since: datetime.date, until: datetime.date) -> dict[str, Any]:
         "until": until,
         "year": label,
         "organisation": manifest.site.get("name") or "",
+        "site_url": manifest.site.get("url") or "",
         "consultations": consultations,
         "totals": {
             "consultations": len(consultations),

@@ -39,8 +39,9 @@ def _header_flag():
     return OxmlElement("w:tblHeader")
 
 
-def _blocks(document: DocumentType, blocks: list[dict[str, Any]]) -> None:
-    """The comms team's markdown, as the manifest's blocks: headings, paragraphs, lists, quotes."""
+def _blocks(document: DocumentType, blocks: list[dict[str, Any]], site: str = "") -> None:
+    """The comms team's markdown, as the manifest's blocks: headings, paragraphs, lists, quotes;
+    a link is written out after its words, a link to the site's own page made whole (`site`)."""
     styles = {"paragraph": None, "bullet": "List Bullet", "number": "List Number", "quote": "Quote"}
     for block in blocks:
         kind = block.get("type")
@@ -53,8 +54,8 @@ def _blocks(document: DocumentType, blocks: list[dict[str, Any]]) -> None:
         paragraph = document.add_paragraph(style=styles[kind])
         for run in block.get("runs", []):
             text = str(run.get("text", ""))
-            if run.get("link"):
-                text = f"{text} ({run['link']})"
+            if link := run.get("link"):
+                text = f"{text} ({site + link if link.startswith('/') else link})"
             piece = paragraph.add_run(text)
             piece.bold = bool(run.get("bold"))
             piece.italic = bool(run.get("italic"))
@@ -63,7 +64,7 @@ def _blocks(document: DocumentType, blocks: list[dict[str, Any]]) -> None:
 def _narrative(document: DocumentType, report: dict[str, Any], section: str) -> None:
     entry = words.section(report, section)
     if entry:
-        _blocks(document, entry.get("blocks", []))
+        _blocks(document, entry.get("blocks", []), report.get("site_url", ""))
     else:
         document.add_paragraph(words.MISSING.format(section=section))
 
@@ -87,7 +88,7 @@ def to_docx(report: dict[str, Any]) -> bytes:
                 document.add_paragraph(f"“{quote['text']}” ({quote['where']})", style="Quote")
             for study in report["case_studies"]:
                 document.add_heading(str(study.get("title", "")), level=3)
-                _blocks(document, study.get("blocks", []))
+                _blocks(document, study.get("blocks", []), report.get("site_url", ""))
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()

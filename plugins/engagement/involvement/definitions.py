@@ -53,8 +53,8 @@ def load_all(
     folder: Path, display_root: Path
 ) -> tuple[list[dict], list[dict], list[tuple[str, Fault]]]:
     """Every section and case study in `folder`, and the faults of the rest (a file with a fault
-    contributes nothing). Sections come in the outline's order, then by year; case studies by
-    year, then file name."""
+    contributes nothing). Sections come in the outline's order, then by year (one without a Year
+    last); case studies by year, then file name."""
     sections: list[dict] = []
     cases: list[dict] = []
     faults: list[tuple[str, Fault]] = []
@@ -85,14 +85,22 @@ def load_all(
         if not problems:
             (sections if kind == "section" else cases).append(found)
     order = list(SECTIONS)
-    sections.sort(key=lambda item: (order.index(item["id"]), item["year"] or ""))
+    # A section for its own year comes before one for any year, so a reader taking the first
+    # of an id that fits the year takes the right one.
+    sections.sort(
+        key=lambda item: (order.index(item["id"]), item["year"] is None, item["year"] or "")
+    )
     cases.sort(key=lambda item: (item["year"] or "", item["slug"]))
     return sections, cases, faults
 
 
 def read(path: Path, kind: str) -> tuple[dict, list[Fault]]:
     """One file: what it says (when it has no fault) and its faults."""
-    fields, lines, body = front_matter(path.read_text(encoding="utf-8"))
+    try:
+        fields, lines, body = front_matter(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as error:
+        reason = "save it as UTF-8 text" if isinstance(error, UnicodeDecodeError) else str(error)
+        return {}, [(None, None, f"this file could not be read: {reason}.")]
     faults = list(_check_fields(kind, fields, lines))
     text = body.strip()
     if not text:
@@ -223,7 +231,7 @@ def _duplicate(path: Path, found: dict, other: str) -> Fault:
 def _misplaced(folder: Path, display_root: Path) -> str:
     where = _shown(folder, display_root)
     return (
-        f"is not read: put sections of the report in {where}/ and case studies in "
+        f"this file is not read: put sections of the report in {where}/ and case studies in "
         f"{where}/{CASE_STUDIES_FOLDER}/."
     )
 

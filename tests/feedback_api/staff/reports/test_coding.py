@@ -25,6 +25,8 @@ OTHER = "/consultations/millbrook-maternity-services/"
 FRAME = f"/admin/themes/frame?page={CONSULTATION}"
 QUEUE = f"/admin/themes/code?page={CONSULTATION}"
 CORPUS = ROOT / "tests" / "data" / "xss" / "payloadbox-xss-payload-list.txt"
+# In the browser: whether the queue shows the item keyed `key` (null while a page loads).
+SHOWN = "key => (document.querySelector('input[name=item]') || {}).value === key"
 
 
 def keys(app) -> list[str]:
@@ -109,6 +111,9 @@ def test_frame_adds_renames_and_removes_themes_refusing_bad_names(seeded, staff)
         html = refused.get_data(as_text=True)
         assert refused.status_code == 400 and said in html, name
         assert 'href="#name"' in html and ">Kept</textarea>" in html, "what was typed stays"
+    wordy = add(client, "Parking", description="x" * 501)
+    assert wordy.status_code == 400
+    assert "A description must be 500 characters or fewer." in wordy.get_data(as_text=True)
     assert list(theme_ids(seeded)) == ["Waiting times"]
     add(client, "Staff")
     ids = theme_ids(seeded)
@@ -162,6 +167,8 @@ def test_suggestions_come_from_what_people_wrote(seeded, staff) -> None:
     html = client.get(FRAME).get_data(as_text=True)
     suggestions = html[html.index('id="suggestions"') :]
     assert 'value="long wait"' in suggestions and "long wait (4)" in suggestions
+    assert "wait (5)" in suggestions and "friendly" not in suggestions, "a word used once is not"
+    assert "6 items to code here: 0 coded, 6 left." in html
     assert "07700" not in suggestions, "personal data is never suggested"
     add(client, "Long wait")
     html = client.get(FRAME).get_data(as_text=True)
@@ -215,6 +222,8 @@ def test_the_queue_codes_oldest_first_with_several_themes_none_or_skipping(seede
     assert tags(seeded, items[0]) == ["Staff", "Waiting"]
     html = client.get(saved.headers["Location"]).get_data(as_text=True)
     assert shown_item(html) == items[1] and "6 of 7 items left" in html
+    again = html.split('">Change the themes of the item before</a>', 1)[0].rsplit('"', 1)[1]
+    assert unquote(again).endswith(f"&amp;item={items[0]}")
 
     assert code(client, items[1], ids["Staff"], action="none").status_code == 303
     assert tags(seeded, items[1]) == [], "no theme fits: coded with none"
@@ -346,7 +355,7 @@ def test_coding_by_keyboard_alone_is_accessible(seeded, page) -> None:
         waiting = storage.add_theme(CONSULTATION, "Waiting")
         storage.add_theme(CONSULTATION, "Staff")
         waiting = waiting.id
-    first, second, third = keys(seeded)[:3]
+    first, second, third, fourth = keys(seeded)[:4]
     page.set_default_timeout(15_000)
     with serving(seeded) as url:
         page.goto(f"{url}/admin/sign-in")
@@ -359,12 +368,15 @@ def test_coding_by_keyboard_alone_is_accessible(seeded, page) -> None:
         page.keyboard.press("1")
         assert page.is_checked("#theme-1") and not page.is_checked("#theme-2")
         page.keyboard.press("Enter")
-        page.wait_for_function(f"document.querySelector('input[name=item]').value === {second!r}")
+        page.wait_for_function(SHOWN, arg=second)
         page.keyboard.press("n")
-        page.wait_for_function(f"document.querySelector('input[name=item]').value === {third!r}")
+        page.wait_for_function(SHOWN, arg=third)
+        page.keyboard.press("s")
+        page.wait_for_function(SHOWN, arg=fourth)
         assert_accessible(page, "the queue after coding two items")
         assert_fits_320_px(page, url + QUEUE)
         assert_fits_320_px(page, url + FRAME)
     assert page.foreign_requests == []
     assert tags(seeded, first) == ["Waiting"] and tags(seeded, second) == []
+    assert tags(seeded, third) is None, "skipped, not coded"
     assert waiting

@@ -156,3 +156,36 @@ def test_the_consultation_page_is_counted_once(seeded) -> None:
     pages = [item["page"]["url"] for item in found["consultations"]]
     assert pages.count(CONSULTATION) == 1
     assert found["totals"]["responses"] == 7
+
+
+def test_the_comms_teams_words_are_in_the_page_and_the_word_file(seeded, staff) -> None:
+    import html as markup
+
+    sample = {"from": "2026-04-01", "to": "2027-03-31"}  # the sample content's year, 2026-27
+    involvement = seeded.extensions["engage_manifest"].get().involvement
+    duty = next(entry for entry in involvement["sections"] if entry["id"] == "duty")
+    first = duty["blocks"][0]["runs"][0]["text"]
+    moderator = staff("moderator")
+    page = markup.unescape(
+        text_of(
+            moderator.get("/admin/reports/involvement", query_string=sample).get_data(as_text=True)
+        )
+    )
+    assert " ".join(first.split()) in page
+    document = Document(
+        io.BytesIO(moderator.get("/admin/reports/involvement.docx", query_string=sample).data)
+    )
+    paragraphs = [p.text for p in document.paragraphs]
+    assert any(p.startswith(first) for p in paragraphs)
+    headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
+    for study in involvement["case_studies"]:
+        assert study["title"] in headings and study["title"] in page
+    # A link to the site's own page is written out whole in the Word file.
+    site = seeded.extensions["engage_manifest"].get().site["url"]
+    assert not any("(/" in p for p in paragraphs)
+    assert any(f"({site}/" in p for p in paragraphs) or not any(
+        run.get("link", "") and run["link"].startswith("/")
+        for entry in involvement["sections"] + involvement["case_studies"]
+        for block in entry["blocks"]
+        for run in block.get("runs", [])
+    )
