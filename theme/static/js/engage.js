@@ -16,7 +16,8 @@
  * Theme coding: on the queue's form `[data-engage-coding]` the number keys 1-9 tick or untick
  * the themes in order, Enter saves, "n" codes the item as "No theme fits" and "s" follows the
  * Skip link. Keys typed into a text field, or with Ctrl, Alt or Meta held, are left alone; the
- * form works without any of this (Tab, Space, Enter).
+ * form works without any of this (Tab, Space, Enter). The form is marked `data-engage-ready`
+ * once the keys work.
  */
 (function () {
   'use strict'
@@ -98,6 +99,7 @@
 
   function initCoding (form) {
     var boxes = form.querySelectorAll('input[type=checkbox][name=theme]')
+    form.setAttribute('data-engage-ready', 'true')
     document.addEventListener('keydown', function (event) {
       var target = event.target
       if (event.ctrlKey || event.altKey || event.metaKey || event.defaultPrevented) return

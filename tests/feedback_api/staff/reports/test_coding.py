@@ -25,8 +25,11 @@ OTHER = "/consultations/millbrook-maternity-services/"
 FRAME = f"/admin/themes/frame?page={CONSULTATION}"
 QUEUE = f"/admin/themes/code?page={CONSULTATION}"
 CORPUS = ROOT / "tests" / "data" / "xss" / "payloadbox-xss-payload-list.txt"
-# In the browser: whether the queue shows the item keyed `key` (null while a page loads).
-SHOWN = "key => (document.querySelector('input[name=item]') || {}).value === key"
+# In the browser: whether the queue shows the item keyed `key`, its keys ready.
+SHOWN = """key => {
+  const form = document.querySelector('form[data-engage-coding][data-engage-ready]')
+  return Boolean(form) && form.querySelector('input[name=item]').value === key
+}"""
 
 
 def keys(app) -> list[str]:
@@ -364,7 +367,7 @@ def test_coding_by_keyboard_alone_is_accessible(seeded, page) -> None:
             page.goto(url + path)
             assert_accessible(page, path)
         page.goto(url + QUEUE)
-        assert page.input_value('input[name="item"]') == first
+        page.wait_for_function(SHOWN, arg=first)
         page.keyboard.press("1")
         assert page.is_checked("#theme-1") and not page.is_checked("#theme-2")
         page.keyboard.press("Enter")
