@@ -26,7 +26,7 @@ from engagement.output.social import social_copy
 from engagement.questionnaires import definitions as questionnaires
 from engagement.questionnaires import population
 
-from .problems import PROBLEMS, line_of_field
+from .problems import PROBLEMS, line_of_field, shown_path
 
 
 class EngagementBuild:
@@ -245,10 +245,7 @@ class EngagementBuild:
         return datetime.datetime.now(zone).date()
 
     def _shown(self, path: Path) -> str:
-        try:
-            return path.resolve().relative_to(self.display_root).as_posix()
-        except ValueError:
-            return path.as_posix()
+        return shown_path(path, self.display_root)
 
 
 def _direct_pages(settings: dict[str, Any]) -> set[str]:

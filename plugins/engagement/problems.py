@@ -121,3 +121,11 @@ class HideContentErrorTraceback(logging.Filter):
             record.exc_info = None
             record.exc_text = None
         return True
+
+
+def shown_path(path: Path, root: Path) -> str:
+    """How messages name a file: relative to `root` (the project folder) where it is inside it."""
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()

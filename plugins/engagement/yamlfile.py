@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
 import yaml
+
+from engagement.problems import shown_path
 
 
 class Mapping(dict):
@@ -63,3 +66,33 @@ def load(path: Path) -> Any:
         ) from error
     except UnicodeDecodeError as error:
         raise YamlProblem("the file is not UTF-8 text: save it as UTF-8.", None) from error
+
+
+def load_folder(
+    folder: Path,
+    display_root: Path,
+    check: Callable[[str, Any], Iterable[tuple]],
+    normalise: Callable[[str, Any], Any],
+) -> tuple[dict[str, Any], list[tuple[str, tuple]]]:
+    """Every `<name>.yaml` (or `.yml`) in `folder`, checked: the good files normalised, by file
+    name, and the faults of the rest as (file as shown, fault); a file with a fault contributes
+    nothing, so nothing half-checked shows. `check(name, data)` yields a file's faults,
+    `normalise(name, data)` makes a good file's value."""
+    found: dict[str, Any] = {}
+    faults: list[tuple[str, tuple]] = []
+    if not folder.is_dir():
+        return found, faults
+    for path in sorted(folder.iterdir()):
+        if path.suffix.lower() not in (".yaml", ".yml"):
+            continue
+        shown = shown_path(path, display_root)
+        try:
+            data = load(path)
+        except YamlProblem as problem:
+            faults.append((shown, (problem.line, "", str(problem))))
+            continue
+        problems = list(check(path.stem, data))
+        faults.extend((shown, fault) for fault in problems)
+        if not problems:
+            found[path.stem] = normalise(path.stem, data)
+    return found, faults

@@ -44,24 +44,9 @@ def load_all(
 ) -> tuple[dict[str, list[dict]], list[tuple[str, Fault]]]:
     """Every `<slug>.yaml` in `folder`: the good files' commitments by consultation slug, and the
     faults of the rest (a file with a fault contributes nothing, so nothing half-checked shows)."""
-    found: dict[str, list[dict]] = {}
-    faults: list[tuple[str, Fault]] = []
-    if not folder.is_dir():
-        return found, faults
-    for path in sorted(folder.iterdir()):
-        if path.suffix.lower() not in (".yaml", ".yml"):
-            continue
-        shown = _shown(path, display_root)
-        try:
-            data = yamlfile.load(path)
-        except yamlfile.YamlProblem as problem:
-            faults.append((shown, (problem.line, "", str(problem))))
-            continue
-        problems = list(check(data, today))
-        faults.extend((shown, fault) for fault in problems)
-        if not problems:
-            found[path.stem] = normalise(data)
-    return found, faults
+    return yamlfile.load_folder(
+        folder, display_root, lambda _, data: check(data, today), lambda _, data: normalise(data)
+    )
 
 
 def check(data: Any, today: datetime.date) -> Iterator[Fault]:
@@ -301,10 +286,3 @@ def status_counts(commitments: list[dict]) -> list[tuple[str, str, int]]:
         (str(status), label, sum(1 for item in commitments if item["status"] == status))
         for status, label in STATUS_LABELS.items()
     ]
-
-
-def _shown(path: Path, root: Path) -> str:
-    try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
-        return path.as_posix()

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from engagement.involvement import render
+from engagement.problems import shown_path
 
 # (line, field, message), as the other content readers give them.
 Fault = tuple[int | None, str | None, str]
@@ -64,7 +65,7 @@ def load_all(
     for path in sorted(folder.rglob("*")):
         if path.suffix.lower() not in (".md", ".markdown") or not path.is_file():
             continue
-        shown = _shown(path, display_root)
+        shown = shown_path(path, display_root)
         within = path.relative_to(folder).parts
         if len(within) == 1:
             kind = "section"
@@ -229,7 +230,7 @@ def _duplicate(path: Path, found: dict, other: str) -> Fault:
 
 
 def _misplaced(folder: Path, display_root: Path) -> str:
-    where = _shown(folder, display_root)
+    where = shown_path(folder, display_root)
     return (
         f"this file is not read: put sections of the report in {where}/ and case studies in "
         f"{where}/{CASE_STUDIES_FOLDER}/."
@@ -309,10 +310,3 @@ def manifest_form(sections: list[dict], cases: list[dict]) -> dict[str, Any]:
 def _words(item: dict) -> dict[str, Any]:
     html = render.render(item["text"])
     return {"html": html, "blocks": render.blocks(html)}
-
-
-def _shown(path: Path, display_root: Path) -> str:
-    try:
-        return path.resolve().relative_to(display_root).as_posix()
-    except ValueError:
-        return path.as_posix()

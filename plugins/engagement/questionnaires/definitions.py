@@ -37,24 +37,7 @@ DEFAULT_PRIVACY_URL = "/privacy/"
 
 def load_all(folder: Path, display_root: Path) -> tuple[dict[str, dict], list[tuple[str, Fault]]]:
     """Read every `<id>.yaml` in `folder`: the good definitions, and the faults of the rest."""
-    definitions: dict[str, dict] = {}
-    faults: list[tuple[str, Fault]] = []
-    if not folder.is_dir():
-        return definitions, faults
-    for path in sorted(folder.iterdir()):
-        if path.suffix.lower() not in (".yaml", ".yml"):
-            continue
-        shown = _shown(path, display_root)
-        try:
-            data = yamlfile.load(path)
-        except yamlfile.YamlProblem as problem:
-            faults.append((shown, (problem.line, "", str(problem))))
-            continue
-        found = list(check(path.stem, data))
-        faults.extend((shown, fault) for fault in found)
-        if not found:
-            definitions[path.stem] = normalise(path.stem, data)
-    return definitions, faults
+    return yamlfile.load_folder(folder, display_root, check, normalise)
 
 
 def check(questionnaire_id: str, data: Any) -> Iterator[Fault]:
@@ -168,10 +151,3 @@ def normalise(questionnaire_id: str, data: dict) -> dict:
         "consent": (data.get("consent") or DEFAULT_CONSENT).strip(),
         "privacy_url": data.get("privacy_url") or DEFAULT_PRIVACY_URL,
     }
-
-
-def _shown(path: Path, root: Path) -> str:
-    try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
-        return path.as_posix()
