@@ -74,6 +74,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         social,
         times,
     )
+    from feedback_api.staff.reports import involvement_pages
     from feedback_api.staff.reports import pages as report_pages
 
     auth.init_app(app)
@@ -87,6 +88,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(dashboard.bp)
     app.register_blueprint(responses.bp)
     app.register_blueprint(report_pages.bp)
+    app.register_blueprint(involvement_pages.bp)
     app.register_blueprint(accounts_admin.bp)
     app.register_blueprint(account_link.bp)
     app.register_blueprint(publish.bp)

@@ -35,7 +35,7 @@ def involvement_command(since: str | None, until: str | None, output: Path) -> N
     """The involvement report for a period (by default this reporting year, April to March)."""
     from feedback_api.manifest import SITE_ZONE
     from feedback_api.staff.reports import involvement, involvement_docx, involvement_text
-    from feedback_api.staff.reports.pages import reporting_year
+    from feedback_api.staff.reports.involvement_pages import reporting_year
     from feedback_api.theme import render_page
 
     first, last = reporting_year(datetime.datetime.now(SITE_ZONE).date())

@@ -16,13 +16,7 @@ from feedback_api.staff.auth import staff_required
 from feedback_api.staff.moderation_view import describe
 from feedback_api.staff.reports import chart as report_chart
 from feedback_api.staff.reports import exports as report_exports
-from feedback_api.staff.reports import (
-    fft_return,
-    involvement,
-    involvement_docx,
-    involvement_text,
-    representation,
-)
+from feedback_api.staff.reports import fft_return, representation
 from feedback_api.staff.reports import figures as reports
 from feedback_api.staff.reports import text as report_text
 from feedback_api.staff.reports import themes as report_themes
@@ -221,51 +215,6 @@ def _channel_table(
     for row in rows:
         row["filter"] = NOT_RECORDED if row["value"] is None else row["value"]
     return rows
-
-
-def reporting_year(today: datetime.date) -> tuple[datetime.date, datetime.date]:
-    """The NHS financial year (1 April to 31 March) that `today` falls in."""
-    start = today.year if today.month >= 4 else today.year - 1
-    return datetime.date(start, 4, 1), datetime.date(start + 1, 3, 31)
-
-
-def _involvement_period() -> tuple[datetime.date, datetime.date]:
-    """The period asked for (`from`, `to`), by default the reporting year of today."""
-    first, last = reporting_year(datetime.datetime.now(SITE_ZONE).date())
-    since, until = _day("from") or first, _day("to") or last
-    return (until, since) if until < since else (since, until)
-
-
-@bp.get("/involvement")
-@staff_required()
-def involvement_page() -> str:
-    """The year's involvement report as a page to read, print (A4) or save as PDF."""
-    since, until = _involvement_period()
-    return render_page(
-        "admin/involvement.html",
-        admin_section="reports",
-        report=involvement.report(since, until),
-        words=involvement_text,
-        small_group=current_app.config["ENGAGE_REPORT_SMALL_GROUP"],
-    )
-
-
-@bp.get("/involvement.docx")
-@staff_required()
-def involvement_docx_file() -> Response:
-    """The same report as a Word file."""
-    since, until = _involvement_period()
-    report = involvement.report(since, until)
-    body = involvement_docx.to_docx(report)
-    name = f"involvement-report-{since.isoformat()}-to-{until.isoformat()}.docx"
-    return Response(
-        body,
-        mimetype="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        headers={
-            "Content-Disposition": f'attachment; filename="{name}"',
-            "Cache-Control": "no-store",
-        },
-    )
 
 
 @bp.get("/<questionnaire_id>")

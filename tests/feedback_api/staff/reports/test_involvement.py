@@ -12,7 +12,7 @@ import pytest
 from docx import Document
 
 from feedback_api.manifest import SITE_ZONE
-from feedback_api.staff.reports.pages import reporting_year
+from feedback_api.staff.reports.involvement_pages import reporting_year
 from fixtures.nu import nu_errors
 from fixtures.surveys import CONSULTATION
 
