@@ -33,8 +33,8 @@ from contract.vocabulary import COMMITMENT_STATUSES, CommitmentStatus
 from feedback_api import signals
 from feedback_api.manifest import Manifest, read
 from feedback_api.notices.notifications import MAIL, mailer, notify_cli, queue_mail
-from feedback_api.storage import commitments as storage
 from feedback_api.storage import transaction
+from feedback_api.storage.learning import commitments as storage
 from feedback_api.textsafe import scrub
 
 # The status as the e-mail's subject ends ("... is now in progress") and as its body says it.

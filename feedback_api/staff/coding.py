@@ -22,8 +22,8 @@ from feedback_api.staff.auth import staff_required
 from feedback_api.staff.moderation_view import PLATFORM_NAMES
 from feedback_api.staff.reports import text as report_text
 from feedback_api.storage import audit, transaction
-from feedback_api.storage import themes as storage
-from feedback_api.storage.models import Theme
+from feedback_api.storage.learning import themes as storage
+from feedback_api.storage.learning.models import Theme
 from feedback_api.storage.responses import responses_to
 from feedback_api.theme import render_page
 

@@ -44,6 +44,10 @@ def response_exists(reference: str) -> bool:
     return db.session.scalar(query) is not None
 
 
+def response_by_id(response_id: int) -> QuestionnaireResponse | None:
+    return db.session.get(QuestionnaireResponse, response_id)
+
+
 def responses_to(questionnaire_id: str) -> list[QuestionnaireResponse]:
     """A questionnaire's responses, oldest first, without the honeypot's catches."""
     query = select(QuestionnaireResponse).where(

@@ -14,9 +14,9 @@ from contract import channels
 from contract.vocabulary import QuestionType
 from feedback_api.staff.moderation_view import redacted
 from feedback_api.staff.reports.figures import choice_questions
-from feedback_api.storage import themes as storage
 from feedback_api.storage.comments import comments_by_id
-from feedback_api.storage.models import QuestionnaireResponse, db
+from feedback_api.storage.learning import themes as storage
+from feedback_api.storage.responses import response_by_id
 
 KINDS = ("answer", "comment", "social")
 QUOTES = 3
@@ -33,7 +33,7 @@ def _quotes(page: str, theme_id: int) -> list[dict[str, str]]:
             text = redacted(comment.body, comment.held_reasons or [])
             source = "On the page" if not comment.social else f"On {channels.label(comment.source)}"
         else:
-            response = db.session.get(QuestionnaireResponse, coded.response_id)
+            response = response_by_id(coded.response_id)
             value = response.answers.get(coded.field) if response else None
             if not isinstance(value, str) or response.spam:
                 continue

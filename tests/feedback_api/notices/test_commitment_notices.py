@@ -19,7 +19,8 @@ from feedback_api import signals
 from feedback_api.privacy import service as privacy
 from feedback_api.storage import comments as storage
 from feedback_api.storage import transaction
-from feedback_api.storage.models import CommitmentNotice, OutboxMessage, db
+from feedback_api.storage.learning.models import CommitmentNotice
+from feedback_api.storage.models import OutboxMessage, db
 from fixtures.api import api_config
 from fixtures.outbox import backlog, deliver
 from fixtures.site import ROOT

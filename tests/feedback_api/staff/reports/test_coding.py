@@ -9,8 +9,8 @@ from urllib.parse import unquote
 
 import pytest
 
-from feedback_api.storage import themes as storage
 from feedback_api.storage import transaction
+from feedback_api.storage.learning import themes as storage
 from feedback_api.storage.models import AuditEntry, Comment, QuestionnaireResponse, db
 from fixtures.browser import assert_accessible, assert_fits_320_px
 from fixtures.moderation_helpers import seed

@@ -11,7 +11,7 @@ import pytest
 
 from feedback_api.staff.reports import themes as report_themes
 from feedback_api.storage import comments, pages, social, transaction
-from feedback_api.storage import themes as storage
+from feedback_api.storage.learning import themes as storage
 from feedback_api.storage.responses import responses_to
 from fixtures.surveys import CONSULTATION, REPORT_PHONE
 

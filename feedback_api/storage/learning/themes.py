@@ -17,14 +17,8 @@ from dataclasses import dataclass
 from sqlalchemy import delete, func, select
 
 from contract.vocabulary import CommentStatus
-from feedback_api.storage.models import (
-    CodedItem,
-    Comment,
-    QuestionnaireResponse,
-    Theme,
-    ThemeTag,
-    db,
-)
+from feedback_api.storage.learning.models import CodedItem, Theme, ThemeTag
+from feedback_api.storage.models import Comment, QuestionnaireResponse, db
 
 NAME_MAX = 80
 CODABLE = (CommentStatus.APPROVED.value, CommentStatus.REVIEWED.value)

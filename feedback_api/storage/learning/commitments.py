@@ -7,7 +7,8 @@ from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from contract.vocabulary import CommentStatus
-from feedback_api.storage.models import SITE, Comment, CommitmentNotice, db, utcnow
+from feedback_api.storage.learning.models import CommitmentNotice
+from feedback_api.storage.models import SITE, Comment, db, utcnow
 
 # A change as the manifest tells it: (commitment id, status, history entry's day).
 Change = tuple[str, str, str]
