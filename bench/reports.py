@@ -37,6 +37,7 @@ PAGES = {
     "reports index": "/admin/reports/",
     "questionnaire report": f"/admin/reports/{QUESTIONNAIRE}",
     "involvement report": "/admin/reports/involvement",
+    "theme coding queue": f"/admin/themes/code?page={PAGE}",
 }
 CHANNELS = ["site"] * 5 + ["mastodon", "bluesky", "facebook", "newsletter", "poster-library"]
 WORDS = (  # noqa: SIM905
@@ -82,6 +83,7 @@ def _seed(app, responses: int, comments: int) -> None:
     from sqlalchemy import insert
 
     from feedback_api.storage import pages
+    from feedback_api.storage.answers.index import reindex
     from feedback_api.storage.models import Comment, QuestionnaireResponse, db
 
     rng = random.Random(15)
@@ -126,6 +128,7 @@ def _seed(app, responses: int, comments: int) -> None:
             )
         for start in range(0, len(said), 5000):
             db.session.execute(insert(Comment), said[start : start + 5000])
+        reindex(db.session.connection())  # the answer index, as the migration fills it
         db.session.commit()
 
 

@@ -7,7 +7,12 @@ forms (`CommentStatus.APPROVED == "approved"`), and reading a stored value back 
 
 from __future__ import annotations
 
+import re
 from enum import StrEnum
+
+# An answer option's stored value (the editor's `value:`), as the build checks it and the
+# answer index recognises a chosen option.
+OPTION_VALUE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
 
 
 class Platform(StrEnum):

@@ -27,7 +27,6 @@ from feedback_api.storage.comments import (
     set_status,
 )
 from feedback_api.storage.models import STATUSES, Comment
-from feedback_api.storage.responses import responses_to
 
 comments_cli = AppGroup("comments", help="List, approve, reject and export comments.")
 
@@ -197,6 +196,7 @@ reports_cli = AppGroup("reports", help="Figures from questionnaire responses.")
 def summary_command(questionnaire_id: str, as_json: bool) -> None:
     """Responses in total and, per question, counts and percentages (FFT scores too)."""
     from feedback_api.staff.reports import figures as reports
+    from feedback_api.storage.answers import counts
 
     manifest = current_app.extensions["engage_manifest"].get()
     definition = manifest.questionnaires.get(questionnaire_id)
@@ -205,7 +205,7 @@ def summary_command(questionnaire_id: str, as_json: bool) -> None:
         raise click.ClickException(
             f"There is no questionnaire {questionnaire_id!r} (known: {known})."
         )
-    figures = reports.summary(definition, responses_to(questionnaire_id))
+    figures = reports.summary(definition, counts.tally(counts.Selection(questionnaire_id)))
     if as_json:
         click.echo(json.dumps(figures, indent=2, ensure_ascii=False))
         return

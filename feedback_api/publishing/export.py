@@ -17,7 +17,7 @@ from contract.manifest import SITE_ZONE
 from contract.vocabulary import CommentStatus
 from feedback_api.public.comments import iso, public_list
 from feedback_api.staff import responsiveness
-from feedback_api.storage.comments import approved_comments
+from feedback_api.storage.comments import Timing, approved_comments
 from feedback_api.storage.models import Comment, utcnow
 from feedback_api.storage.pages import pages_with_approved_comments
 
@@ -40,7 +40,7 @@ def write_site_export(target: Path, now: datetime.datetime | None = None) -> int
     return len(pages)
 
 
-def is_public(comment: Comment) -> bool:
+def is_public(comment: Comment | Timing) -> bool:
     """What readers can see on the site: approved site comments and replies. What was said on
     social media is never counted here, nor anything pending, rejected or private."""
     return not comment.social and not comment.private and comment.status == CommentStatus.APPROVED

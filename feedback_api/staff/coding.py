@@ -22,14 +22,15 @@ from feedback_api.staff.auth import staff_required
 from feedback_api.staff.moderation_view import PLATFORM_NAMES
 from feedback_api.staff.reports import text as report_text
 from feedback_api.storage import audit, transaction
+from feedback_api.storage.learning import coding_queue
 from feedback_api.storage.learning import themes as storage
 from feedback_api.storage.learning.models import Theme
-from feedback_api.storage.responses import responses_to
 from feedback_api.theme import render_page
 
 bp = Blueprint("coding", __name__, url_prefix="/admin/themes")
 DESCRIPTION_MAX = 500
 SUGGESTIONS = 15
+SUGGEST_FROM = 2000  # the frame's suggestions read the latest items, this many at most
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,7 @@ class Codable:
     answer: report_text.TextAnswer
     what: str  # which question, or "Comment on the page", or "On Mastodon"
     channel: str
+    place: coding_queue.Place  # where it is in the queue's order
 
     @property
     def key(self) -> str:
@@ -70,64 +72,43 @@ def _definition(page: dict[str, Any]) -> dict[str, Any] | None:
     return questionnaires.get(page.get("questionnaire") or "")
 
 
-def _answers(definition: dict[str, Any], personal: bool) -> list[Codable]:
-    """The free-text answers to the questionnaire, oldest first, in question order."""
-    fields = report_text.text_fields(definition)
-    found = []
-    for response in responses_to(definition["id"]):
-        for item in storage.answer_items([response], fields):
-            field = item.field or ""
-            answer = report_text.TextAnswer(
-                response.reference,
-                response.created,
-                field,
-                fields[field],
-                response.answers[field],
-                (response.held_reasons or {}).get(field, []),
-                personal,
-            )
-            found.append(Codable(item, answer, fields[field], channels.label(response.channel)))
-    return found
-
-
-def _said(url: str, personal: bool) -> list[Codable]:
-    """What people said on the page and about it on social media, oldest first."""
-    found = []
-    for comment in storage.codable_comments(url):
-        what = "Comment on the page"
-        if comment.social:
-            what = f"On {PLATFORM_NAMES.get(comment.source, comment.source)}"  # type: ignore[call-overload]
-        answer = report_text.TextAnswer(
-            f"comment {comment.id}",
-            comment.created,
-            "comment",
-            what,
-            comment.body,
-            comment.held_reasons or [],
-            personal,
-        )
-        item = storage.Item(comment_id=comment.id)
-        found.append(Codable(item, answer, what, channels.label(comment.channel)))
-    return found
-
-
-def codables(page: dict[str, Any], personal: bool = False) -> list[Codable]:
-    """Every item of the page that may be coded, oldest first: the free-text answers to its
-    questionnaire (a response's in question order) and what people said, merged by time.
-    `personal`: the text is shown with personal data marked (administrators), not redacted."""
+def _scope(page: dict[str, Any]) -> coding_queue.Scope:
     definition = _definition(page)
-    found = _answers(definition, personal) if definition is not None else []
-    found += _said(page["url"], personal)
-    found.sort(key=lambda codable: codable.answer.created)  # stable: answers keep their order
-    return found
+    return coding_queue.Scope(
+        page["url"], definition["id"] if definition else None, [*_labels(page)]
+    )
 
 
-def _counts(page: dict[str, Any], items: list[Codable] | None = None) -> dict[str, int]:
+def _labels(page: dict[str, Any]) -> dict[str, str]:
+    """What staff call each free-text field of the page's questionnaire."""
+    return report_text.text_fields(_definition(page) or {"questions": []})
+
+
+def _codable(
+    page: dict[str, Any],
+    found: coding_queue.Found,
+    personal: bool,
+    labels: dict[str, str] | None = None,
+) -> Codable:
+    """What the queue shows of an item: its text as the reports hold it, and what it is."""
+    if found.item.comment_id is None:
+        labels = _labels(page) if labels is None else labels
+        what = labels.get(found.item.field or "", found.item.field)
+        reference, field = found.reference or "", found.item.field or ""
+    else:
+        what = "Comment on the page"
+        if found.source != "site":
+            what = f"On {PLATFORM_NAMES.get(found.source, found.source)}"  # type: ignore[call-overload]
+        reference, field = f"comment {found.item.comment_id}", "comment"
+    answer = report_text.TextAnswer(
+        reference, found.place.created, field, what or "", found.text, found.reasons, personal
+    )
+    return Codable(found.item, answer, what or "", channels.label(found.channel), found.place)
+
+
+def _counts(page: dict[str, Any]) -> dict[str, int]:
     """How many items the page has to code: `total`, `coded` and `left`."""
-    items = codables(page) if items is None else items
-    coded = storage.coded_keys(page["url"])
-    done = sum(1 for codable in items if codable.key in coded)
-    return {"total": len(items), "coded": done, "left": len(items) - done}
+    return coding_queue.counts(_scope(page))
 
 
 # --- The list and the frame ---------------------------------------------------------------------
@@ -144,9 +125,13 @@ def index() -> str:
     return render_page("admin/themes.html", admin_section="themes", listed=listed)
 
 
-def _suggestions(items: list[Codable], themes: list[Theme]) -> dict[str, list[tuple]]:
-    """The words and phrases people use most there, less those already a theme's name."""
-    terms = report_text.frequent_terms([c.answer for c in items], top=SUGGESTIONS)
+def _suggestions(page: dict[str, Any], themes: list[Theme]) -> dict[str, list[tuple]]:
+    """The words and phrases people use most there (in the latest SUGGEST_FROM items), less
+    those already a theme's name."""
+    latest = coding_queue.latest(_scope(page), SUGGEST_FROM)
+    labels = _labels(page)
+    answers = [_codable(page, found, False, labels).answer for found in latest]
+    terms = report_text.frequent_terms(answers, top=SUGGESTIONS)
     taken = {theme.name.casefold() for theme in themes}
     # A word only one person used is no pattern yet (phrases already need two).
     return {
@@ -161,7 +146,6 @@ def _frame_page(
     values: dict[str, str] | None = None,
 ) -> Response:
     themes = storage.frame(page["url"])
-    items = codables(page)
     html = render_page(
         "admin/themes_frame.html",
         admin_section="themes",
@@ -169,8 +153,8 @@ def _frame_page(
         definition=_definition(page),
         themes=themes,
         totals=storage.tag_totals(page["url"]),
-        counts=_counts(page, items),
-        suggestions=_suggestions(items, themes),
+        counts=_counts(page),
+        suggestions=_suggestions(page, themes),
         errors=errors or {},
         values=values or {},
     )
@@ -285,35 +269,28 @@ def remove() -> Any:
 # --- The queue ------------------------------------------------------------------------------
 
 
-def _next(items: list[Codable], coded: set[str], after: str | None) -> Codable | None:
-    """The first uncoded item after the one keyed `after` (from the start when none follows)."""
-    keys = [codable.key for codable in items]
-    start = keys.index(after) + 1 if after in keys else 0
-    for codable in items[start:] + items[:start]:
-        if codable.key not in coded:
-            return codable
-    return None
-
-
 def _queue_page(
     page: dict[str, Any],
-    items: list[Codable],
     current: Codable | None,
     error: str | None = None,
     ticked: list[int] | None = None,
 ) -> Response:
     url = page["url"]
-    coded = storage.coded_keys(url)
+    scope = _scope(page)
     themes = storage.frame(url)
+    found = storage.coded_item(url, current.item) if current is not None else None
     if current is not None and ticked is None:
-        found = storage.coded_item(url, current.item)
         ticked = storage.themes_of(found) if found else []
     # Skip shows the next uncoded item other than this one; none when this is the last.
-    following = current and _next(items, coded | {current.key}, current.key)
+    following = current and coding_queue.next_uncoded(scope, current.place, current.item)
     definition = _definition(page)
     # The item just coded (or skipped, if it was coded before): a link to change its themes.
     after = request.args.get("after", "")
-    previous = after if after in coded and after != getattr(current, "key", None) else None
+    before = storage.Item.from_key(after)
+    previous = None
+    if before is not None and after != getattr(current, "key", None):
+        previous = after if storage.coded_item(url, before) is not None else None
+    counted = coding_queue.counts(scope)
     html = render_page(
         "admin/themes_code.html",
         admin_section="themes",
@@ -321,17 +298,26 @@ def _queue_page(
         previous=url_for("coding.queue", page=url, item=previous) if previous else None,
         themes=themes,
         current=current,
-        recoding=current is not None and current.key in coded,
+        recoding=found is not None,
         ticked=ticked or [],
         skip=url_for("coding.queue", page=url, after=current.key) if following else None,
-        left=sum(1 for codable in items if codable.key not in coded),
-        total=len(items),
+        left=counted["left"],
+        total=counted["total"],
         error=error,
         report=url_for("reports.report", questionnaire_id=definition["id"], _anchor="themes")
         if definition
         else None,
     )
     return Response(html, status=400 if error else 200, mimetype="text/html")
+
+
+def _named(page: dict[str, Any], key: str, personal: bool) -> Codable:
+    """The page's item with this key, coded or not; 404 for any other."""
+    item = storage.Item.from_key(key)
+    found = coding_queue.find(_scope(page), item) if item is not None else None
+    if found is None:
+        raise FeedbackError("There is no such item to code in this consultation.", 404)
+    return _codable(page, found, personal)
 
 
 def _personal() -> bool:
@@ -345,15 +331,15 @@ def queue() -> Response:
     """The next uncoded item, oldest first (`after`: the one skipped or just coded); `item`:
     one named item, coded or not, to code again."""
     page = _consultation(request.args.get("page"))
-    items = codables(page, _personal())
+    personal = _personal()
     wanted = request.args.get("item")
     if wanted:
-        current = next((codable for codable in items if codable.key == wanted), None)
-        if current is None:
-            raise FeedbackError("There is no such item to code in this consultation.", 404)
-    else:
-        current = _next(items, storage.coded_keys(page["url"]), request.args.get("after"))
-    return _queue_page(page, items, current)
+        return _queue_page(page, _named(page, wanted, personal))
+    scope = _scope(page)
+    after = storage.Item.from_key(request.args.get("after", ""))
+    since = coding_queue.find(scope, after) if after is not None else None
+    found = coding_queue.next_uncoded(scope, since.place if since else None)
+    return _queue_page(page, _codable(page, found, personal) if found else None)
 
 
 @bp.post("/code")
@@ -361,11 +347,7 @@ def queue() -> Response:
 def save() -> Response:
     """Code the item with the ticked themes ("save") or with none ("none"), then the next one."""
     page = _consultation(request.args.get("page"))
-    items = codables(page, _personal())
-    key = request.form.get("item", "")
-    current = next((codable for codable in items if codable.key == key), None)
-    if current is None:
-        raise FeedbackError("There is no such item to code in this consultation.", 404)
+    current = _named(page, request.form.get("item", ""), _personal())
     themes = {theme.id: theme for theme in storage.frame(page["url"])}
     asked = [int(v) for v in request.form.getlist("theme") if v.isdigit() and len(v) < 12]
     chosen = [theme_id for theme_id in dict.fromkeys(asked) if theme_id in themes]
@@ -374,7 +356,7 @@ def save() -> Response:
         chosen = []
     elif not chosen:
         problem = "Tick at least one theme, or choose \u201cNo theme fits\u201d."
-        return _queue_page(page, items, current, problem, [])
+        return _queue_page(page, current, problem, [])
     with transaction():
         found = storage.coded_item(page["url"], current.item)
         earlier = storage.themes_of(found) if found else []

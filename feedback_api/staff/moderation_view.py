@@ -16,6 +16,7 @@ from feedback_api.listening.replies import listener_for, target
 from feedback_api.public.comments import iso
 from feedback_api.screening import BODY
 from feedback_api.screening.risk import SIGNPOSTING
+from feedback_api.screening.spans import KIND_NAMES, held_spans, redacted
 from feedback_api.staff.times import uk_iso, uk_time
 from feedback_api.storage import social
 from feedback_api.storage.models import AuditEntry, Comment
@@ -42,17 +43,6 @@ REPLY_STATES = {
     "failed": "could not be posted",
 }
 
-KIND_NAMES = {
-    "nhs_number": "NHS number",
-    "phone": "phone number",
-    "email": "email address",
-    "postcode": "postcode",
-    "address": "address",
-    "date_of_birth": "date of birth",
-    "links": "links",
-    "word": "watched word",
-    "risk": "risk of harm",
-}
 SOURCE_NAMES = {
     "site": "This website",
     SOCIAL: "Any social media",
@@ -68,38 +58,11 @@ STATUS_NAMES = {
 }
 
 
-def _held_spans(body: str, reasons: list[dict]) -> list[tuple[int, int, str]]:
-    """(start, end, kind name) of each held span in the body, in order.
-
-    Offsets come from the database: they are clamped to the text, and a span overlapping one
-    already taken (or empty) is skipped rather than trusted. Reasons found in another field
-    (the author's name) have offsets into that field, never into the body.
-    """
-    spans = []
-    for reason in reasons or []:
-        if not isinstance(reason, dict) or reason.get("field", BODY) != BODY:
-            continue
-        try:
-            start, end = int(reason["start"]), int(reason["end"])
-        except (KeyError, TypeError, ValueError):
-            continue
-        name = KIND_NAMES.get(str(reason.get("kind")), "held text")
-        spans.append((max(0, min(start, len(body))), max(0, min(end, len(body))), name))
-    kept: list[tuple[int, int, str]] = []
-    cursor = 0
-    for start, end, name in sorted(spans):
-        if start < cursor or end <= start:
-            continue
-        kept.append((start, end, name))
-        cursor = end
-    return kept
-
-
 def highlighted(body: str, reasons: list[dict]) -> Markup:
     """The text with each held span in <mark>, built from escaped pieces."""
     pieces: list[str] = []
     cursor = 0
-    for start, end, name in _held_spans(body, reasons):
+    for start, end, name in held_spans(body, reasons):
         pieces.append(str(escape(body[cursor:start])))
         pieces.append(
             f'<mark class="engage-held"><span class="nhsuk-u-visually-hidden">{escape(name)}: '
@@ -108,21 +71,6 @@ def highlighted(body: str, reasons: list[dict]) -> Markup:
         cursor = end
     pieces.append(str(escape(body[cursor:])))
     return Markup("".join(pieces))
-
-
-def redacted(body: str, reasons: list[dict], placeholder: str = "[{} removed]") -> str:
-    """The text with each held span replaced by what it was, e.g. '[phone number removed]'.
-    Words suggesting a risk of harm are kept: they are why a person reads it, not someone's
-    details."""
-    pieces: list[str] = []
-    cursor = 0
-    kept = [r for r in reasons or [] if not (isinstance(r, dict) and r.get("kind") == "risk")]
-    for start, end, name in _held_spans(body, kept):
-        pieces.append(body[cursor:start])
-        pieces.append(placeholder.format(name))
-        cursor = end
-    pieces.append(body[cursor:])
-    return "".join(pieces)
 
 
 FIELD_NAMES = {"author": "in the name"}

@@ -27,10 +27,12 @@ from flask import current_app
 
 from contract.manifest import SITE_ZONE
 from contract.vocabulary import CommentStatus
-from feedback_api.storage.comments import find_comments
-from feedback_api.storage.models import Comment, as_utc, utcnow
+from feedback_api.storage.comments import Timing, timings
+from feedback_api.storage.models import as_utc, utcnow
 
 # The `holidays` package's subdivisions of the United Kingdom, by ENGAGE_BANK_HOLIDAYS value.
+ONE_DAY = datetime.timedelta(days=1)  # of time
+ONE_DATE = datetime.timedelta(days=1)  # of the calendar
 SUBDIVISIONS = {"england": "ENG", "wales": "WLS", "scotland": "SCT", "northern_ireland": "NIR"}
 
 
@@ -90,25 +92,50 @@ def working_days_between(
     start, end = as_utc(start), as_utc(end)
     if end <= start:
         return 0.0
+    first_day, last_day = start.astimezone(SITE_ZONE).date(), end.astimezone(SITE_ZONE).date()
+    if first_day == last_day:
+        return (end - start) / ONE_DAY if is_working_day(first_day, nation) else 0.0
     total = datetime.timedelta()
-    cursor = start
-    while cursor < end:
-        day = cursor.astimezone(SITE_ZONE).date()
-        next_midnight = datetime.datetime.combine(
-            day + datetime.timedelta(days=1), datetime.time(), tzinfo=SITE_ZONE
-        ).astimezone(datetime.UTC)  # subtracted in UTC, so a clock change is counted right
-        step_end = min(end, next_midnight)
-        if is_working_day(day, nation):
-            total += step_end - cursor
-        cursor = step_end
-    return total / datetime.timedelta(days=1)
+    if is_working_day(first_day, nation):
+        total += _utc_midnight(first_day + ONE_DATE) - start
+    if is_working_day(last_day, nation):
+        total += end - _utc_midnight(last_day)
+    # The whole days between: a working day is never a clock change's (those are Sundays), so
+    # each is a day long.
+    whole = _working_days(first_day + ONE_DATE, last_day - ONE_DATE, nation)
+    return total / ONE_DAY + whole
+
+
+def _utc_midnight(day: datetime.date) -> datetime.datetime:
+    return datetime.datetime.combine(day, datetime.time(), tzinfo=SITE_ZONE).astimezone(
+        datetime.UTC
+    )
+
+
+def _working_days(first: datetime.date, last: datetime.date, nation: str) -> int:
+    """How many working days from `first` to `last` (inclusive): Monday to Friday counted by
+    whole weeks, less the bank holidays that fall on them."""
+    if last < first:
+        return 0
+    span = (last - first).days + 1
+    weeks, rest = divmod(span, 7)
+    weekdays = weeks * 5 + sum(
+        1 for n in range(rest) if (first + datetime.timedelta(days=weeks * 7 + n)).weekday() < 5
+    )
+    off = sum(
+        1
+        for year in range(first.year, last.year + 1)
+        for holiday in bank_holidays(nation, year)
+        if first <= holiday <= last and holiday.weekday() < 5
+    )
+    return weekdays - off
 
 
 def _hours(start: datetime.datetime, end: datetime.datetime) -> float:
     return (end - start) / datetime.timedelta(hours=1)
 
 
-def _first_replies(comments: Sequence[Comment]) -> dict[int, datetime.datetime]:
+def _first_replies(comments: Sequence[Timing]) -> dict[int, datetime.datetime]:
     """When each comment first had an official reply, by its id."""
     first_reply: dict[int, datetime.datetime] = {}
     for comment in comments:
@@ -119,7 +146,7 @@ def _first_replies(comments: Sequence[Comment]) -> dict[int, datetime.datetime]:
     return first_reply
 
 
-def _reply_tags(comments: Sequence[Comment]) -> dict[int, list[str]]:
+def _reply_tags(comments: Sequence[Timing]) -> dict[int, list[str]]:
     """The tags of each comment's official replies, by its id."""
     tags: dict[int, list[str]] = defaultdict(list)
     for comment in comments:
@@ -130,7 +157,7 @@ def _reply_tags(comments: Sequence[Comment]) -> dict[int, list[str]]:
 
 def _add(
     bucket: Figures,
-    comment: Comment,
+    comment: Timing,
     replied: datetime.datetime | None,
     age: float,
     target: float,
@@ -160,8 +187,8 @@ def figures(
     now: datetime.datetime | None = None,
     nation: str | None = None,
     *,
-    by: Callable[[Comment], str | None] = lambda comment: comment.page,
-    counted: Callable[[Comment], bool] = lambda comment: True,
+    by: Callable[[Timing], str | None] = lambda comment: comment.page,
+    counted: Callable[[Timing], bool] = lambda comment: True,
 ) -> tuple[Figures, dict[str, Figures]]:
     """(overall, per page) responsiveness from every comment in the database, what was said on
     social media included (an item its author deleted is not); working days skip the bank
@@ -171,7 +198,7 @@ def figures(
     keep what is published on the site)."""
     now = now or utcnow()
     nation = nation or current_app.config["ENGAGE_BANK_HOLIDAYS"]
-    comments = [comment for comment in find_comments() if counted(comment)]
+    comments = [comment for comment in timings() if counted(comment)]
     first_reply = _first_replies(comments)
     tags = _reply_tags(comments)
     overall = Figures()
@@ -179,13 +206,18 @@ def figures(
     for comment in comments:
         if comment.official or comment.status == CommentStatus.SPAM or comment.gone:
             continue
-        age = working_days_between(comment.created, now, nation)
+        replied = first_reply.get(comment.id)
+        waiting = comment.status == CommentStatus.PENDING or (
+            comment.needs_response and replied is None
+        )
+        # Only what is still waiting is judged by its age (a long reckoning for old comments).
+        age = working_days_between(comment.created, now, nation) if waiting else 0.0
         key = by(comment)
         for bucket in (overall, groups[key]) if key is not None else (overall,):
             _add(
                 bucket,
                 comment,
-                first_reply.get(comment.id),
+                replied,
                 age,
                 target_working_days,
                 nation,
@@ -194,5 +226,5 @@ def figures(
     return overall.finish(), {key: group.finish() for key, group in sorted(groups.items())}
 
 
-def by_source(comment: Comment) -> str:
+def by_source(comment: Timing) -> str:
     return comment.source

@@ -16,7 +16,9 @@ from collections.abc import Iterator
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
-# The learning tables join the metadata (migrations and tests compare it) wherever storage is used.
+# The learning tables and the answer index join the metadata (migrations and tests compare it)
+# wherever storage is used.
+from feedback_api.storage.answers import models as _answer_models  # noqa: F401
 from feedback_api.storage.learning import models as _learning_models  # noqa: F401
 from feedback_api.storage.models import db
 

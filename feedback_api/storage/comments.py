@@ -6,7 +6,9 @@ None of these commit: the caller's `transaction()` does.
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable, Sequence
+from typing import NamedTuple
 
 from sqlalchemy import func, inspect, select, update
 
@@ -247,3 +249,79 @@ def add_official_reply(
         pages.changed(parent.page, False, True)
     db.session.flush()  # the reply's id, for the audit entry
     return reply
+
+
+class SaidCount(NamedTuple):
+    """How many comments or social items share these: page, status, whether from social media,
+    channel, whether ours (official) and whether deleted upstream (gone)."""
+
+    page: str | None
+    status: str
+    social: bool
+    channel: str | None
+    official: bool
+    gone: bool
+    count: int
+
+
+def said_counts(
+    page: str | None = None,
+    start: datetime.datetime | None = None,
+    end: datetime.datetime | None = None,
+) -> list[SaidCount]:
+    """Comments and social items counted in one GROUP BY (on `page`, when given; created from
+    `start`, before `end`, when given): the reports' figures without reading every comment."""
+    social = Comment.source != SITE
+    gone = Comment.gone.is_not(None)
+    keys = (Comment.page, Comment.status, social, Comment.channel, Comment.official, gone)
+    query = select(*keys, func.count())
+    if page is not None:
+        query = query.where(Comment.page == page)
+    if start is not None:
+        query = query.where(Comment.created >= start)
+    if end is not None:
+        query = query.where(Comment.created < end)
+    return [SaidCount(*row) for row in db.session.execute(query.group_by(*keys))]
+
+
+def latest_published(
+    page: str, channel: str | bool | None = True, limit: int = 30
+) -> list[Comment]:
+    """The page's latest `limit` published comments, oldest first: through `channel` only (ours
+    always), or through any when `channel` is True."""
+    query = select(Comment).where(Comment.page == page, Comment.status == APPROVED)
+    if channel is not True:
+        through = Comment.channel.is_(None) if channel is None else Comment.channel == channel
+        query = query.where(Comment.official.is_(True) | through)
+    newest = query.order_by(Comment.created.desc(), Comment.id.desc()).limit(limit)
+    return list(reversed(db.session.scalars(newest).all()))
+
+
+class Timing(NamedTuple):
+    """What the responsiveness figures read of a comment, without its text: loading these for
+    every comment is a fraction of loading the comments."""
+
+    id: int
+    page: str | None
+    parent_id: int | None
+    source: str
+    status: str
+    official: bool
+    private: bool
+    needs_response: bool
+    reply_tag: str | None
+    channel: str | None
+    created: datetime.datetime
+    moderated: datetime.datetime | None
+    gone: datetime.datetime | None
+
+    @property
+    def social(self) -> bool:
+        return self.source != SITE
+
+
+def timings() -> list[Timing]:
+    """Every comment's Timing, oldest first."""
+    columns = [getattr(Comment, name) for name in Timing._fields]
+    query = select(*columns).order_by(Comment.created, Comment.id)
+    return [Timing(*row) for row in db.session.execute(query)]

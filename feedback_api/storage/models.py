@@ -13,7 +13,7 @@ import datetime
 from typing import Any
 
 from flask_sqlalchemy import SQLAlchemy
-from sqlalchemy import JSON, DateTime, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Date, DateTime, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
@@ -377,6 +377,9 @@ class QuestionnaireResponse(db.Model):
     """One person's answers to a questionnaire. Never public; read by staff in reports."""
 
     __tablename__ = "responses"
+    __table_args__ = (  # the reports' counts per day and channel read only this index
+        Index("ix_responses_questionnaire_day", "questionnaire", "day", "channel", "spam"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     questionnaire: Mapped[str] = mapped_column(String(100), index=True)
@@ -386,6 +389,7 @@ class QuestionnaireResponse(db.Model):
     held_reasons: Mapped[dict] = mapped_column(ReadableJSON(reasons_by_field), default=dict)
     spam: Mapped[bool] = mapped_column(default=False)
     created: Mapped[datetime.datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    day: Mapped[datetime.date | None] = mapped_column(Date)  # `created`'s day in the site's zone
     ip_hash: Mapped[str | None] = mapped_column(String(64))
     # The channel the reader came through (contract.channels); None: before channels.
     channel: Mapped[str | None] = mapped_column(String(40))

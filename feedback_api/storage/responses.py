@@ -8,7 +8,9 @@ from typing import NamedTuple
 
 from sqlalchemy import and_, case, func, select
 
-from feedback_api.storage.models import QuestionnaireResponse, db
+from feedback_api.storage.answers.counts import Selection, selected
+from feedback_api.storage.answers.index import index_response, local_day
+from feedback_api.storage.models import QuestionnaireResponse, db, utcnow
 
 
 def add_response(
@@ -21,8 +23,9 @@ def add_response(
     ip_hash: str | None,
     channel: str | None = None,
 ) -> QuestionnaireResponse:
-    """Store one person's answers (its id assigned): the caller acknowledges after committing.
-    `channel`: how the person reached the questionnaire (contract.channels)."""
+    """Store one person's answers (its id assigned) and index them for the reports: the caller
+    acknowledges after committing. `channel`: how the person reached the questionnaire
+    (contract.channels)."""
     response = QuestionnaireResponse(
         questionnaire=questionnaire,
         reference=reference,
@@ -31,9 +34,12 @@ def add_response(
         spam=spam,
         ip_hash=ip_hash,
         channel=channel,
+        created=utcnow(),
     )
+    response.day = local_day(response.created)
     db.session.add(response)
     db.session.flush()
+    index_response(response)
     return response
 
 
@@ -53,6 +59,15 @@ def responses_to(questionnaire_id: str) -> list[QuestionnaireResponse]:
     query = select(QuestionnaireResponse).where(
         QuestionnaireResponse.questionnaire == questionnaire_id,
         QuestionnaireResponse.spam.is_(False),
+    )
+    order = (QuestionnaireResponse.created, QuestionnaireResponse.id)
+    return list(db.session.scalars(query.order_by(*order)).all())
+
+
+def selected_responses(chosen: Selection) -> list[QuestionnaireResponse]:
+    """The responses a Selection names (period and channel), oldest first, without spam."""
+    query = select(QuestionnaireResponse).where(
+        *selected(QuestionnaireResponse, chosen), QuestionnaireResponse.spam.is_(False)
     )
     order = (QuestionnaireResponse.created, QuestionnaireResponse.id)
     return list(db.session.scalars(query.order_by(*order)).all())

@@ -8,6 +8,7 @@ after every problem has been listed, so one run shows them all.
 from __future__ import annotations
 
 import dataclasses
+import difflib
 import json
 import logging
 from dataclasses import dataclass
@@ -129,3 +130,15 @@ def shown_path(path: Path, root: Path) -> str:
         return path.resolve().relative_to(root.resolve()).as_posix()
     except ValueError:
         return path.as_posix()
+
+
+def missing_page(address: str, addresses: set[str], content: Path) -> str | None:
+    """For a site-relative link (`/...`), None when it names one of the site's pages (its
+    `addresses`) or a file in `content`; else the start of the editor's message, with the
+    nearest page as a suggestion: "/x/ is not a page of this site: did you mean /y/? "."""
+    path = address.split("#")[0].split("?")[0]
+    if path in addresses or (content / path.lstrip("/")).is_file():
+        return None
+    close = difflib.get_close_matches(path, sorted(addresses), n=1, cutoff=0.6)
+    hint = f"did you mean {close[0]}? " if close else ""
+    return f"{address} is not a page of this site: {hint}"

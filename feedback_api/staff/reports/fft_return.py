@@ -39,7 +39,7 @@ from contract.manifest import SITE_ZONE
 from contract.vocabulary import QuestionType
 from contract.wordings import FFT_OPTIONS
 from feedback_api.staff.reports.exports import safe_cell
-from feedback_api.staff.reports.figures import fft_scores
+from feedback_api.staff.reports.figures import fft_scores, utc_midnight
 from feedback_api.storage.responses import answer_counts_by_month
 
 # Every response through this site is given on its web form, so the mode is "Online" however
@@ -119,13 +119,6 @@ def last_complete_months(count: int, today: datetime.date | None = None) -> list
     return months
 
 
-def _utc_midnight(day: datetime.date) -> datetime.datetime:
-    """UK midnight at the start of `day`, in UTC (never ambiguous: the clocks change at 1am)."""
-    return datetime.datetime.combine(day, datetime.time(), tzinfo=SITE_ZONE).astimezone(
-        datetime.UTC
-    )
-
-
 def fft_question(definition: dict[str, Any]) -> dict[str, Any]:
     """The questionnaire's (first) Friends and Family Test question."""
     for question in definition["questions"]:
@@ -155,7 +148,7 @@ def fft_return(definition: dict[str, Any], months: list[datetime.date]) -> list[
     question = fft_question(definition)
     service = service_name(definition)
     spans = [
-        (f"{month:%Y-%m}", _utc_midnight(month), _utc_midnight(next_month(month)))
+        (f"{month:%Y-%m}", utc_midnight(month), utc_midnight(next_month(month)))
         for month in sorted(months)
     ]
     found = answer_counts_by_month(definition["id"], question["id"], spans, VALUES)

@@ -10,17 +10,19 @@ from __future__ import annotations
 
 import datetime
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from contract import channels
 from contract.vocabulary import QuestionType
 from feedback_api.manifest import SITE_ZONE
 from feedback_api.staff.times import uk_date
-from feedback_api.storage.models import QuestionnaireResponse
+from feedback_api.storage.answers import counts
+from feedback_api.storage.answers.counts import Selection, Tally
 
 FFT_POSITIVE = ("very_good", "good")
 FFT_NEGATIVE = ("poor", "very_poor")
+NOTHING = Tally(0, {}, {})  # the figures of no responses
 
 
 def _pct(part: int, whole: int) -> float | None:
@@ -40,35 +42,32 @@ def local_day(moment: datetime.datetime) -> datetime.date:
     return moment.astimezone(SITE_ZONE).date()
 
 
-def within(
-    responses: list[QuestionnaireResponse], since: datetime.date | None, until: datetime.date | None
-) -> list[QuestionnaireResponse]:
-    """The responses received from `since` to `until` (days in the site's time zone, inclusive)."""
-    return [
-        response
-        for response in responses
-        if (since is None or local_day(response.created) >= since)
-        and (until is None or local_day(response.created) <= until)
-    ]
+def utc_midnight(day: datetime.date) -> datetime.datetime:
+    """UK midnight at the start of `day`, in UTC (never ambiguous: the clocks change at 1am)."""
+    return datetime.datetime.combine(day, datetime.time(), tzinfo=SITE_ZONE).astimezone(
+        datetime.UTC
+    )
 
 
-def over_time(responses: list[QuestionnaireResponse]) -> dict[str, Any]:
-    """Responses per day, or per week (from Monday) once they span more than eight weeks.
+def over_time(days: Sequence[tuple[datetime.date, int]]) -> dict[str, Any]:
+    """Responses per day, or per week (from Monday) once they span more than eight weeks, from
+    the responses per day (`counts.per_day`).
 
     Every period between the first and last response is listed, empty ones too, so a chart of
     the figures shows quiet spells as they were.
     """
-    if not responses:
+    if not days:
         return {"period": "day", "rows": []}
-    days = [local_day(response.created) for response in responses]
-    first, last = min(days), max(days)
+    first, last = min(day for day, _ in days), max(day for day, _ in days)
     weekly = (last - first).days > 56
     step = datetime.timedelta(days=7 if weekly else 1)
 
     def period_of(day: datetime.date) -> datetime.date:
         return day - datetime.timedelta(days=day.weekday()) if weekly else day
 
-    counts = Counter(period_of(day) for day in days)
+    counts: Counter[datetime.date] = Counter()
+    for day, n in days:
+        counts[period_of(day)] += n
     rows, cumulative, start = [], 0, period_of(first)
     while start <= last:
         cumulative += counts[start]
@@ -102,39 +101,52 @@ def channel_group(channel: str | None) -> dict[str, Any]:
     return {"value": channel, "label": channels.label(channel)}
 
 
-def channels_of(responses: list[QuestionnaireResponse]) -> list[str | None]:
-    """The channels the responses came through, most used first (then by name); None, for
-    responses from before channels were recorded, last."""
-    counts = Counter(response.channel for response in responses)
-    named = sorted((c for c in counts if c is not None), key=lambda c: (-counts[c], c))
-    return [*named, *([None] if None in counts else [])]
+def channels_of(sizes: Mapping[str | None, int]) -> list[str | None]:
+    """The channels responses came through (`counts.per_channel`), most used first (then by
+    name); None, for responses from before channels were recorded, last."""
+    named = sorted((c for c in sizes if c is not None), key=lambda c: (-sizes[c], c))
+    return [*named, *([None] if None in sizes else [])]
 
 
-def by_channel(
-    definition: dict[str, Any], responses: list[QuestionnaireResponse]
-) -> list[dict[str, Any]]:
+def channel_rows(sizes: Mapping[str | None, int]) -> list[dict[str, Any]]:
+    """Per channel used (most used first): its responses and their share of all."""
+    total = sum(sizes.values())
+    return [
+        {
+            **channel_group(channel),
+            "responses": sizes[channel],
+            "share_pct": _pct(sizes[channel], total),
+        }
+        for channel in channels_of(sizes)
+        if sizes[channel]
+    ]
+
+
+def _fft(definition: dict[str, Any]) -> dict[str, Any] | None:
+    return next((q for q in definition["questions"] if q["type"] == QuestionType.FFT), None)
+
+
+def by_channel(definition: dict[str, Any], chosen: Selection) -> list[dict[str, Any]]:
     """Per channel: responses, their share of all, and the Friends and Family Test scores when
     the questionnaire asks it (a channel's responses, of those who answered it)."""
-    fft = next((q for q in definition["questions"] if q["type"] == QuestionType.FFT), None)
-    rows = []
-    for channel in channels_of(responses):
-        subset = [response for response in responses if response.channel == channel]
-        row = {**channel_group(channel), "responses": len(subset)}
-        row["share_pct"] = _pct(len(subset), len(responses))
-        if fft:
-            entry = summary({**definition, "questions": [fft]}, subset)["questions"][fft["id"]]
+    fft = _fft(definition)
+    per = counts.tally_by(chosen, counts.BY_CHANNEL, [fft["id"]] if fft else [])
+    rows = channel_rows({channel: tallied.responses for channel, tallied in per.items()})
+    if fft:
+        only = {**definition, "questions": [fft]}
+        for row in rows:
+            entry = summary(only, per[row["value"]])["questions"][fft["id"]]
             row["fft"] = {
                 "answered": entry["answered"],
                 "positive_pct": entry["positive_pct"],
                 "negative_pct": entry["negative_pct"],
             }
-        rows.append(row)
     return rows
 
 
 def breakdown(
     definition: dict[str, Any],
-    responses: list[QuestionnaireResponse],
+    chosen: Selection,
     by: str,
     question: str,
     small_group: int = 0,
@@ -152,51 +164,40 @@ def breakdown(
     asked = {q["id"]: q for q in choice_questions(definition)}
     if (by != CHANNEL and by not in groups) or question not in asked:
         return None
+    per = counts.tally_by(chosen, counts.BY_CHANNEL if by == CHANNEL else by, [question])
     if by == CHANNEL:
         grouping = {"id": CHANNEL, "label": "Channel"}
-        options = [channel_group(channel) for channel in channels_of(responses)]
-
-        def group_of(response: QuestionnaireResponse) -> Any:
-            return response.channel
+        sizes = {channel: tallied.responses for channel, tallied in per.items()}
+        options = [channel_group(channel) for channel in channels_of(sizes) if sizes[channel]]
     else:
         grouping = groups[by]
         options = [*groups[by]["options"], {"value": None, "label": "Not answered"}]
-
-        def group_of(response: QuestionnaireResponse) -> Any:
-            return response.answers.get(by)
-
     only = {**definition, "questions": [asked[question]]}
     rows = []
     for option in options:
-        subset = [r for r in responses if group_of(r) == option["value"]]
-        suppressed = 0 < len(subset) < small_group
-        figures = summary(only, [] if suppressed else subset)["questions"][question]
+        tallied = per.get(option["value"], NOTHING)
+        suppressed = 0 < tallied.responses < small_group
+        figures = summary(only, NOTHING if suppressed else tallied)["questions"][question]
         rows.append(
             {
                 **figures,
                 "value": option["value"],
                 "label": option["label"],
-                "responses": len(subset),
+                "responses": tallied.responses,
                 "suppressed": suppressed,
             }
         )
     return {"by": grouping, "question": asked[question], "rows": rows}
 
 
-def summary(definition: dict[str, Any], responses: list[QuestionnaireResponse]) -> dict[str, Any]:
-    """`{"responses": total, "questions": {id: {"answered", "counts", "percentages", ...}}}`."""
+def summary(definition: dict[str, Any], tallied: Tally) -> dict[str, Any]:
+    """`{"responses": total, "questions": {id: {"answered", "counts", "percentages", ...}}}`
+    from the counted answers (`counts.tally`)."""
     questions: dict[str, Any] = {}
     for question in definition["questions"]:
         qid = question["id"]
-        counts: Counter[str] = Counter()
-        answered = 0
-        for response in responses:
-            value = response.answers.get(qid)
-            if value in (None, "", []):
-                continue
-            answered += 1
-            for item in value if isinstance(value, list) else [value]:
-                counts[str(item)] += 1
+        given = tallied.counts.get(qid, {})
+        answered = tallied.answered.get(qid, 0)
         entry: dict[str, Any] = {
             "type": question["type"],
             "label": question["label"],
@@ -204,13 +205,17 @@ def summary(definition: dict[str, Any], responses: list[QuestionnaireResponse]) 
         }
         if question.get("options"):
             ordered = {
-                option["value"]: counts.get(option["value"], 0) for option in question["options"]
+                option["value"]: given.get(option["value"], 0) for option in question["options"]
             }
             entry["counts"] = ordered
             entry["percentages"] = {value: _pct(n, answered) for value, n in ordered.items()}
         else:
             entry["counts"] = {}
         if question["type"] == QuestionType.FFT:
-            entry["positive_pct"], entry["negative_pct"] = fft_scores(counts, answered)
+            entry["positive_pct"], entry["negative_pct"] = fft_scores(given, answered)
         questions[qid] = entry
-    return {"questionnaire": definition["id"], "responses": len(responses), "questions": questions}
+    return {
+        "questionnaire": definition["id"],
+        "responses": tallied.responses,
+        "questions": questions,
+    }

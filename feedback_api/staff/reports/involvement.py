@@ -22,8 +22,9 @@ from feedback_api.staff import responsiveness
 from feedback_api.staff.reports import figures as reports
 from feedback_api.staff.reports import representation
 from feedback_api.staff.reports import themes as report_themes
-from feedback_api.storage.comments import find_comments
-from feedback_api.storage.responses import responses_to
+from feedback_api.storage.answers import counts
+from feedback_api.storage.answers.counts import Selection
+from feedback_api.storage.comments import SaidCount, said_counts
 
 STATUS_WORDS = {
     "planned": "Planned",
@@ -32,6 +33,7 @@ STATUS_WORDS = {
     "not-going-ahead": "Not going ahead",
 }
 THEMES_PER_CONSULTATION = 5
+ONE_DAY = datetime.timedelta(days=1)
 
 
 def year_label(since: datetime.date, until: datetime.date) -> str:
@@ -53,34 +55,35 @@ def _in_year(day: datetime.date, since: datetime.date, until: datetime.date) -> 
     return since <= day <= until
 
 
-def _said(since: datetime.date, until: datetime.date) -> list[Any]:
+def _said(since: datetime.date, until: datetime.date) -> list[SaidCount]:
     """What people said on the site and on social media in the period (not our replies, not
-    spam, rejected comments or items deleted upstream)."""
+    spam, rejected comments or items deleted upstream), counted by page and channel."""
+    start, end = reports.utc_midnight(since), reports.utc_midnight(until + ONE_DAY)
     return [
-        comment
-        for comment in find_comments()
-        if not comment.official
-        and comment.status not in ("spam", "rejected")
-        and comment.gone is None
-        and _in_year(reports.local_day(comment.created), since, until)
+        row
+        for row in said_counts(start=start, end=end)
+        if not row.official and row.status not in ("spam", "rejected") and not row.gone
     ]
 
 
-def _channel_rows(responses: list[Any], said: list[Any]) -> list[dict[str, Any]]:
+def _channel_rows(sizes: Counter, said: list[SaidCount]) -> list[dict[str, Any]]:
     """Responses, comments and social items per channel, responses' channels first."""
     rows = {
-        row["value"]: {**row, "comments": 0, "social": 0}
-        for row in reports.by_channel({"questions": []}, responses)
+        row["value"]: {**row, "comments": 0, "social": 0} for row in reports.channel_rows(sizes)
     }
-    for comment in said:
+    for told in said:
         row = rows.setdefault(
-            comment.channel,
-            {**reports.channel_group(comment.channel), "responses": 0, "share_pct": None},
+            told.channel,
+            {**reports.channel_group(told.channel), "responses": 0, "share_pct": None},
         )
         row.setdefault("comments", 0)
         row.setdefault("social", 0)
-        row["social" if comment.social else "comments"] += 1
+        row["social" if told.social else "comments"] += told.count
     return list(rows.values())
+
+
+def _told(said: list[SaidCount], social: bool) -> int:
+    return sum(row.count for row in said if row.social == social)
 
 
 def _commitments(page: dict[str, Any], since: datetime.date, until: datetime.date) -> list:
@@ -108,8 +111,9 @@ def report(since: datetime.date, until: datetime.date) -> dict[str, Any]:
     manifest = current_app.extensions["engage_manifest"].get()
     config = current_app.config
     small = config["ENGAGE_REPORT_SMALL_GROUP"]
-    consultations, summaries, every_response = [], [], []
+    consultations, summaries, sizes = [], [], Counter()
     fft = {"answered": 0, "counts": Counter()}
+    said = _said(since, until)
     for page in sorted(manifest.pages.values(), key=lambda p: p.get("opens") or ""):
         qid = page.get("questionnaire")
         if page.get("kind") != "consultation" and not qid:
@@ -117,29 +121,29 @@ def report(since: datetime.date, until: datetime.date) -> dict[str, Any]:
         if not _overlaps(page, since, until):
             continue
         definition = manifest.questionnaires.get(qid) if qid else None
-        responses = reports.within(responses_to(qid), since, until) if definition else []
-        every_response += responses
-        figures = reports.summary(definition, responses) if definition else None
+        figures = None
         if definition:
+            chosen = Selection(qid, since, until)
+            figures = reports.summary(definition, counts.tally(chosen))
+            sizes.update(counts.per_channel(chosen))
             summaries.append((definition, figures))
             for question in definition["questions"]:
                 if question["type"] == QuestionType.FFT:
                     entry = figures["questions"][question["id"]]
                     fft["answered"] += entry["answered"]
                     fft["counts"].update(entry["counts"])
-        said = [c for c in _said(since, until) if c.page == page["url"]]
+        on_page = [row for row in said if row.page == page["url"]]
         themes = report_themes.figures(page["url"], definition, small_group=small)
         consultations.append(
             {
                 "page": page,
-                "responses": len(responses),
-                "comments": sum(1 for c in said if not c.social),
-                "social": sum(1 for c in said if c.social),
+                "responses": figures["responses"] if figures else 0,
+                "comments": _told(on_page, social=False),
+                "social": _told(on_page, social=True),
                 "themes": themes["rows"][:THEMES_PER_CONSULTATION],
                 "commitments": _commitments(page, since, until),
             }
         )
-    said = _said(since, until)
     overall, _ = responsiveness.figures(
         config["ENGAGE_RESPONSE_TARGET_DAYS"],
         counted=lambda c: _in_year(reports.local_day(c.created), since, until),
@@ -160,11 +164,11 @@ def report(since: datetime.date, until: datetime.date) -> dict[str, Any]:
         "consultations": consultations,
         "totals": {
             "consultations": len(consultations),
-            "responses": len(every_response),
-            "comments": sum(1 for c in said if not c.social),
-            "social": sum(1 for c in said if c.social),
+            "responses": sum(sizes.values()),
+            "comments": _told(said, social=False),
+            "social": _told(said, social=True),
         },
-        "channels": _channel_rows(every_response, said),
+        "channels": _channel_rows(sizes, said),
         "representation": representation.across(
             summaries, manifest.population, small, manifest.population_sources
         ),

@@ -22,12 +22,15 @@ from feedback_api.staff.reports import text as report_text
 from feedback_api.staff.reports import themes as report_themes
 from feedback_api.staff.times import uk_date
 from feedback_api.storage import audit, transaction
-from feedback_api.storage.comments import find_comments
-from feedback_api.storage.responses import responses_to
+from feedback_api.storage.answers import counts
+from feedback_api.storage.answers.counts import Selection
+from feedback_api.storage.comments import latest_published, said_counts
+from feedback_api.storage.responses import selected_responses
 from feedback_api.theme import render_page
 
 bp = Blueprint("reports", __name__, url_prefix="/admin/reports")
 ANSWERS_PER_PAGE = 50
+PUBLISHED_LISTED = 30  # the latest published comments the report lists (all are counted)
 FFT_RETURN_MONTHS = 3  # the last complete months the report page offers the FFT return for
 # The questions a breakdown may show the answers to.
 CROSSABLE = (QuestionType.SINGLE, QuestionType.MULTIPLE, QuestionType.SCALE, QuestionType.FFT)
@@ -73,14 +76,15 @@ def index() -> str:
     listed = []
     summaries = []
     for qid, definition in sorted(manifest.questionnaires.items()):
-        responses = responses_to(qid)
-        summaries.append((definition, reports.summary(definition, responses)))
+        equality = [q["id"] for q in reports.choice_questions(definition, QuestionType.EQUALITY)]
+        figures = reports.summary(definition, counts.tally(Selection(qid), equality))
+        summaries.append((definition, figures))
         listed.append(
             {
                 "definition": definition,
                 "page": _consultation(qid),
                 "window": window(definition),
-                "responses": len(responses),
+                "responses": figures["responses"],
             }
         )
     return render_page(
@@ -107,13 +111,15 @@ def _representation(definition: dict[str, Any], figures: dict[str, Any], period:
     population = _population()
     per_channel = []
     if not period["channel"]:
-        for channel in reports.channels_of(period["all"]):
-            subset = [r for r in period["all"] if r.channel == channel]
+        equality = [q["id"] for q in reports.choice_questions(definition, QuestionType.EQUALITY)]
+        per = counts.tally_by(period["chosen"], counts.BY_CHANNEL, equality)
+        sizes = {channel: tallied.responses for channel, tallied in per.items()}
+        for channel in reports.channels_of(sizes):
             entries = representation.of_questionnaire(
-                definition, reports.summary(definition, subset), *population
+                definition, reports.summary(definition, per[channel]), *population
             )
             group = reports.channel_group(channel)
-            per_channel.append({**group, "responses": len(subset), "entries": entries})
+            per_channel.append({**group, "responses": sizes[channel], "entries": entries})
     return {
         "population": bool(population[0]),
         "entries": representation.of_questionnaire(definition, figures, *population),
@@ -132,16 +138,16 @@ def _day(name: str) -> datetime.date | None:
 NOT_RECORDED = "not-recorded"  # the channel filter's word for responses from before channels
 
 
-def _period_responses(questionnaire_id: str) -> tuple[list[Any], dict[str, Any]]:
-    """The questionnaire's responses within the period asked for (`from`, `to`) and through
-    the channel asked for (`channel`), and the period as the templates and links need it
-    (`all` holds the period's responses through every channel, for the channel table)."""
+def _period(questionnaire_id: str) -> dict[str, Any]:
+    """The responses asked for, as a Selection (`chosen`): the questionnaire's, within the
+    period asked for (`from`, `to`) and through the channel asked for (`channel`); and the
+    period as the templates and links need it."""
     since, until = _day("from"), _day("to")
     if since and until and until < since:
         since, until = until, since
     asked = request.args.get("channel", "")
     channel = asked if asked == NOT_RECORDED else channels.clean(asked) or ""
-    period = {
+    period: dict[str, Any] = {
         "from": since.isoformat() if since else "",
         "to": until.isoformat() if until else "",
         "channel": channel,
@@ -150,10 +156,9 @@ def _period_responses(questionnaire_id: str) -> tuple[list[Any], dict[str, Any]]
     period["from_text"] = uk_date(since) if since else ""
     period["to_text"] = uk_date(until) if until else ""
     period["channel_text"] = channels.label(_stored(channel)) if channel else ""
-    every = reports.within(responses_to(questionnaire_id), since, until)
-    period["all"] = every
-    responses = [r for r in every if r.channel == _stored(channel)] if channel else every
-    return responses, period
+    stored = _stored(channel) if channel else counts.EVERY_CHANNEL
+    period["chosen"] = Selection(questionnaire_id, since, until, stored)
+    return period
 
 
 def _stored(channel: str) -> str | None:
@@ -162,35 +167,30 @@ def _stored(channel: str) -> str | None:
 
 
 def _comments(page: dict[str, Any] | None, channel: str = "") -> dict[str, Any]:
-    """The page's comments by status, and those published, through the channel asked for (all
-    when ""); the organisation's own replies are listed with them but never counted as what
-    people said. `by_channel`: what people said on the page and about it on social media, per
-    channel, whatever the filter."""
+    """The page's comments by status, and the latest published, through the channel asked for
+    (all when ""); the organisation's own replies are listed with them but never counted as
+    what people said. `by_channel`: what people said on the page and about it on social media,
+    per channel, whatever the filter."""
     if page is None:
         return {"counts": {}, "published": [], "official": 0, "by_channel": {}}
-    found = find_comments(page=page["url"])
-    said = [c for c in found if not c.official and (c.gone is None or not c.social)]
+    grouped = said_counts(page=page["url"])
+    said = [row for row in grouped if not row.official and (not row.gone or not row.social)]
     by_channel: dict[str | None, dict[str, int]] = {}
-    for comment in said:
-        if comment.status != CommentStatus.SPAM:
-            kind = "social" if comment.social else "comments"
-            counts = by_channel.setdefault(comment.channel, {"comments": 0, "social": 0})
-            counts[kind] += 1
+    for row in said:
+        if row.status != CommentStatus.SPAM:
+            told = by_channel.setdefault(row.channel, {"comments": 0, "social": 0})
+            told["social" if row.social else "comments"] += row.count
     if channel:
-        said = [c for c in said if c.channel == _stored(channel)]
-    counts: dict[str, int] = {}
-    for comment in said:
-        key = "social" if comment.social else comment.status
-        counts[key] = counts.get(key, 0) + 1
-    published = [
-        describe(c)
-        for c in found
-        if c.status == CommentStatus.APPROVED
-        and (not channel or c.official or c.channel == _stored(channel))
-    ]
-    official = sum(1 for comment in found if comment.official and not comment.social)
+        said = [row for row in said if row.channel == _stored(channel)]
+    counted: dict[str, int] = {}
+    for row in said:
+        key = "social" if row.social else row.status
+        counted[key] = counted.get(key, 0) + row.count
+    through = _stored(channel) if channel else True
+    published = [describe(c) for c in latest_published(page["url"], through, PUBLISHED_LISTED)]
+    official = sum(row.count for row in grouped if row.official and not row.social)
     return {
-        "counts": counts,
+        "counts": counted,
         "published": published,
         "official": official,
         "by_channel": by_channel,
@@ -198,19 +198,19 @@ def _comments(page: dict[str, Any] | None, channel: str = "") -> dict[str, Any]:
 
 
 def _channel_table(
-    definition: dict[str, Any], responses: list[Any], comments: dict[str, Any]
+    definition: dict[str, Any], chosen: Selection, comments: dict[str, Any]
 ) -> list[dict[str, Any]]:
-    """Responses, comments and social items per channel: the responses' channels first (most
-    used first), then channels only comments came through."""
+    """Responses, comments and social items per channel (the period's, through every channel):
+    the responses' channels first (most used first), then channels only comments came through."""
     said = comments["by_channel"]
-    rows = reports.by_channel(definition, responses)
+    rows = reports.by_channel(definition, chosen.every_channel())
     for row in rows:
         row.update(said.get(row["value"], {"comments": 0, "social": 0}))
     seen = {row["value"] for row in rows}
-    for channel, counts in sorted(said.items(), key=lambda kv: (kv[0] is None, kv[0] or "")):
+    for channel, told in sorted(said.items(), key=lambda kv: (kv[0] is None, kv[0] or "")):
         if channel not in seen:
             rows.append(
-                {**reports.channel_group(channel), "responses": 0, "share_pct": None, **counts}
+                {**reports.channel_group(channel), "responses": 0, "share_pct": None, **told}
             )
     for row in rows:
         row["filter"] = NOT_RECORDED if row["value"] is None else row["value"]
@@ -222,7 +222,8 @@ def _channel_table(
 def report(questionnaire_id: str) -> str:
     """One questionnaire's report; the free-text and breakdown forms filter it with GET."""
     definition = _definition(questionnaire_id)
-    responses, period = _period_responses(questionnaire_id)
+    period = _period(questionnaire_id)
+    chosen = period["chosen"]
     args = request.args
     filters = {
         "field": args.get("field", ""),
@@ -231,17 +232,24 @@ def report(questionnaire_id: str) -> str:
     }
     # Personal data in free text as the downloads treat it: administrators only.
     personal = g.user.role == Role.ADMIN
-    every_answer = report_text.text_answers(definition, responses)
-    answers = report_text.text_answers(definition, responses, personal=personal, **filters)
-    pages = max(1, -(-len(answers) // ANSWERS_PER_PAGE))
+    matched, _ = report_text.text_answers(definition, chosen, personal=personal, **filters, limit=0)
+    pages = max(1, -(-matched // ANSWERS_PER_PAGE))
     number = min(max(args.get("page", 1, type=int) or 1, 1), pages)
+    answers_total, answers = report_text.text_answers(
+        definition,
+        chosen,
+        personal=personal,
+        **filters,
+        limit=ANSWERS_PER_PAGE,
+        offset=(number - 1) * ANSWERS_PER_PAGE,
+    )
     equality = reports.choice_questions(definition, QuestionType.EQUALITY)
     crossable = reports.choice_questions(definition, *CROSSABLE)
     by = args.get("by") or (equality[0]["id"] if equality else reports.CHANNEL)
     comments = _comments(page := _consultation(questionnaire_id), period["channel"])
     against = args.get("question") or (crossable[0]["id"] if crossable else "")
-    timeline = reports.over_time(responses)
-    figures = reports.summary(definition, responses)
+    timeline = reports.over_time(counts.per_day(chosen))
+    figures = reports.summary(definition, counts.tally(chosen))
     return render_page(
         "admin/report.html",
         admin_section="reports",
@@ -257,22 +265,22 @@ def report(questionnaire_id: str) -> str:
         text_fields=report_text.text_fields(definition),
         filters=filters,
         personal=personal,
-        answers=answers[(number - 1) * ANSWERS_PER_PAGE : number * ANSWERS_PER_PAGE],
-        answers_total=len(answers),
+        answers=answers,
+        answers_total=answers_total,
         answers_page={"number": number, "pages": pages, "first": (number - 1) * ANSWERS_PER_PAGE},
-        flagged_total=sum(1 for answer in every_answer if answer.flagged),
-        terms=report_text.frequent_terms(every_answer),
+        flagged_total=report_text.flagged_count(definition, chosen),
+        terms=report_text.latest_terms(definition, chosen),
         equality=equality,
         crossable=crossable,
         cross=reports.breakdown(
             definition,
-            responses,
+            chosen,
             by,
             against,
             current_app.config["ENGAGE_REPORT_SMALL_GROUP"],
         ),
         comments=comments,
-        channel_rows=_channel_table(definition, period["all"], comments),
+        channel_rows=_channel_table(definition, chosen, comments),
         representation=_representation(definition, figures, period),
         themes=report_themes.figures(
             page["url"] if page else None,
@@ -327,7 +335,8 @@ def export(questionnaire_id: str, fmt: str) -> Response:
         abort(404)
     definition = _definition(questionnaire_id)
     personal = _personal_asked()
-    responses, period = _period_responses(questionnaire_id)
+    period = _period(questionnaire_id)
+    responses = selected_responses(period["chosen"])
     during = f", {period['from'] or 'start'} to {period['to'] or 'now'}" if period["args"] else ""
     with transaction():
         audit.record(
@@ -343,7 +352,7 @@ def export(questionnaire_id: str, fmt: str) -> Response:
         # A byte-order mark so Excel opens the UTF-8 file with names and accents intact.
         body = "\ufeff" + report_exports.to_csv(definition, responses, personal)
         return _download(body, "text/csv", name)
-    figures = reports.summary(definition, responses)
+    figures = reports.summary(definition, counts.tally(period["chosen"]))
     document = report_exports.to_json(definition, responses, figures, personal)
     return _download(json.dumps(document, indent=2, ensure_ascii=False), "application/json", name)
 

@@ -21,7 +21,8 @@ from markupsafe import Markup, escape
 
 from contract.vocabulary import TEXT_TYPES
 from feedback_api.staff.moderation_view import highlighted, reason_names, redacted
-from feedback_api.storage.models import QuestionnaireResponse
+from feedback_api.storage.answers import texts
+from feedback_api.storage.answers.counts import Selection
 
 APOSTROPHE = "\u2019"  # typographic apostrophe, as phones type it
 WORD = re.compile(rf"[^\W\d_]+(?:['{APOSTROPHE}][^\W\d_]+)*")
@@ -86,49 +87,56 @@ def text_fields(definition: dict[str, Any]) -> dict[str, str]:
     return fields
 
 
+TERMS_FROM = 2000  # frequent terms are counted in the latest answers, this many at most
+
+
+def _wanted(definition: dict[str, Any], field: str) -> tuple[dict[str, str], list[str]]:
+    fields = text_fields(definition)
+    return fields, [field] if field in fields else list(fields)
+
+
+def _answer(found: texts.Typed, fields: dict[str, str], personal: bool) -> TextAnswer:
+    label = fields[found.field]
+    return TextAnswer(
+        found.reference, found.created, found.field, label, found.text, found.reasons, personal
+    )
+
+
 def text_answers(
     definition: dict[str, Any],
-    responses: Iterable[QuestionnaireResponse],
+    chosen: Selection,
     *,
     field: str = "",
     flagged: str = "",
     contains: str = "",
     personal: bool = False,
-) -> list[TextAnswer]:
-    """Free-text answers, newest first; `flagged` is "" (all), "yes" or "no".
+    limit: int = 50,
+    offset: int = 0,
+) -> tuple[int, list[TextAnswer]]:
+    """How many free-text answers match, and `limit` of them from `offset`, newest first;
+    `flagged` is "" (all), "yes" or "no". Filtered and paged by the database.
 
     Without `personal`, `contains` searches the text with personal data cut out: searching for
     a phone number's digits must not find the answer that holds it.
     """
-    fields = text_fields(definition)
-    wanted = [field] if field in fields else list(fields)
-    needle = contains.casefold().strip()
-    found = []
-    for response in reversed(list(responses)):  # newest first, also among equal times
-        for name in wanted:
-            text = response.answers.get(name)
-            if not isinstance(text, str) or not text.strip():
-                continue
-            reasons = (response.held_reasons or {}).get(name, [])
-            if (flagged == "yes" and not reasons) or (flagged == "no" and reasons):
-                continue
-            # Cut out, not replaced: "number" must not find every "[phone number removed]".
-            searched = text if personal else redacted(text, reasons, "\0")
-            if needle and needle not in searched.casefold():
-                continue
-            found.append(
-                TextAnswer(
-                    response.reference,
-                    response.created,
-                    name,
-                    fields[name],
-                    text,
-                    reasons,
-                    personal,
-                )
-            )
-    found.sort(key=lambda answer: answer.created, reverse=True)
-    return found
+    fields, wanted = _wanted(definition, field)
+    asked = texts.Asked(wanted, flagged, contains[:100], personal)
+    total = texts.count_typed(chosen, asked) if wanted else 0
+    found = texts.typed(chosen, asked, limit, offset) if total else []
+    return total, [_answer(answer, fields, personal) for answer in found]
+
+
+def flagged_count(definition: dict[str, Any], chosen: Selection) -> int:
+    """How many free-text answers hold what looks like personal data."""
+    _, wanted = _wanted(definition, "")
+    return texts.count_typed(chosen, texts.Asked(wanted, flagged="yes")) if wanted else 0
+
+
+def latest_terms(definition: dict[str, Any], chosen: Selection) -> dict[str, Any]:
+    """`frequent_terms` of the latest TERMS_FROM free-text answers, with how many were read
+    ("read") of how many there are ("of")."""
+    total, latest = text_answers(definition, chosen, limit=TERMS_FROM)
+    return {**frequent_terms(latest), "read": len(latest), "of": total}
 
 
 def _words(text: str) -> list[str]:

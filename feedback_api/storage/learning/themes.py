@@ -14,9 +14,11 @@ import datetime
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import and_, delete, func, select
+from sqlalchemy.orm import aliased
 
 from contract.vocabulary import CommentStatus
+from feedback_api.storage.answers.models import AnswerRow
 from feedback_api.storage.learning.models import CodedItem, Theme, ThemeTag
 from feedback_api.storage.models import Comment, QuestionnaireResponse, db
 
@@ -103,28 +105,6 @@ def get_theme(theme_id: int) -> Theme | None:
 # --- What there is to code ------------------------------------------------------------------
 
 
-def codable_comments(page: str) -> list[Comment]:
-    """What people said on the page and about it on social media that may be coded."""
-    query = select(Comment).where(
-        Comment.page == page,
-        Comment.official.is_(False),
-        Comment.status.in_(CODABLE),
-        Comment.gone.is_(None),
-    )
-    return list(db.session.scalars(query.order_by(Comment.created, Comment.id)).all())
-
-
-def answer_items(responses: Iterable[QuestionnaireResponse], fields: Iterable[str]) -> list[Item]:
-    """One item per non-empty free-text answer in `fields`, in the responses' order."""
-    wanted = list(fields)
-    return [
-        Item(response_id=response.id, field=field)
-        for response in responses
-        for field in wanted
-        if isinstance(response.answers.get(field), str) and response.answers[field].strip()
-    ]
-
-
 def coded_keys(page: str) -> set[str]:
     """The keys of the page's items already coded."""
     query = select(CodedItem.comment_id, CodedItem.response_id, CodedItem.field).where(
@@ -195,16 +175,20 @@ class TagCount:
 def tag_counts(page: str, by: str | None = None) -> list[TagCount]:
     """Per theme, kind and channel (and, for answers, the answer each person gave to the
     question `by`): how many tagged items, in two GROUP BY queries."""
-    columns = [ThemeTag.theme_id, QuestionnaireResponse.channel]
-    if by:
-        columns.append(QuestionnaireResponse.answers[by].as_string())
+    group = aliased(AnswerRow)  # the person's answer to `by`, from the answer index
+    columns = [ThemeTag.theme_id, QuestionnaireResponse.channel, *([group.value] if by else [])]
     answers = (
         select(*columns, func.count())
+        .select_from(ThemeTag)
         .join(CodedItem, CodedItem.id == ThemeTag.item_id)
         .join(QuestionnaireResponse, QuestionnaireResponse.id == CodedItem.response_id)
-        .where(CodedItem.page == page, QuestionnaireResponse.spam.is_(False))
-        .group_by(*columns)
     )
+    if by:
+        on = and_(group.response_id == QuestionnaireResponse.id, group.question == by)
+        on = and_(on, group.first.is_(True))
+        answers = answers.outerjoin(group, on)
+    answers = answers.where(CodedItem.page == page, QuestionnaireResponse.spam.is_(False))
+    answers = answers.group_by(*columns)
     said = (
         select(ThemeTag.theme_id, Comment.source, Comment.channel, func.count())
         .join(CodedItem, CodedItem.id == ThemeTag.item_id)

@@ -8,6 +8,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from engagement.problems import missing_page
+
 # (commitments file stem, field, message)
 SiteFault = tuple[str, str | None, str]
 
@@ -35,17 +37,14 @@ def attach(
             evidence = commitment["evidence"]
             if not evidence or not evidence.startswith("/"):
                 continue
-            path = evidence.split("#")[0].split("?")[0]
-            if path in addresses or (content / path.lstrip("/")).is_file():
-                continue
-            close = difflib.get_close_matches(path, sorted(addresses), n=1, cutoff=0.6)
-            hint = f"did you mean {close[0]}? " if close else ""
-            yield (
-                stem,
-                f"commitment '{commitment['id']}'.evidence",
-                f"{evidence} is not a page of this site: {hint}Give the address of a page "
-                "(e.g. /millbrook-maternity-summary-report/) or a full https:// address.",
-            )
+            missing = missing_page(evidence, addresses, content)
+            if missing:
+                yield (
+                    stem,
+                    f"commitment '{commitment['id']}'.evidence",
+                    f"{missing}Give the address of a page "
+                    "(e.g. /millbrook-maternity-summary-report/) or a full https:// address.",
+                )
 
 
 def by_consultation(consultations: list[Any]) -> list[tuple[Any, list[dict]]]:

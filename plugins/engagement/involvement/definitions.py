@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from engagement.involvement import render
-from engagement.problems import shown_path
+from engagement.problems import missing_page, shown_path
 
 # (line, field, message), as the other content readers give them.
 Fault = tuple[int | None, str | None, str]
@@ -271,20 +271,17 @@ def broken_links(
             address = unescape(href)
             if not address.startswith("/"):
                 continue
-            path = address.split("#")[0].split("?")[0]
-            if path in addresses or (content / path.lstrip("/")).is_file():
-                continue
-            close = difflib.get_close_matches(path, sorted(addresses), n=1, cutoff=0.6)
-            hint = f"did you mean {close[0]}? " if close else ""
-            yield (
-                item,
-                (
-                    None,
-                    "Text",
-                    f"{address} is not a page of this site: {hint}Link to a page's address "
-                    "(e.g. /you-said-we-did/) or a full https:// address.",
-                ),
-            )
+            missing = missing_page(address, addresses, content)
+            if missing:
+                yield (
+                    item,
+                    (
+                        None,
+                        "Text",
+                        f"{missing}Link to a page's address "
+                        "(e.g. /you-said-we-did/) or a full https:// address.",
+                    ),
+                )
 
 
 def manifest_form(sections: list[dict], cases: list[dict]) -> dict[str, Any]:

@@ -8,9 +8,8 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+from contract.vocabulary import OPTION_VALUE
 from contract.wordings import EQUALITY_PARTS, OTHER_VALUE, SCALE_DEFAULT, SCALE_MOST_POINTS
-
-OPTION_VALUE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
 
 Fault = tuple[int | None, str, str]  # line, field path, message
 

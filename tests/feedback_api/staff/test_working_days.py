@@ -5,6 +5,9 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from hypothesis import given
+from hypothesis import settings as settings_hypothesis
+from hypothesis import strategies as st
 
 from feedback_api import config, settings
 from feedback_api.config import SettingsError
@@ -141,3 +144,37 @@ def test_the_bank_holidays_setting(tmp_path) -> None:
     expected = r"ENGAGE_BANK_HOLIDAYS='uk' is not valid \(use england, wales, scotland or northern_"
     with pytest.raises(SettingsError, match=expected):
         config.load(tmp_path, {"ENGAGE_BANK_HOLIDAYS": "uk"}, {})
+
+
+def _working_days_day_by_day(
+    start: datetime.datetime, end: datetime.datetime, nation: str
+) -> float:
+    """The reckoning as first written: day by day in UK time, each working day's share."""
+    total = datetime.timedelta()
+    cursor = start.astimezone(UTC)
+    end = end.astimezone(UTC)
+    while cursor < end:
+        day = cursor.astimezone(responsiveness.SITE_ZONE).date()
+        midnight = datetime.datetime.combine(
+            day + datetime.timedelta(days=1), datetime.time(), tzinfo=responsiveness.SITE_ZONE
+        ).astimezone(UTC)
+        step = min(end, midnight)
+        if is_working_day(day, nation):
+            total += step - cursor
+        cursor = step
+    return total / datetime.timedelta(days=1)
+
+
+@settings_hypothesis(max_examples=300, deadline=None)
+@given(
+    start=st.datetimes(datetime.datetime(2024, 1, 1), datetime.datetime(2028, 12, 31)),
+    minutes=st.integers(0, 60 * 24 * 800),
+    nation=st.sampled_from(sorted(responsiveness.SUBDIVISIONS)),
+)
+def test_the_quick_reckoning_agrees_with_counting_day_by_day(start, minutes, nation) -> None:
+    # Whole weeks at once, across clock changes, bank holidays and years, gives what walking
+    # through every day gives.
+    begin = start.replace(tzinfo=UTC)
+    end = begin + datetime.timedelta(minutes=minutes)
+    quick = working_days_between(begin, end, nation)
+    assert quick == pytest.approx(_working_days_day_by_day(begin, end, nation), abs=1e-9)

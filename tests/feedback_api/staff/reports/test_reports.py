@@ -9,6 +9,7 @@ import datetime
 import io
 import json
 
+from feedback_api.storage.answers.index import reindex
 from feedback_api.storage.models import AuditEntry, QuestionnaireResponse, db
 from fixtures.surveys import CONSULTATION
 from fixtures.surveys import REPORT_PHONE as PHONE
@@ -24,6 +25,8 @@ def set_days(app, days: list[datetime.date]) -> None:
             response.created = datetime.datetime.combine(
                 day, datetime.time(12), tzinfo=datetime.UTC
             )
+        db.session.flush()
+        reindex(db.session.connection())  # the answer index and days follow, as a migration does
         db.session.commit()
 
 

@@ -1,0 +1,125 @@
+"""Filling the answer index: the rows one response's answers make, written with the response
+(and by the migration that made the table, for the responses stored before it)."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from sqlalchemy import Connection, bindparam, delete, insert, select, update
+
+from contract.manifest import SITE_ZONE
+from contract.vocabulary import OPTION_VALUE
+from feedback_api.screening.spans import redacted
+from feedback_api.storage.answers.models import AnswerRow
+from feedback_api.storage.models import QuestionnaireResponse, db
+
+EMPTY = {"reasons": None, "flagged": False, "folded": None, "cut": None}
+CUT = "\x1f"  # stands where personal data was cut out (never in stored text: input drops it)
+VALUE_LENGTH = 100
+
+
+def local_day(moment: datetime.datetime) -> datetime.date:
+    """The day of `moment` (aware, or naive UTC) in the site's time zone."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=datetime.UTC)
+    return moment.astimezone(SITE_ZONE).date()
+
+
+def _value(item: Any) -> str | None:
+    text = str(item)
+    return text if len(text) <= VALUE_LENGTH and OPTION_VALUE.match(text) else None
+
+
+def _folded(text: str) -> str | None:
+    folded = text.casefold()
+    return None if folded == text else folded
+
+
+def answer_rows(answers: Mapping[str, Any], held: Mapping[str, Any]) -> Iterator[dict[str, Any]]:
+    """The index's columns for each answer (without the response's own): a list gives a row per
+    item (a choice; the first is `first`), a number or text one row; empty answers give none.
+
+    No definition is needed: an answer is indexed as given, so a question added or reworded later
+    finds its answers, and a typed answer that happens to look like an option's value is both.
+    """
+    for question, answer in answers.items():
+        if isinstance(answer, bool) or answer is None:
+            continue
+        if isinstance(answer, list):
+            items = [str(item) for item in answer if isinstance(item, str | int)]
+            for n, item in enumerate(item for item in items if item.strip()):
+                yield {
+                    **EMPTY,
+                    "question": str(question)[:120],
+                    "value": _value(item),
+                    "text": item,
+                    "folded": _folded(item),
+                    "first": n == 0,
+                }
+            continue
+        text = str(answer)
+        if not text.strip():
+            continue
+        found = held.get(question) if isinstance(held.get(question), list) else []
+        yield {
+            "question": str(question)[:120],
+            "value": _value(text),
+            "text": text,
+            "reasons": found or None,
+            "flagged": bool(found),
+            "folded": _folded(text),
+            "cut": redacted(text, found, CUT).casefold() if found else None,
+            "first": True,
+        }
+
+
+def _rows(row: Any) -> list[dict[str, Any]]:
+    """The index rows of one response (an ORM object or a row with the same names)."""
+    if row.spam:
+        return []
+    shared = {
+        "response_id": row.id,
+        "questionnaire": row.questionnaire,
+        "channel": row.channel,
+        "day": local_day(row.created),
+        "created": row.created,
+    }
+    answers = row.answers if isinstance(row.answers, dict) else {}
+    held = row.held_reasons if isinstance(row.held_reasons, dict) else {}
+    return [{**shared, **found} for found in answer_rows(answers, held)]
+
+
+def index_response(response: QuestionnaireResponse) -> None:
+    """Write the rows of a stored (flushed) response; a spam response has none."""
+    rows = _rows(response)
+    if rows:
+        db.session.execute(insert(AnswerRow), rows)
+
+
+BATCH = 2000
+
+
+def reindex(connection: Connection) -> int:
+    """Index every response again from its stored answers (and set its day); returns how many
+    rows were written. The migration that made the index runs it, as may an operator who has
+    written responses straight into the database."""
+    responses = QuestionnaireResponse.__table__
+    connection.execute(delete(AnswerRow.__table__))
+    columns = [responses.c[name] for name in ("id", "questionnaire", "answers", "held_reasons")]
+    columns += [responses.c[name] for name in ("spam", "channel", "created")]
+    written, after = 0, 0
+    while True:
+        query = select(*columns).where(responses.c.id > after).order_by(responses.c.id)
+        batch = connection.execute(query.limit(BATCH)).all()
+        if not batch:
+            return written
+        rows = [found for row in batch for found in _rows(row)]
+        if rows:
+            connection.execute(insert(AnswerRow.__table__), rows)
+        days = [{"key": row.id, "local": local_day(row.created)} for row in batch]
+        set_day = update(responses).where(responses.c.id == bindparam("key"))
+        connection.execute(set_day.values(day=bindparam("local")), days)
+        written += len(rows)
+        after = batch[-1].id
