@@ -253,3 +253,16 @@ def fft_return_command(
     except ValueError as error:
         raise click.ClickException(str(error)) from None
     click.echo(fft_return.to_csv(rows), nl=False)
+
+
+@reports_cli.command("reindex")
+def reindex_command() -> None:
+    """Index every response's answers again for the reports (after responses were written into
+    the database by hand, or copied in from elsewhere): the figures count the index."""
+    from feedback_api.storage import transaction
+    from feedback_api.storage.answers.index import reindex
+    from feedback_api.storage.models import db
+
+    with transaction():
+        written = reindex(db.session.connection())
+    click.echo(f"Indexed {written} answer row(s).")

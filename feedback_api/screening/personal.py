@@ -9,7 +9,7 @@ from .dates import dates_of_birth
 from .emails import disguised_emails, emails
 from .holds import Hold, without_overlaps
 from .numbers import nhs_numbers, phones, spaced_numbers
-from .places import addresses, postcodes
+from .places import addresses, postcodes, welsh_addresses
 from .reading import Reading
 
 RULES: tuple[Callable[[str], list[Hold]], ...] = (
@@ -20,6 +20,7 @@ RULES: tuple[Callable[[str], list[Hold]], ...] = (
     disguised_emails,
     postcodes,
     addresses,
+    welsh_addresses,
     dates_of_birth,
 )
 

@@ -6,6 +6,10 @@
 - address: "[Flat N,] <1-3 digit house number>[letter] <1-3 name words> <street word>". Name
   words are capitalised; lowercase ones are accepted only before an unambiguous street word
   (road, street, lane...) and never when one is a function word or unit ("people in the street").
+- Welsh addresses put the street word first: "[Fflat N,] <number> <Heol|Stryd|Ffordd|Lôn...>
+  [y|yr|'r] <1-3 capitalised name words>" ("12 Heol y Frenhines", "3 Stryd Fawr"). The street
+  word must be capitalised too: "ffordd" is also "way", so "5 ffordd o deithio" (five ways to
+  travel) is not an address, as "5 people in the street" is not in English.
 """
 
 from __future__ import annotations
@@ -76,3 +80,33 @@ def addresses(text: str) -> list[Hold]:
         for m in _ADDRESS.finditer(text)
         if _street_name_ok(m.group("names").split(), m.group("street"))
     ]
+
+
+# Welsh street words (with their soft-mutated forms after "y"/"yr" where a street name uses them).
+_WELSH_STREET_WORDS = (
+    "Heol|Stryd|Ffordd|L\u00f4n|Lon|Rhodfa|Cilgant|Teras|Clos|Llwybr|Maes|Sgw\u00e2r|Cwrt|Rhes"
+)
+_WELSH_ADDRESS = re.compile(
+    r"(?<![\w\u00a3$.,/:-])"
+    rf"(?:(?:[Ff]flat|[Uu]ned)\.?{_SPACE}\d{{1,4}}[a-z]?,?{_SPACE})?"
+    r"\d{1,3}[a-z]?"
+    rf"{_SPACE}(?:{_WELSH_STREET_WORDS})"
+    rf"(?:{_SPACE}(?:y|yr|'r|\u2019r))?"
+    rf"(?P<names>(?:{_SPACE}[^\W\d_][\w'\u2019-]*){{1,3}})",
+)
+
+
+def welsh_addresses(text: str) -> list[Hold]:
+    """A house number and a Welsh street: the street word first, then its capitalised name
+    (the name ends at the first word that is not capitalised)."""
+    found = []
+    for m in _WELSH_ADDRESS.finditer(text):
+        names = m.group("names")
+        end = m.start("names")
+        for word in re.finditer(r"\S+", names):
+            if not word.group()[0].isupper():
+                break
+            end = m.start("names") + word.end()
+        if end > m.start("names"):
+            found.append(Hold("address", text[m.start() : end], m.start(), end))
+    return found

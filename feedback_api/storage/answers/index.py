@@ -103,8 +103,8 @@ BATCH = 2000
 
 def reindex(connection: Connection) -> int:
     """Index every response again from its stored answers (and set its day); returns how many
-    rows were written. The migration that made the index runs it, as may an operator who has
-    written responses straight into the database."""
+    rows were written. The migration that made the index runs it, and so does
+    `flask --app feedback_api reports reindex` for responses written straight into the database."""
     responses = QuestionnaireResponse.__table__
     connection.execute(delete(AnswerRow.__table__))
     columns = [responses.c[name] for name in ("id", "questionnaire", "answers", "held_reasons")]

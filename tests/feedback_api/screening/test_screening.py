@@ -46,6 +46,13 @@ HELD = [
     ("10 Downing St", "address", "10 Downing St"),
     ("12 St Mary's Road", "address", "12 St Mary's Road"),
     ("we are at 12 station road now", "address", "12 station road"),
+    # Welsh street addresses: the street word first
+    ("Rydw i'n byw yn 12 Heol y Frenhines, Caerdydd", "address", "12 Heol y Frenhines"),
+    ("3 Stryd Fawr", "address", "3 Stryd Fawr"),
+    ("dewch i 5 Ffordd Caerdydd heno", "address", "5 Ffordd Caerdydd"),
+    ("7a L\u00f4n Goch.", "address", "7a L\u00f4n Goch"),
+    ("Fflat 2, 14 Heol yr Eglwys", "address", "Fflat 2, 14 Heol yr Eglwys"),
+    ("12 Heol \u0174yn", "address", "12 Heol \u0174yn"),
     # dates of birth
     ("I was born on 3 March 1958", "date_of_birth", "3 March 1958"),
     ("DOB 03/03/1958", "date_of_birth", "03/03/1958"),
@@ -98,6 +105,11 @@ NOT_HELD = [
     "We had 3 great days at the park.",
     "It is a 4 lane road now.",
     "In 2019 Hyde Park was busy.",
+    # Welsh words that are streets only with a name: "ffordd" is also "way"
+    "Mae 5 ffordd o deithio i'r ysbyty.",
+    "Roedd 3 heol ar gau.",
+    "Yn 2019 Heol y Frenhines oedd yn brysur.",
+    "Mae 2 Stryd yn y dref.",
     # years alone and far-away birth keywords
     "I was born in 1958 and on 25/11/2026 I have an appointment.",
     # two links are fine

@@ -220,3 +220,23 @@ def test_the_migration_indexes_the_responses_stored_before_it(make_app) -> None:
         assert tallied.responses == 1
         assert tallied.counts["q1"] == {"yes": 1, "no": 1} and tallied.answered["q1"] == 1
         assert texts.typed(Selection("old"), Asked(["why"]))[0].text == "Late at night"
+
+
+def test_the_reindex_command_counts_responses_written_by_hand(app) -> None:
+    with app.app_context():
+        with transaction():
+            db.session.add(
+                QuestionnaireResponse(
+                    questionnaire="by-hand",
+                    reference="HAND1",
+                    answers={"q1": "yes", "why": "Written straight into the database."},
+                    held_reasons={},
+                )
+            )
+        assert counts.tally(Selection("by-hand")).answered == {}
+    result = app.test_cli_runner().invoke(args=["reports", "reindex"])
+    assert result.exit_code == 0, result.output
+    assert "Indexed 2 answer row(s)." in result.output
+    with app.app_context():
+        tallied = counts.tally(Selection("by-hand"))
+        assert tallied.responses == 1 and tallied.counts["q1"] == {"yes": 1}
