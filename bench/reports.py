@@ -3,8 +3,10 @@
 The sample site's urgent-care questionnaire gets `--responses` answers (every question, a free
 text answer in two of three, equality answers, channels) and its consultation page `--comments`
 comments (a tenth of them questions, half of those answered, some social items), all inserted
-straight into a fresh SQLite database made by the migrations. Each page is fetched by a
-signed-in moderator through the real app (Flask's test client: no network in the figure).
+straight into a fresh SQLite database made by the migrations, then indexed for the reports as
+the migration indexes responses stored before it. Each page (the theme coding queue beside the
+reports) is fetched by a signed-in moderator through the real app (Flask's test client: no
+network in the figure).
 
 Rows (medians of --runs): for each page, the time with a tenth of the data (the anchor: 5,000
 responses and 2,000 comments by default) and with all of it, and their ratio. The target is

@@ -260,9 +260,8 @@ def reindex_command() -> None:
     """Index every response's answers again for the reports (after responses were written into
     the database by hand, or copied in from elsewhere): the figures count the index."""
     from feedback_api.storage import transaction
-    from feedback_api.storage.answers.index import reindex
-    from feedback_api.storage.models import db
+    from feedback_api.storage.answers.index import reindex_all
 
     with transaction():
-        written = reindex(db.session.connection())
+        written = reindex_all()
     click.echo(f"Indexed {written} answer row(s).")

@@ -14,6 +14,7 @@ from contract.vocabulary import OPTION_VALUE
 from feedback_api.screening.spans import redacted
 from feedback_api.storage.answers.models import AnswerRow
 from feedback_api.storage.models import QuestionnaireResponse, db
+from feedback_api.textsafe import scrub
 
 EMPTY = {"reasons": None, "flagged": False, "folded": None, "cut": None}
 CUT = "\x1f"  # stands where personal data was cut out (never in stored text: input drops it)
@@ -32,6 +33,12 @@ def _value(item: Any) -> str | None:
     return text if len(text) <= VALUE_LENGTH and OPTION_VALUE.match(text) else None
 
 
+def _text(item: Any) -> str:
+    """An answer as text any database stores (input checks already drop what `scrub` does;
+    a response written another way must not stop its indexing)."""
+    return scrub(str(item))
+
+
 def _folded(text: str) -> str | None:
     folded = text.casefold()
     return None if folded == text else folded
@@ -48,7 +55,7 @@ def answer_rows(answers: Mapping[str, Any], held: Mapping[str, Any]) -> Iterator
         if isinstance(answer, bool) or answer is None:
             continue
         if isinstance(answer, list):
-            items = [str(item) for item in answer if isinstance(item, str | int)]
+            items = [_text(item) for item in answer if isinstance(item, str | int)]
             for n, item in enumerate(item for item in items if item.strip()):
                 yield {
                     **EMPTY,
@@ -59,7 +66,7 @@ def answer_rows(answers: Mapping[str, Any], held: Mapping[str, Any]) -> Iterator
                     "first": n == 0,
                 }
             continue
-        text = str(answer)
+        text = _text(answer)
         if not text.strip():
             continue
         found = held.get(question) if isinstance(held.get(question), list) else []
@@ -123,3 +130,8 @@ def reindex(connection: Connection) -> int:
         connection.execute(set_day.values(day=bindparam("local")), days)
         written += len(rows)
         after = batch[-1].id
+
+
+def reindex_all() -> int:
+    """`reindex` in the current transaction (the caller commits)."""
+    return reindex(db.session.connection())

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import datetime
 
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from test_coding import QUEUE, add, code, shown_item
 from test_report_scale import statements
 
@@ -87,3 +89,20 @@ def test_the_queue_runs_the_same_statements_whatever_the_number_of_items(seeded,
         assert sender.post("/api/responses", json=sent).status_code == 201
     after = statements(seeded, client, QUEUE)
     assert len(after) == len(before)
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    name=st.sampled_from(["after", "item"]),
+    key=st.text(max_size=30)
+    | st.from_regex(r"\A[rc]-?[0-9]{0,25}(:[a-z_]{0,10})?\Z")
+    | st.sampled_from(["r1:why", "r1:experience", "c0", "r99999999999999999999:why"]),
+)
+def test_any_item_key_in_the_address_is_found_or_not_found(seeded, staff, name, key) -> None:
+    client = seeded.config.setdefault("TEST_MODERATOR", None) or staff("moderator")
+    seeded.config["TEST_MODERATOR"] = client
+    answer = client.get("/admin/themes/code", query_string={"page": CONSULTATION, name: key})
+    # `after` names where to go on from (anything unknown: the start); `item` one item.
+    assert answer.status_code in ((200,) if name == "after" else (200, 404)), (name, key)

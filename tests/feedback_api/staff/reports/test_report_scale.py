@@ -8,6 +8,8 @@ from __future__ import annotations
 import re
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlalchemy import event
 
 from feedback_api.staff.reports import pages as report_pages
@@ -95,3 +97,34 @@ def test_the_latest_published_comments_are_listed_and_every_one_counted(
     assert "The latest 2, oldest first; read every published comment" in text
     assert "Published comment number 3." in text and "Published comment number 4." in text
     assert "Published comment number 2." not in text
+
+
+MARKUP = ["<script>alert(1)</script>", '"><img src=x onerror=alert(1)>']
+hostile = st.text(
+    alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=40
+) | st.sampled_from(["%", "_", "\\", "' OR 1=1 --", "2026-02-30", "-1", "99999999999", *MARKUP])
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    query=st.dictionaries(
+        st.sampled_from(
+            ["from", "to", "channel", "by", "question", "field", "flagged", "contains", "page"]
+        ),
+        hostile,
+        max_size=6,
+    )
+)
+def test_any_filter_in_the_address_gives_a_report_never_an_error(seeded, staff, query) -> None:
+    # One sign-in for every example (the sign-in form is rate-limited, as it should be).
+    client = seeded.config.setdefault("TEST_MODERATOR", None) or staff("moderator")
+    seeded.config["TEST_MODERATOR"] = client
+    for address in ("/admin/reports/test-survey", "/admin/reports/test-survey/responses.json"):
+        answer = client.get(address, query_string=query)
+        assert answer.status_code == 200, (address, query, answer.status_code)
+    html = client.get("/admin/reports/test-survey", query_string=query).get_data(as_text=True)
+    for value in query.values():  # markup typed in the address comes back escaped, if at all
+        if value in MARKUP:
+            assert value not in html, value
