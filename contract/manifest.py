@@ -68,6 +68,21 @@ def site_today() -> datetime.date:
     return datetime.datetime.now(SITE_ZONE).date()
 
 
+def local_day(moment: datetime.datetime) -> datetime.date:
+    """The day of `moment` (aware, or naive UTC as the database gives it) in the site's zone."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=datetime.UTC)
+    return moment.astimezone(SITE_ZONE).date()
+
+
+def utc_midnight(day: datetime.date) -> datetime.datetime:
+    """The site's midnight at the start of `day`, in UTC (never ambiguous: UK clocks change at
+    1am)."""
+    return datetime.datetime.combine(day, datetime.time(), tzinfo=SITE_ZONE).astimezone(
+        datetime.UTC
+    )
+
+
 def questionnaire_window(definition: dict[str, Any], today: datetime.date | None = None) -> str:
     """'upcoming', 'open' or 'closed' on `today` (the site's day by default): the window the API
     enforces on answers and the reports show."""

@@ -25,7 +25,7 @@ from functools import lru_cache
 import holidays
 from flask import current_app
 
-from contract.manifest import SITE_ZONE
+from contract.manifest import SITE_ZONE, utc_midnight
 from contract.vocabulary import CommentStatus
 from feedback_api.storage.comments import Timing, timings
 from feedback_api.storage.models import as_utc, utcnow
@@ -97,19 +97,13 @@ def working_days_between(
         return (end - start) / ONE_DAY if is_working_day(first_day, nation) else 0.0
     total = datetime.timedelta()
     if is_working_day(first_day, nation):
-        total += _utc_midnight(first_day + ONE_DATE) - start
+        total += utc_midnight(first_day + ONE_DATE) - start
     if is_working_day(last_day, nation):
-        total += end - _utc_midnight(last_day)
+        total += end - utc_midnight(last_day)
     # The whole days between: a working day is never a clock change's (those are Sundays), so
     # each is a day long.
     whole = _working_days(first_day + ONE_DATE, last_day - ONE_DATE, nation)
     return total / ONE_DAY + whole
-
-
-def _utc_midnight(day: datetime.date) -> datetime.datetime:
-    return datetime.datetime.combine(day, datetime.time(), tzinfo=SITE_ZONE).astimezone(
-        datetime.UTC
-    )
 
 
 def _working_days(first: datetime.date, last: datetime.date, nation: str) -> int:

@@ -8,8 +8,9 @@ from typing import NamedTuple
 
 from sqlalchemy import and_, case, func, select
 
+from contract.manifest import local_day
 from feedback_api.storage.answers.counts import Selection, selected
-from feedback_api.storage.answers.index import index_response, local_day
+from feedback_api.storage.answers.index import index_response
 from feedback_api.storage.models import QuestionnaireResponse, db, utcnow
 
 

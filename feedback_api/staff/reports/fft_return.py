@@ -35,11 +35,11 @@ import io
 from dataclasses import dataclass
 from typing import Any
 
-from contract.manifest import SITE_ZONE
+from contract.manifest import SITE_ZONE, utc_midnight
 from contract.vocabulary import QuestionType
 from contract.wordings import FFT_OPTIONS
 from feedback_api.staff.reports.exports import safe_cell
-from feedback_api.staff.reports.figures import fft_scores, utc_midnight
+from feedback_api.staff.reports.figures import fft_scores
 from feedback_api.storage.responses import answer_counts_by_month
 
 # Every response through this site is given on its web form, so the mode is "Online" however

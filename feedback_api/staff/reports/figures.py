@@ -15,7 +15,6 @@ from typing import Any
 
 from contract import channels
 from contract.vocabulary import QuestionType
-from feedback_api.manifest import SITE_ZONE
 from feedback_api.staff.times import uk_date
 from feedback_api.storage.answers import counts
 from feedback_api.storage.answers.counts import Selection, Tally
@@ -35,18 +34,6 @@ def fft_scores(counts: Mapping[str, int], answered: int) -> tuple[float | None, 
     positive = sum(counts.get(value, 0) for value in FFT_POSITIVE)
     negative = sum(counts.get(value, 0) for value in FFT_NEGATIVE)
     return _pct(positive, answered), _pct(negative, answered)
-
-
-def local_day(moment: datetime.datetime) -> datetime.date:
-    """The day in the site's time zone."""
-    return moment.astimezone(SITE_ZONE).date()
-
-
-def utc_midnight(day: datetime.date) -> datetime.datetime:
-    """UK midnight at the start of `day`, in UTC (never ambiguous: the clocks change at 1am)."""
-    return datetime.datetime.combine(day, datetime.time(), tzinfo=SITE_ZONE).astimezone(
-        datetime.UTC
-    )
 
 
 def over_time(days: Sequence[tuple[datetime.date, int]]) -> dict[str, Any]:
@@ -131,7 +118,7 @@ def by_channel(definition: dict[str, Any], chosen: Selection) -> list[dict[str, 
     the questionnaire asks it (a channel's responses, of those who answered it)."""
     fft = _fft(definition)
     per = counts.tally_by(chosen, counts.BY_CHANNEL, [fft["id"]] if fft else [])
-    rows = channel_rows({channel: tallied.responses for channel, tallied in per.items()})
+    rows = channel_rows(counts.sizes(per))
     if fft:
         only = {**definition, "questions": [fft]}
         for row in rows:
@@ -167,7 +154,7 @@ def breakdown(
     per = counts.tally_by(chosen, counts.BY_CHANNEL if by == CHANNEL else by, [question])
     if by == CHANNEL:
         grouping = {"id": CHANNEL, "label": "Channel"}
-        sizes = {channel: tallied.responses for channel, tallied in per.items()}
+        sizes = counts.sizes(per)
         options = [channel_group(channel) for channel in channels_of(sizes) if sizes[channel]]
     else:
         grouping = groups[by]

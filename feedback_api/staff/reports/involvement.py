@@ -17,6 +17,7 @@ from typing import Any
 from flask import current_app
 
 from contract import channels
+from contract.manifest import local_day, utc_midnight
 from contract.vocabulary import QuestionType
 from feedback_api.staff import responsiveness
 from feedback_api.staff.reports import figures as reports
@@ -58,7 +59,7 @@ def _in_year(day: datetime.date, since: datetime.date, until: datetime.date) -> 
 def _said(since: datetime.date, until: datetime.date) -> list[SaidCount]:
     """What people said on the site and on social media in the period (not our replies, not
     spam, rejected comments or items deleted upstream), counted by page and channel."""
-    start, end = reports.utc_midnight(since), reports.utc_midnight(until + ONE_DAY)
+    start, end = utc_midnight(since), utc_midnight(until + ONE_DAY)
     return [
         row
         for row in said_counts(start=start, end=end)
@@ -146,7 +147,7 @@ def report(since: datetime.date, until: datetime.date) -> dict[str, Any]:
         )
     overall, _ = responsiveness.figures(
         config["ENGAGE_RESPONSE_TARGET_DAYS"],
-        counted=lambda c: _in_year(reports.local_day(c.created), since, until),
+        counted=lambda c: _in_year(local_day(c.created), since, until),
     )
     positive, negative = reports.fft_scores(fft["counts"], fft["answered"])
     involvement = getattr(manifest, "involvement", None) or {}

@@ -113,7 +113,7 @@ def _representation(definition: dict[str, Any], figures: dict[str, Any], period:
     if not period["channel"]:
         equality = [q["id"] for q in reports.choice_questions(definition, QuestionType.EQUALITY)]
         per = counts.tally_by(period["chosen"], counts.BY_CHANNEL, equality)
-        sizes = {channel: tallied.responses for channel, tallied in per.items()}
+        sizes = counts.sizes(per)
         for channel in reports.channels_of(sizes):
             entries = representation.of_questionnaire(
                 definition, reports.summary(definition, per[channel]), *population
@@ -232,16 +232,13 @@ def report(questionnaire_id: str) -> str:
     }
     # Personal data in free text as the downloads treat it: administrators only.
     personal = g.user.role == Role.ADMIN
-    matched, _ = report_text.text_answers(definition, chosen, personal=personal, **filters, limit=0)
-    pages = max(1, -(-matched // ANSWERS_PER_PAGE))
-    number = min(max(args.get("page", 1, type=int) or 1, 1), pages)
-    answers_total, answers = report_text.text_answers(
+    free_text = report_text.text_answers(
         definition,
         chosen,
         personal=personal,
         **filters,
         limit=ANSWERS_PER_PAGE,
-        offset=(number - 1) * ANSWERS_PER_PAGE,
+        page=args.get("page", 1, type=int) or 1,
     )
     equality = reports.choice_questions(definition, QuestionType.EQUALITY)
     crossable = reports.choice_questions(definition, *CROSSABLE)
@@ -265,9 +262,7 @@ def report(questionnaire_id: str) -> str:
         text_fields=report_text.text_fields(definition),
         filters=filters,
         personal=personal,
-        answers=answers,
-        answers_total=answers_total,
-        answers_page={"number": number, "pages": pages, "first": (number - 1) * ANSWERS_PER_PAGE},
+        free_text=free_text,
         flagged_total=report_text.flagged_count(definition, chosen),
         terms=report_text.latest_terms(definition, chosen),
         equality=equality,

@@ -15,7 +15,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from markupsafe import Markup, escape
 
@@ -87,6 +87,16 @@ def text_fields(definition: dict[str, Any]) -> dict[str, str]:
     return fields
 
 
+class TextPage(NamedTuple):
+    """One page of the free-text answers that match: `first` is the index of its first."""
+
+    total: int
+    number: int
+    pages: int
+    first: int
+    answers: list[TextAnswer]
+
+
 TERMS_FROM = 2000  # frequent terms are counted in the latest answers, this many at most
 
 
@@ -111,10 +121,11 @@ def text_answers(
     contains: str = "",
     personal: bool = False,
     limit: int = 50,
-    offset: int = 0,
-) -> tuple[int, list[TextAnswer]]:
-    """How many free-text answers match, and `limit` of them from `offset`, newest first;
-    `flagged` is "" (all), "yes" or "no". Filtered and paged by the database.
+    page: int = 1,
+) -> TextPage:
+    """How many free-text answers match, and page `page` of them (`limit` a page, newest first;
+    past the last page, the last); `flagged` is "" (all), "yes" or "no". Counted once, filtered
+    and paged by the database.
 
     Without `personal`, `contains` searches the text with personal data cut out: searching for
     a phone number's digits must not find the answer that holds it.
@@ -122,8 +133,11 @@ def text_answers(
     fields, wanted = _wanted(definition, field)
     asked = texts.Asked(wanted, flagged, contains[:100], personal)
     total = texts.count_typed(chosen, asked) if wanted else 0
-    found = texts.typed(chosen, asked, limit, offset) if total else []
-    return total, [_answer(answer, fields, personal) for answer in found]
+    pages = max(1, -(-total // limit))
+    number = min(max(page, 1), pages)
+    found = texts.typed(chosen, asked, limit, (number - 1) * limit) if total else []
+    answers = [_answer(answer, fields, personal) for answer in found]
+    return TextPage(total, number, pages, (number - 1) * limit, answers)
 
 
 def flagged_count(definition: dict[str, Any], chosen: Selection) -> int:
@@ -135,8 +149,8 @@ def flagged_count(definition: dict[str, Any], chosen: Selection) -> int:
 def latest_terms(definition: dict[str, Any], chosen: Selection) -> dict[str, Any]:
     """`frequent_terms` of the latest TERMS_FROM free-text answers, with how many were read
     ("read") of how many there are ("of")."""
-    total, latest = text_answers(definition, chosen, limit=TERMS_FROM)
-    return {**frequent_terms(latest), "read": len(latest), "of": total}
+    latest = text_answers(definition, chosen, limit=TERMS_FROM)
+    return {**frequent_terms(latest.answers), "read": len(latest.answers), "of": latest.total}
 
 
 def _words(text: str) -> list[str]:

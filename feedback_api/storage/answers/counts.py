@@ -5,7 +5,7 @@ per answer to another question (a cross-tabulation), for the responses a `Select
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
@@ -143,6 +143,11 @@ def tally_by(
         if value is not None:
             building.counts.setdefault(question, {})[value] = n
     return {group: building.done() for group, building in groups.items()}
+
+
+def sizes(per: Mapping[Any, Tally]) -> dict[Any, int]:
+    """How many responses each group of a `tally_by` has."""
+    return {group: tallied.responses for group, tallied in per.items()}
 
 
 def _group_sizes(chosen: Selection, by: str) -> dict[str | None, int]:

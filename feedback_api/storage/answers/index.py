@@ -3,13 +3,12 @@
 
 from __future__ import annotations
 
-import datetime
 from collections.abc import Iterator, Mapping
 from typing import Any
 
 from sqlalchemy import Connection, bindparam, delete, insert, select, update
 
-from contract.manifest import SITE_ZONE
+from contract.manifest import local_day
 from contract.vocabulary import OPTION_VALUE
 from feedback_api.screening.spans import redacted
 from feedback_api.storage.answers.models import AnswerRow
@@ -19,13 +18,6 @@ from feedback_api.textsafe import scrub
 EMPTY = {"reasons": None, "flagged": False, "folded": None, "cut": None}
 CUT = "\x1f"  # stands where personal data was cut out (never in stored text: input drops it)
 VALUE_LENGTH = 100
-
-
-def local_day(moment: datetime.datetime) -> datetime.date:
-    """The day of `moment` (aware, or naive UTC) in the site's time zone."""
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=datetime.UTC)
-    return moment.astimezone(SITE_ZONE).date()
 
 
 def _value(item: Any) -> str | None:
