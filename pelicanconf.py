@@ -35,6 +35,9 @@ THEME = "theme"
 PLUGIN_PATHS = ["plugins"]
 PLUGINS = ["engagement"]
 
+# Pages may also be written in these (about.cy.md is the Welsh version of about.md): each
+# language has its folder (/cy/about/), feed and place in the language switcher.
+ENGAGE_LANGUAGES = ["cy", "ur", "pl"]
 ENGAGE_CATEGORIES = ["News", "Health advice", "Have your say"]
 # Consultations first: on a phone the header shows the first items and puts the rest under "More".
 ENGAGE_NAVIGATION = [

@@ -25,6 +25,8 @@ from engagement.output.assets import ThemeAssets
 from engagement.output.social import social_copy
 from engagement.questionnaires import definitions as questionnaires
 from engagement.questionnaires import population
+from engagement.translations import site as site_languages
+from engagement.translations import versions
 
 from .problems import PROBLEMS, line_of_field, shown_path
 
@@ -81,19 +83,40 @@ class EngagementBuild:
         """Give content objects the facts the theme and manifest use; check across files."""
         articles = next((g for g in generators if isinstance(g, ArticlesGenerator)), None)
         pages = next((g for g in generators if isinstance(g, PagesGenerator)), None)
-        published: list[Any] = []
+        published: list[Any] = []  # in the site's language, or in no other (the lists show these)
+        translated: list[Any] = []  # the other languages' versions of those
         today = self._today()
-        used_by: dict[str, str] = {}
+        used_by: dict[str, tuple[str, str]] = {}
+        every: list[Any] = []  # drafts too
         if articles is not None:
             published += articles.articles + articles.hidden_articles
-            for article in articles.articles + articles.hidden_articles + articles.drafts:
+            translated += articles.translations + articles.hidden_translations
+            for article in (
+                *articles.articles,
+                *articles.hidden_articles,
+                *articles.drafts,
+                *articles.translations,
+                *articles.hidden_translations,
+                *articles.drafts_translations,
+            ):
                 self._complete_article(article, today, used_by)
+                every.append(article)
         if pages is not None:
             published += pages.pages + pages.hidden_pages
-            for page in pages.pages + pages.hidden_pages + pages.draft_pages:
+            translated += pages.translations + pages.hidden_translations
+            for page in (
+                *pages.pages,
+                *pages.hidden_pages,
+                *pages.draft_pages,
+                *pages.translations,
+                *pages.hidden_translations,
+                *pages.draft_translations,
+            ):
                 _complete_common(page, kind="page")
-        self._check_unique_urls(published)
-        self._check_reports(published)
+                every.append(page)
+        versions.complete(every, self.settings)
+        self._check_unique_urls(published + translated)
+        self._check_reports(published + translated)
         self._attach_commitments(articles, published)
         self._check_involvement(published)
         context = generators[0].context
@@ -111,8 +134,9 @@ class EngagementBuild:
         PROBLEMS.raise_if_any(self.settings["ENGAGE_PROBLEMS_REPORT"])
         # The theme's `asset()` links these names; the API's pages learn them from the manifest.
         context["ENGAGE_ASSETS"] = assets = self.assets.compiled()
+        context["ENGAGE_SITE_LANGUAGES"] = site_languages.manifest_form(self.settings)
         self.manifest = manifest.build(
-            self.settings, published, self.questionnaires, self.ground_rules, assets
+            self.settings, published + translated, self.questionnaires, self.ground_rules, assets
         )
         self.manifest |= manifest.population_entries(self.population, self.population_sources)
         self.manifest["involvement"] = involvement.manifest_form(*self.involvement)
@@ -166,16 +190,38 @@ class EngagementBuild:
                 line_of_field(Path(article.source_path), "questionnaire"),
             )
             return
-        if wanted in used_by and used_by[wanted] != source:
+        # A consultation's versions in other languages share its questionnaire.
+        other, slug = used_by.get(wanted, (source, article.slug))
+        if other != source and slug != article.slug:
             PROBLEMS.add(
                 source,
                 "Questionnaire",
-                f"'{wanted}' is already used by {used_by[wanted]}: each consultation needs its "
+                f"'{wanted}' is already used by {other}: each consultation needs its "
                 "own questionnaire, because its opening and closing dates apply to the answers.",
                 line_of_field(Path(article.source_path), "questionnaire"),
             )
             return
-        used_by[wanted] = source
+        if other != source and definition.get("opens") != article.opens.isoformat():
+            PROBLEMS.add(
+                source,
+                "Opens",
+                f"{article.opens} is not the day {other} opens ({definition['opens']}): the "
+                "versions of a consultation in each language open and close on the same days, "
+                "as they share a questionnaire.",
+                line_of_field(Path(article.source_path), "opens"),
+            )
+            return
+        if other != source and definition.get("closes") != article.closes.isoformat():
+            PROBLEMS.add(
+                source,
+                "Closes",
+                f"{article.closes} is not the day {other} closes ({definition['closes']}): the "
+                "versions of a consultation in each language open and close on the same days, "
+                "as they share a questionnaire.",
+                line_of_field(Path(article.source_path), "closes"),
+            )
+            return
+        used_by.setdefault(wanted, (source, article.slug))
         definition["opens"] = article.opens.isoformat()
         definition["closes"] = article.closes.isoformat()
         article.questionnaire = definition

@@ -11,6 +11,8 @@ import difflib
 from dataclasses import dataclass
 from typing import Any
 
+from engagement.translations import site as site_languages
+
 from .problems import ContentError
 
 
@@ -154,6 +156,15 @@ SETTINGS: tuple[Setting, ...] = (
         str,
     ),
     Setting(
+        "ENGAGE_LANGUAGES",
+        [],
+        "The languages pages may be written in besides the site's own (DEFAULT_LANG), as tags "
+        "such as 'cy' (Welsh) or 'ur' (Urdu): each gets its folder (/cy/), feed and a place in "
+        "the language switcher. A page's language is its Lang: field, or the name before .md "
+        "(about.cy.md is the Welsh version of about.md).",
+        list,
+    ),
+    Setting(
         "ENGAGE_WRITE_ONLY",
         [],
         "Write only these pages (site-relative addresses, e.g. /blog/winter/), leaving the rest "
@@ -188,6 +199,9 @@ def apply_defaults(settings: dict[str, Any]) -> None:
                 "write it as YYYY-MM-DD."
             ) from None
     settings["ENGAGE_SITE_URL"] = settings["ENGAGE_SITE_URL"].rstrip("/")
+    faults = site_languages.check(settings)
+    if faults:
+        raise ContentError(" ".join(faults))
 
 
 def _kind_name(kind: type | tuple[type, ...]) -> str:

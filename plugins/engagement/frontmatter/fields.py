@@ -16,11 +16,23 @@ from contract.vocabulary import PLATFORMS
 
 SOCIAL_FIELDS = tuple(f"social_{platform}" for platform in PLATFORMS)
 
-COMMON = ("title", "summary", "slug", "status", "tags", "modified", "comments", *SOCIAL_FIELDS)
+# `lang` and `translation` are Pelican's own: a page's language and "this is a translation".
+TRANSLATING = ("lang", "translation")
+COMMON = (
+    "title",
+    "summary",
+    "slug",
+    "status",
+    "tags",
+    "modified",
+    "comments",
+    *TRANSLATING,
+    *SOCIAL_FIELDS,
+)
 ALLOWED = {
     "post": {"date", "category", "author", *COMMON},
     "consultation": {"date", "opens", "closes", "questionnaire", "report", *COMMON},
-    "page": {"title", "summary", "slug", "status", "modified", "template"},
+    "page": {"title", "summary", "slug", "status", "modified", "template", *TRANSLATING},
 }
 REQUIRED = {
     "post": ("title", "date", "category", "summary"),

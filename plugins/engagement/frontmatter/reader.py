@@ -18,6 +18,8 @@ from engagement.frontmatter.contact_links import link_contacts
 from engagement.frontmatter.fields import check_front_matter, display_name, parse_day
 from engagement.frontmatter.markup import unsafe_markup
 from engagement.problems import PROBLEMS, FieldError, line_containing, line_of_field
+from engagement.translations import files as translation_files
+from engagement.translations import site as site_languages
 
 CONSULTATIONS_FOLDER = "consultations"
 CONSULTATION_CATEGORY = "Consultations"
@@ -70,7 +72,9 @@ class EngageMarkdownReader(MarkdownReader):
         except Exception as error:
             PROBLEMS.add(relative, None, f"could not be read: {error}")
             raise
-        faults = list(check_front_matter(kind, metadata, self.settings["ENGAGE_CATEGORIES"]))
+        language_fault = translation_files.fill(path, metadata, self.settings)
+        faults = [("Lang", language_fault)] if language_fault else []
+        faults += check_front_matter(kind, metadata, self.settings["ENGAGE_CATEGORIES"])
         faults += [("Text", fault) for fault in unsafe_markup(content)]
         faults += [("Summary", fault) for fault in unsafe_markup(str(metadata.get("summary", "")))]
         for field, message in faults:
@@ -86,8 +90,10 @@ class EngageMarkdownReader(MarkdownReader):
         slug = metadata.get("slug") or path.stem
         metadata["category"] = self.process_metadata("category", CONSULTATION_CATEGORY)
         metadata.setdefault("template", "consultation")
-        metadata["url"] = f"{CONSULTATIONS_FOLDER}/{slug}/"
-        metadata["save_as"] = f"{CONSULTATIONS_FOLDER}/{slug}/index.html"
+        folder = "" if metadata["lang"] == site_languages.codes(self.settings)[0] else "{lang}/"
+        folder = folder.format(lang=metadata["lang"]) + CONSULTATIONS_FOLDER
+        metadata["url"] = f"{folder}/{slug}/"
+        metadata["save_as"] = f"{folder}/{slug}/index.html"
         if "date" not in metadata:
             opens = parse_day(metadata["opens"])
             metadata["date"] = datetime.datetime.combine(opens, datetime.time(9, 0))

@@ -16,6 +16,8 @@ from markupsafe import Markup
 
 from contract.manifest import VERSION, write
 from engagement.commitments.definitions import manifest_form
+from engagement.translations import site as site_languages
+from engagement.translations import versions
 
 __all__ = ["build", "page_entry", "population_entries", "write"]
 
@@ -35,6 +37,8 @@ def page_entry(item: Any) -> dict[str, Any]:
         "summary": Markup(getattr(item, "summary", "") or "").striptags() or None,
         "published": date.isoformat() if date else None,
         "social": item.social,
+        "lang": item.lang_code,
+        "translations": versions.manifest_translations(item),
         "source": item.relative_source_path,
         "revision": revision(item.source_path),
         **({"commitments": manifest_form(item.commitments)} if item.kind == "consultation" else {}),
@@ -64,6 +68,7 @@ def build(
             "url": settings["ENGAGE_SITE_URL"],
             "api": settings["ENGAGE_API_URL"],
             "language": settings["DEFAULT_LANG"],
+            "languages": site_languages.manifest_form(settings),
             "description": settings.get("SITE_DESCRIPTION", ""),
             "navigation": [list(link) for link in settings["ENGAGE_NAVIGATION"]],
             "footer_links": [list(link) for link in settings["ENGAGE_FOOTER_LINKS"]],
