@@ -318,6 +318,34 @@ def listen(c: Context, platform: list[str] | None = None, json: bool = False) ->
                 raise Exit(code=stop.code if isinstance(stop.code, int) else 1) from None
 
 
+LOCALE = ROOT / "theme" / "locale"
+EXTRACT = (
+    "--mapping-file=babel.cfg --add-location=file --sort-output --no-wrap "
+    "--add-comments=Translators: --project=Engage --copyright-holder='the Engage authors'"
+)
+
+
+@task(
+    help={
+        "add": "start a catalogue for a new language, e.g. --add=pa (Punjabi)",
+    }
+)
+def translations(c: Context, add: str = "") -> None:
+    """Extract the reader's strings to theme/locale/messages.pot and merge them into every
+    language's messages.po (new strings come in untranslated, for the translator)."""
+    pybabel = f"{sys.executable} -m babel.messages.frontend"
+    c.run(f"{pybabel} extract {EXTRACT} --output-file={LOCALE / 'messages.pot'} .")
+    if add:
+        c.run(
+            f"{pybabel} init --input-file={LOCALE / 'messages.pot'} --output-dir={LOCALE} "
+            f"--locale={shlex.quote(add)} --no-wrap"
+        )
+    c.run(
+        f"{pybabel} update --input-file={LOCALE / 'messages.pot'} --output-dir={LOCALE} "
+        "--no-wrap --ignore-obsolete --previous"
+    )
+
+
 @task(help={"args": "extra arguments for pytest, e.g. '-k manifest -x'"})
 def test(c: Context, args: str = "") -> None:
     """Check style with ruff, then run the whole test suite."""

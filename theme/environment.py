@@ -28,6 +28,7 @@ from markupsafe import Markup
 
 from contract.wordings import OTHER_TEXT_MAX_LENGTH
 
+from . import i18n
 from .pagination import Pagination
 
 PLAIN = (str, int, float, bool, type(None))
@@ -71,6 +72,7 @@ def configure(env: Environment, cache_path: str, site: dict[str, Any]) -> None:
     env.globals["pagination_for"] = Pagination(env, site)
     env.globals["OTHER_TEXT_MAX_LENGTH"] = OTHER_TEXT_MAX_LENGTH
     env.globals["asset"] = asset
+    i18n.install(env)
 
 
 @pass_context
@@ -89,16 +91,17 @@ class RenderOnce:
     """`{{ render_once("partials/footer.html", key=..., **values) }}` in a template.
 
     Renders the fragment with the site's settings and `values`, and reuses the HTML wherever the
-    same template and key come again in this build. Without `key`, the values themselves are the
-    key and must be plain data. Only for fragments that depend on nothing but settings and values;
-    needing no template context, it works in macros imported without context too.
+    same template, key and language come again in this build. Without `key`, the values
+    themselves are the key and must be plain data. Only for fragments that depend on nothing but
+    settings, values and the language; needing no template context, it works in macros imported
+    without context too.
     """
 
     def __init__(self, env: Environment, site: dict[str, Any]) -> None:
         self.env = env
         self.site = site
         self.settings: dict[str, Any] | None = None
-        self.cache: dict[tuple[str, Any], Markup] = {}
+        self.cache: dict[tuple[str, str, Any], Markup] = {}
 
     def use(self, site: dict[str, Any]) -> None:
         """Render with these site variables from now on (the API, when its manifest changes)."""
@@ -106,7 +109,7 @@ class RenderOnce:
             self.site, self.settings, self.cache = site, None, {}
 
     def __call__(self, template: str, key: Any = None, **values: Any) -> Markup:
-        cache_key = (template, key if key is not None else _plain_key(values))
+        cache_key = (template, i18n.current(), key if key is not None else _plain_key(values))
         html = self.cache.get(cache_key)
         if html is None:
             if self.settings is None:  # the content is complete once rendering starts

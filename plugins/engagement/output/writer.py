@@ -14,6 +14,8 @@ from typing import Any
 from pelican.writers import Writer
 
 from contract.manifest import output_file
+from engagement.translations import site as site_languages
+from theme import i18n
 
 
 class EngageWriter(Writer):
@@ -25,7 +27,21 @@ class EngageWriter(Writer):
     def write_file(self, name: str, *args: Any, **kwargs: Any) -> Any:
         if self.only is not None and str(PurePosixPath(name)) not in self.only:
             return None
-        return super().write_file(name, *args, **kwargs)
+        with i18n.rendering_in(self._language(name, kwargs)):
+            return super().write_file(name, *args, **kwargs)
+
+    def _language(self, name: str, values: dict[str, Any]) -> str:
+        """The language a file is rendered in: its page's, else its folder's (/cy/...)."""
+        item = values.get("article") or values.get("page")
+        code = getattr(item, "lang_code", None)
+        if code:
+            return code
+        settings = self.settings or {}
+        default = settings.get("DEFAULT_LANG") or i18n.DEFAULT
+        folder = (PurePosixPath(name).parts or ("",))[0]
+        if folder not in settings.get("ENGAGE_LANGUAGES", ()):
+            return default
+        return site_languages.code_of(folder, settings) or default
 
     def write_feed(self, elements: Any, context: dict[str, Any], *args: Any, **kwargs: Any) -> Any:
         if self.only is not None:
