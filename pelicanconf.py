@@ -38,6 +38,68 @@ PLUGINS = ["engagement"]
 # Pages may also be written in these (about.cy.md is the Welsh version of about.md): each
 # language has its folder (/cy/about/), feed and place in the language switcher.
 ENGAGE_LANGUAGES = ["cy", "ur", "pl"]
+# What each language's pages say differently: the organisation's name and the links, written as
+# in English (the build links each to its version in the language).
+ENGAGE_LANGUAGE_SETTINGS = {
+    "cy": {
+        "SITENAME": "Bwrdd Gofal Integredig GIG Riverside a'r Fro",
+        "SITE_DESCRIPTION": (
+            "Dweud eich dweud am wasanaethau iechyd yn Riverside, Vale Cross a Millbrook: "
+            "newyddion, ymgynghoriadau a ffyrdd o gymryd rhan."
+        ),
+        "ENGAGE_NAVIGATION": [
+            ("Ymgynghoriadau", "consultations/"),
+            ("Newyddion a chyngor", "blog/"),
+            ("Amdanom ni", "about/"),
+            ("Cysylltu â ni", "contact/"),
+        ],
+        "ENGAGE_FOOTER_LINKS": [
+            ("Dywedoch chi, gwnaethom ni", "you-said-we-did/"),
+            ("Rheolau sylfaenol ar gyfer cymryd rhan", "ground-rules/"),
+            ("Hysbysiad preifatrwydd", "privacy/"),
+            ("Datganiad hygyrchedd", "accessibility/"),
+            ("Cysylltu â ni", "contact/"),
+        ],
+    },
+    "ur": {
+        "SITENAME": "این ایچ ایس ریور سائیڈ اینڈ ویل انٹیگریٹڈ کیئر بورڈ",
+        "SITE_DESCRIPTION": (
+            "ریور سائیڈ، ویل کراس اور مل بروک میں صحت کی خدمات کے بارے میں اپنی رائے دیں۔"
+        ),
+        "ENGAGE_NAVIGATION": [
+            ("مشاورتیں", "consultations/"),
+            ("خبریں اور مشورے", "blog/"),
+            ("ہمارے بارے میں", "about/"),
+            ("ہم سے رابطہ کریں", "contact/"),
+        ],
+        "ENGAGE_FOOTER_LINKS": [
+            ("آپ نے کہا، ہم نے کیا", "you-said-we-did/"),
+            ("حصہ لینے کے بنیادی اصول", "ground-rules/"),
+            ("رازداری کا نوٹس", "privacy/"),
+            ("رسائی کا بیان", "accessibility/"),
+            ("ہم سے رابطہ کریں", "contact/"),
+        ],
+    },
+    "pl": {
+        "SITENAME": "NHS Riverside and Vale Integrated Care Board",
+        "SITE_DESCRIPTION": (
+            "Wyraź swoją opinię o usługach zdrowotnych w Riverside, Vale Cross i Millbrook."
+        ),
+        "ENGAGE_NAVIGATION": [
+            ("Konsultacje", "consultations/"),
+            ("Aktualności i porady", "blog/"),
+            ("O nas", "about/"),
+            ("Kontakt", "contact/"),
+        ],
+        "ENGAGE_FOOTER_LINKS": [
+            ("Powiedzieliście, zrobiliśmy", "you-said-we-did/"),
+            ("Zasady udziału", "ground-rules/"),
+            ("Informacja o prywatności", "privacy/"),
+            ("Deklaracja dostępności", "accessibility/"),
+            ("Kontakt", "contact/"),
+        ],
+    },
+}
 ENGAGE_CATEGORIES = ["News", "Health advice", "Have your say"]
 # Consultations first: on a phone the header shows the first items and puts the rest under "More".
 ENGAGE_NAVIGATION = [

@@ -114,7 +114,9 @@ class RenderOnce:
         if html is None:
             if self.settings is None:  # the content is complete once rendering starts
                 self.settings = {name: value for name, value in self.site.items() if name.isupper()}
-            rendered = self.env.get_template(template).render(self.settings, **values)
+            language = (self.site.get("ENGAGE_LANGUAGE_CONTEXT") or {}).get(i18n.current(), {})
+            settings = {**self.settings, **language} if language else self.settings
+            rendered = self.env.get_template(template).render(settings, **values)
             html = self.cache[cache_key] = Markup(rendered)
         return html
 

@@ -18,6 +18,7 @@ from engagement.commitments.feed import add_status_changes
 from engagement.frontmatter.reader import EngageMarkdownReader
 from engagement.frontmatter.youtube import YouTubeExtension
 from engagement.output.writer import EngageWriter
+from engagement.translations.direct import LanguagePages
 from theme import environment
 
 from .build import EngagementBuild
@@ -31,6 +32,7 @@ def register() -> None:
     """Connect the plugin to Pelican's signals."""
     signals.initialized.connect(on_initialized)
     signals.get_generators.connect(on_run_start)
+    signals.get_generators.connect(language_pages)
     signals.readers_init.connect(on_readers_init)
     signals.generator_init.connect(on_generator_init)
     signals.get_writer.connect(feed_writer)
@@ -64,6 +66,11 @@ def on_run_start(pelican: Any) -> None:
     PROBLEMS.reset()
     _current = EngagementBuild(pelican.settings)
     _current.start()
+
+
+def language_pages(pelican: Any) -> type:
+    """The site's own pages (home, news, consultations...) again in each other language."""
+    return LanguagePages
 
 
 def on_readers_init(readers: Any) -> None:

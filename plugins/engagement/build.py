@@ -25,8 +25,8 @@ from engagement.output.assets import ThemeAssets
 from engagement.output.social import social_copy
 from engagement.questionnaires import definitions as questionnaires
 from engagement.questionnaires import population
+from engagement.translations import overlay, versions
 from engagement.translations import site as site_languages
-from engagement.translations import versions
 
 from .problems import PROBLEMS, line_of_field, shown_path
 
@@ -135,6 +135,10 @@ class EngagementBuild:
         # The theme's `asset()` links these names; the API's pages learn them from the manifest.
         context["ENGAGE_ASSETS"] = assets = self.assets.compiled()
         context["ENGAGE_SITE_LANGUAGES"] = site_languages.manifest_form(self.settings)
+        context["ENGAGE_HOME_URL"] = ""
+        context["ENGAGE_LANGUAGE_CONTEXT"] = overlay.overlays(
+            self.settings, versions.addresses(published)
+        )
         self.manifest = manifest.build(
             self.settings, published + translated, self.questionnaires, self.ground_rules, assets
         )

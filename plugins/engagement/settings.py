@@ -11,6 +11,7 @@ import difflib
 from dataclasses import dataclass
 from typing import Any
 
+from engagement.translations import overlay
 from engagement.translations import site as site_languages
 
 from .problems import ContentError
@@ -165,6 +166,14 @@ SETTINGS: tuple[Setting, ...] = (
         list,
     ),
     Setting(
+        "ENGAGE_LANGUAGE_SETTINGS",
+        {},
+        "Per language of ENGAGE_LANGUAGES, what its pages say differently: SITENAME, "
+        "SITE_DESCRIPTION, ENGAGE_NAVIGATION and ENGAGE_FOOTER_LINKS in that language (links "
+        "written as in the site's language go to the page's version in the language).",
+        dict,
+    ),
+    Setting(
         "ENGAGE_WRITE_ONLY",
         [],
         "Write only these pages (site-relative addresses, e.g. /blog/winter/), leaving the rest "
@@ -199,12 +208,18 @@ def apply_defaults(settings: dict[str, Any]) -> None:
                 "write it as YYYY-MM-DD."
             ) from None
     settings["ENGAGE_SITE_URL"] = settings["ENGAGE_SITE_URL"].rstrip("/")
-    faults = site_languages.check(settings)
+    faults = site_languages.check(settings) + overlay.check(settings)
     if faults:
         raise ContentError(" ".join(faults))
 
 
 def _kind_name(kind: type | tuple[type, ...]) -> str:
     kinds = kind if isinstance(kind, tuple) else (kind,)
-    names = {str: "text in quotes", list: "a list", int: "a whole number", bool: "True or False"}
+    names = {
+        str: "text in quotes",
+        list: "a list",
+        dict: "a dict",
+        int: "a whole number",
+        bool: "True or False",
+    }
     return " or ".join(names.get(k, "empty (None)") for k in kinds)

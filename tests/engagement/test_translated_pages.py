@@ -251,3 +251,73 @@ def test_a_post_in_another_language_is_marked_in_the_list(site: Path) -> None:
     assert (link["lang"], link["hreflang"], link["dir"]) == ("pl", "pl", "ltr")
     (english,) = tags(blog, "a", href="/blog/first/")
     assert "lang" not in english
+
+
+def test_the_sites_own_pages_are_written_in_each_language(site: Path) -> None:
+    for folder in ("cy/", "ur/", "pl/"):
+        for address in ("", "blog/", "consultations/", "you-said-we-did/", "search/"):
+            page = site / folder / address / "index.html"
+            assert page.is_file(), folder + address
+            (html,) = tags(page, "html")
+            assert html["lang"] == folder[:-1], folder + address
+    (html,) = tags(site / "ur/consultations/index.html", "html")
+    assert html["dir"] == "rtl"
+    # Each lists the language's version where there is one, else the original.
+    welsh_blog = site / "cy/blog/index.html"
+    assert tags(welsh_blog, "a", href="/cy/blog/first/")
+    assert not tags(welsh_blog, "a", href="/blog/first/")
+    assert tags(welsh_blog, "a", href="/pl/blog/only-polish/", lang="pl")
+    urdu = site / "ur/consultations/index.html"
+    assert tags(urdu, "a", href="/ur/consultations/care/")
+    assert tags(site / "cy/consultations/index.html", "a", href="/consultations/care/")
+    # ...and they are alternates of each other.
+    alternates = {
+        link["hreflang"]: link["href"]
+        for link in tags(site / "cy/index.html", "link", rel="alternate")
+        if link.get("hreflang")
+    }
+    assert alternates["en-gb"] == "http://127.0.0.1:8000/"
+    assert alternates["ur"] == "http://127.0.0.1:8000/ur/"
+    (canonical,) = tags(site / "cy/index.html", "link", rel="canonical")
+    assert canonical["href"] == "http://127.0.0.1:8000/cy/"
+
+
+def test_a_languages_pages_have_its_name_and_navigation(site: Path) -> None:
+    page = site / "cy/blog/first/index.html"
+    text = page.read_text(encoding="utf-8")
+    assert "Bwrdd Gofal Integredig GIG Riverside a&#39;r Fro" in text or (
+        "Bwrdd Gofal Integredig GIG Riverside a'r Fro" in text
+    )
+    # Navigation goes to the Welsh version where there is one, else to the page as it is.
+    assert tags(page, "a", href="/cy/consultations/")
+    assert tags(page, "a", href="/cy/about/")
+    assert tags(page, "a", href="/contact/")  # no Welsh contact page in this site
+    (logo,) = [a for a in tags(page, "a") if "nhsuk-header__service-logo" in (a.get("class") or "")]
+    assert logo["href"] == "/cy/"
+    english = site / "blog/first/index.html"
+    assert tags(english, "a", href="/consultations/") and not tags(english, "a", href="/cy/about/")
+
+
+def test_the_sitemap_lists_each_languages_own_pages(site: Path) -> None:
+    sitemap = (site / "sitemap.xml").read_text(encoding="utf-8")
+    for address in ("cy/", "cy/blog/", "ur/consultations/", "pl/you-said-we-did/"):
+        assert f"<loc>http://127.0.0.1:8000/{address}</loc>" in sitemap
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        ({"fr": {"SITENAME": "X"}}, "ENGAGE_LANGUAGE_SETTINGS has 'fr', which is not in"),
+        ({"cy": {"THEME": "x"}}, "ENGAGE_LANGUAGE_SETTINGS['cy'] has 'THEME': a language may give"),
+    ],
+)
+def test_a_wrong_language_overlay_is_named(tmp_path: Path, given: dict, expected: str) -> None:
+    build = run_pelican(
+        ROOT / "content",
+        tmp_path / "out",
+        tmp_path / "cache",
+        settings={"ENGAGE_LANGUAGE_SETTINGS": given},
+    )
+    assert build.returncode == 1
+    assert expected in " ".join(build.log.split())
+    assert "Traceback" not in build.log

@@ -15,6 +15,7 @@ from pelican.writers import Writer
 
 from contract.manifest import output_file
 from engagement.translations import site as site_languages
+from engagement.translations import versions
 from theme import i18n
 
 
@@ -24,11 +25,21 @@ class EngageWriter(Writer):
         only = (settings or {}).get("ENGAGE_WRITE_ONLY") or []
         self.only = {output_file(url) for url in only} if only else None
 
-    def write_file(self, name: str, *args: Any, **kwargs: Any) -> Any:
+    def write_file(
+        self, name: str, template: Any, context: dict[str, Any], *args: Any, **kwargs: Any
+    ) -> Any:
+        """Write one file in its language: with that language's gettext and the overlay of its
+        settings (`translations.overlay`)."""
         if self.only is not None and str(PurePosixPath(name)) not in self.only:
             return None
-        with i18n.rendering_in(self._language(name, kwargs)):
-            return super().write_file(name, *args, **kwargs)
+        language = self._language(name, kwargs)
+        if "article" not in kwargs and "page" not in kwargs and self.settings:
+            own = versions.own_page(self.settings, kwargs.get("template_name") or "", language)
+            if own is not None:
+                kwargs["page_item"] = own
+        context = {**context, **(context.get("ENGAGE_LANGUAGE_CONTEXT") or {}).get(language, {})}
+        with i18n.rendering_in(language):
+            return super().write_file(name, template, context, *args, **kwargs)
 
     def _language(self, name: str, values: dict[str, Any]) -> str:
         """The language a file is rendered in: its page's, else its folder's (/cy/...)."""

@@ -9,10 +9,11 @@ sees which languages this page is in rather than landing on a missing page.
 
 from __future__ import annotations
 
+from types import SimpleNamespace
 from typing import Any
 
 from contract import languages
-from engagement.translations import site
+from engagement.translations import overlay, site
 
 
 def complete(items: list[Any], settings: dict[str, Any]) -> None:
@@ -45,6 +46,38 @@ def _version(code: str, url: str | None, current: bool) -> dict[str, Any]:
         "direction": language.direction,
         "url": url,
         "current": current,
+    }
+
+
+def own_page(settings: dict[str, Any], name: str, code: str) -> Any | None:
+    """The site's own page `name` (home, index...) in language `code`, with its versions in
+    every language, as a page's language facts (the templates treat it like a page); None for a
+    page not written in each language."""
+    if name not in overlay.LOCALISED or len(site.codes(settings)) < 2:
+        return None
+    key = f"{name.upper()}_URL"
+    by_code = {
+        tag: "/"
+        + overlay.own_pages(settings, tag).get(
+            key, overlay.own_pages(settings, tag)["ENGAGE_HOME_URL"]
+        )
+        for tag in site.codes(settings)
+    }
+    page = SimpleNamespace(lang_code=code, translations=[], url_path=by_code[code])
+    page.language = languages.language(code)
+    page.direction = page.language.direction
+    page.alternates = [{"code": code, "url": by_code[code]}] + [
+        {"code": tag, "url": url} for tag, url in by_code.items() if tag != code
+    ]
+    page.versions = [_version(tag, by_code[tag], tag == code) for tag in site.codes(settings)]
+    return page
+
+
+def addresses(items: list[Any]) -> dict[str, dict[str, str]]:
+    """Each page's address (as settings write them: "about/") with its versions' by language."""
+    return {
+        item.url_path.lstrip("/"): {v["code"]: v["url"].lstrip("/") for v in item.alternates}
+        for item in items
     }
 
 

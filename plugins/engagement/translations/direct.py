@@ -1,0 +1,63 @@
+"""The site's own pages in each language: home, news (paginated), consultations, "You said, we
+did" and search under the language's folder (/cy/, /cy/blog/...), and its tag and category
+pages, each listing the language's version of every post and consultation, or the original
+where there is none yet (marked in its own language by the card).
+
+Pelican writes these once, in the site's language; this generator writes them again for each
+other language, with the same templates, after Pelican's own.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from pelican.generators import Generator
+
+from engagement.frontmatter import consultations
+from engagement.translations import overlay
+
+
+class LanguagePages(Generator):
+    """Writes each other language's own pages (added to Pelican's generators by the plugin)."""
+
+    def generate_context(self) -> None:
+        """Nothing to read: the content is Pelican's."""
+
+    def generate_output(self, writer: Any) -> None:
+        articles = self.context.get("articles") or []
+        for code in self.settings["ENGAGE_LANGUAGES"]:
+            chosen = [version_in(item, code) for item in articles]
+            dates = sorted(chosen, key=lambda item: item.date)
+            found = [item for item in chosen if item.kind == "consultation"]
+            context = {
+                **self.context,
+                "CONSULTATIONS": consultations.group_by_status(found),
+                "articles": chosen,
+                "dates": dates,
+            }
+            own = overlay.own_pages(self.settings, code)
+            for name in overlay.LOCALISED:
+                save_as = self.settings.get(f"{name.upper()}_SAVE_AS")
+                if not save_as:
+                    continue
+                url = own.get(f"{name.upper()}_URL", own["ENGAGE_HOME_URL"])
+                writer.write_file(
+                    f"{code}/{save_as}",
+                    self.get_template(name),
+                    context,
+                    articles=chosen,
+                    dates=dates,
+                    blog=True,
+                    template_name=name,
+                    page_name=os.path.splitext(f"{code}/{save_as}")[0],
+                    url=url,
+                )
+
+
+def version_in(item: Any, code: str) -> Any:
+    """`item` in language `code` when it has that version, else `item` itself."""
+    if item.lang_code == code:
+        return item
+    versions = getattr(item, "translations", [])
+    return next((other for other in versions if other.lang_code == code), item)
