@@ -134,14 +134,15 @@ class EngagementBuild:
         PROBLEMS.raise_if_any(self.settings["ENGAGE_PROBLEMS_REPORT"])
         # The theme's `asset()` links these names; the API's pages learn them from the manifest.
         context["ENGAGE_ASSETS"] = assets = self.assets.compiled()
-        context["ENGAGE_SITE_LANGUAGES"] = site_languages.manifest_form(self.settings)
         context["ENGAGE_HOME_URL"] = ""
-        context["ENGAGE_LANGUAGE_CONTEXT"] = overlay.overlays(
+        context["ENGAGE_LANGUAGE_CONTEXT"] = overlays = overlay.overlays(
             self.settings, versions.addresses(published)
         )
+        context["ENGAGE_SITE_LANGUAGES"] = site_languages.manifest_form(self.settings, overlays)
         self.manifest = manifest.build(
             self.settings, published + translated, self.questionnaires, self.ground_rules, assets
         )
+        self.manifest["site"]["languages"] = context["ENGAGE_SITE_LANGUAGES"]  # with the overlays
         self.manifest |= manifest.population_entries(self.population, self.population_sources)
         self.manifest["involvement"] = involvement.manifest_form(*self.involvement)
         self.search_index = search_index.build(published)

@@ -16,7 +16,6 @@ from markupsafe import Markup
 
 from contract.manifest import VERSION, write
 from engagement.commitments.definitions import manifest_form
-from engagement.translations import site as site_languages
 from engagement.translations import versions
 
 __all__ = ["build", "page_entry", "population_entries", "write"]
@@ -68,7 +67,6 @@ def build(
             "url": settings["ENGAGE_SITE_URL"],
             "api": settings["ENGAGE_API_URL"],
             "language": settings["DEFAULT_LANG"],
-            "languages": site_languages.manifest_form(settings),
             "description": settings.get("SITE_DESCRIPTION", ""),
             "navigation": [list(link) for link in settings["ENGAGE_NAVIGATION"]],
             "footer_links": [list(link) for link in settings["ENGAGE_FOOTER_LINKS"]],

@@ -70,12 +70,26 @@ def code_of(tag: str, settings: dict[str, Any]) -> str | None:
     return next((code for code in codes(settings) if languages.same(code, tag)), None)
 
 
-def manifest_form(settings: dict[str, Any]) -> list[dict[str, str]]:
+def manifest_form(
+    settings: dict[str, Any], overlays: dict[str, dict[str, Any]] | None = None
+) -> list[dict[str, Any]]:
     """`site.languages` of the manifest: each language with its names, direction, folder and
-    feed of posts."""
+    feed of posts, and (from `overlays`) what its pages say differently, so the API's pages in
+    it look like the site's."""
     default = codes(settings)[0]
     found = []
     for code in codes(settings):
+        shown = (overlays or {}).get(code)
+        says = (
+            {
+                "sitename": shown["SITENAME"],
+                "description": shown.get("SITE_DESCRIPTION") or "",
+                "navigation": [list(link) for link in shown["ENGAGE_NAVIGATION"]],
+                "footer_links": [list(link) for link in shown["ENGAGE_FOOTER_LINKS"]],
+            }
+            if shown
+            else {}
+        )
         language = languages.language(code)
         found.append(
             {
@@ -85,6 +99,7 @@ def manifest_form(settings: dict[str, Any]) -> list[dict[str, str]]:
                 "direction": language.direction,
                 "prefix": "/" if code == default else f"/{code}/",
                 "feed": FEED.format(lang=code),
+                **says,
             }
         )
     return found
