@@ -24,6 +24,7 @@ def entry_json(entry: Entry) -> dict[str, Any]:
         "entry": entry.id,
         "url": entry.url,
         "title": entry.title,
+        "language": entry.language,  # the page's BCP 47 tag: each translation is its own entry
         "published": entry.published.isoformat(),
         "not_public": not_public(entry.url),
     }

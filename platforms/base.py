@@ -6,6 +6,7 @@ retry is made safe there (`idempotency`) and how far back `find()` looks (`look_
 from __future__ import annotations
 
 import inspect
+import re
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -19,7 +20,13 @@ from .values import Composed, PostedRef
 
 TIMEOUT = 30.0  # seconds for any one request: a hung platform must not hold the whole run
 USER_AGENT = "Engage-crosspost/0.1"
-LANGUAGE = "en"  # the site is written in English; entries carry no language of their own
+# The language a post or reply is tagged with when nothing says which (an entry from a feed
+# without a manifest, a staff reply whose language is not known): English.
+LANGUAGE = "en"
+# A well-formed language tag as the manifest's schema allows it (en-GB, cy, zh-Hant-TW), no
+# longer than the 35 characters RFC 5646 (4.4.1) asks every reader to take.
+_TAG = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*")
+TAG_MAX_LENGTH = 35
 
 
 @dataclass(frozen=True)
@@ -42,6 +49,40 @@ class Rules:
         if self.max_bytes is not None and len(text.encode("utf-8")) > self.max_bytes:
             return False
         return self.count(text) <= (self.limit if limit is None else limit)
+
+
+def language_tag(tag: object) -> str | None:
+    """`tag` as BCP 47 writes it (language lower case, script title case, region upper case:
+    "EN-gb" -> "en-GB"), or None when it is not a well-formed tag: what a platform taking
+    BCP 47 is sent (Bluesky's `langs`)."""
+    if not isinstance(tag, str) or len(tag) > TAG_MAX_LENGTH:
+        return None
+    tag = tag.replace("_", "-")  # en_GB, as locales are written
+    if not _TAG.fullmatch(tag):
+        return None
+    first, *rest = tag.split("-")
+    subtags = [first.lower()]
+    for subtag in rest:
+        if len(subtag) == 4 and subtag.isalpha():
+            subtags.append(subtag.title())  # script: Hant, Latn
+        elif (len(subtag) == 2 and subtag.isalpha()) or (len(subtag) == 3 and subtag.isdigit()):
+            subtags.append(subtag.upper())  # region: GB, 419
+        else:
+            subtags.append(subtag.lower())
+    return "-".join(subtags)
+
+
+def iso639(tag: object) -> str:
+    """The ISO 639 code of a tag's language, without region or script ("en-GB" -> "en"; BCP 47
+    uses the two-letter code wherever ISO 639-1 has one): what Mastodon's `language` takes.
+    LANGUAGE when `tag` is not a well-formed tag."""
+    found = language_tag(tag)
+    return found.split("-", 1)[0] if found else LANGUAGE
+
+
+def bcp47(tag: object) -> str:
+    """`tag` as BCP 47 writes it, LANGUAGE when it is not a well-formed tag."""
+    return language_tag(tag) or LANGUAGE
 
 
 class Idempotency(StrEnum):

@@ -29,7 +29,7 @@ from atproto_core.exceptions import AtProtocolError
 from contract.vocabulary import Platform
 
 from .answers import http_error, network_error, seconds_until
-from .base import LANGUAGE, TIMEOUT, Idempotency, PlatformClient, Rules
+from .base import TIMEOUT, Idempotency, PlatformClient, Rules, bcp47
 from .counting import graphemes
 from .settings import REQUIRED, Setting
 from .values import Composed, Entry, PlatformError, PostedRef
@@ -212,7 +212,7 @@ def _record(composed: Composed) -> models.AppBskyFeedPost.Record:
     return models.AppBskyFeedPost.Record(
         text=composed.text,
         created_at=datetime.datetime.now(datetime.UTC).isoformat(timespec="milliseconds"),
-        langs=[LANGUAGE],
+        langs=[bcp47(composed.entry.language)],  # BCP 47, as the lexicon's format says
         facets=facets or None,
         embed=embed,
     )

@@ -25,7 +25,7 @@ from mastodon import (
 from contract.vocabulary import Platform
 
 from .answers import hrefs, http_error, network_error, retry_after, seconds_until
-from .base import LANGUAGE, TIMEOUT, USER_AGENT, Idempotency, PlatformClient, Rules
+from .base import TIMEOUT, USER_AGENT, Idempotency, PlatformClient, Rules, iso639
 from .counting import URL_LENGTH, find_urls, graphemes
 from .settings import REQUIRED, Setting
 from .values import Composed, PlatformError, PostedRef
@@ -92,13 +92,14 @@ class MastodonClient(PlatformClient):
         )
 
     def publish(self, composed: Composed, key: str) -> PostedRef:
-        """Post the status; the same `key` within the hour answers with the first status."""
+        """Post the status, in the entry's language as Mastodon names languages (ISO 639:
+        "cy", not "cy-GB"); the same `key` within the hour answers with the first status."""
         status = self._call(
             self._api.status_post,
             composed.text,
             idempotency_key=key,
             visibility="public",
-            language=LANGUAGE,
+            language=iso639(composed.entry.language),
         )
         return self._ref(status)
 

@@ -24,6 +24,9 @@ class Entry:
     published: datetime.datetime  # timezone-aware
     hashtags: tuple[str, ...] = ()  # '#UrgentCare', CamelCased, from the manifest
     text: dict[str, str] = field(default_factory=dict)  # the editor's own text, by platform
+    # The page's BCP 47 tag (its Lang:, else the site's): "en-GB", "cy". Each translation of a
+    # post is an entry of its own, with its own address, text and language.
+    language: str = "en"
 
 
 @dataclass(frozen=True)

@@ -17,8 +17,8 @@ What a listener may be asked, each a few requests however long the account has b
   answer was deleted);
 - `existing(remote_ids)`: which items heard earlier are still there (mentions outside our
   threads, which `thread()` does not re-read);
-- `reply(target, text, key, when)` and `find_reply(target, text)`: the organisation's answer in
-  the thread, made at most once as posts are (`base.Idempotency`).
+- `reply(target, text, key, when, language=)` and `find_reply(target, text)`: the
+  organisation's answer in the thread, made at most once as posts are (`base.Idempotency`).
 
 Where the account cannot do a thing (a platform with no search, an API tier without mentions,
 a token without the permission) the listener raises `Unsupported`, whose message is the one line
@@ -146,10 +146,20 @@ class Listener(PlatformClient):
         return text
 
     @abstractmethod
-    def reply(self, target: ReplyTarget, text: str, key: str, when: datetime.datetime) -> PostedRef:
+    def reply(
+        self,
+        target: ReplyTarget,
+        text: str,
+        key: str,
+        when: datetime.datetime,
+        *,
+        language: str | None = None,
+    ) -> PostedRef:
         """Post `text` as our reply to `target`. `key` is stable per reply, and `when` is the
         moment staff sent it: a platform with an idempotency feature uses them so a repeat is
-        the first reply. Raises PlatformError."""
+        the first reply. `language` is the reply's BCP 47 tag where it is known (else the
+        caller's site language, else LANGUAGE): Mastodon and Bluesky tag the reply with it,
+        the other platforms take no language. Raises PlatformError."""
 
     @abstractmethod
     def find_reply(self, target: ReplyTarget, text: str) -> PostedRef | None:

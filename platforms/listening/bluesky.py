@@ -27,7 +27,7 @@ import httpx
 from atproto_client import models
 from atproto_core.exceptions import AtProtocolError
 
-from ..base import LANGUAGE
+from ..base import bcp47
 from ..bluesky import COLLECTION, NAME, BlueskyClient, platform_error, tid
 from ..values import PlatformError, PostedRef
 from . import Batch, Counts, Heard, HeardKind, Listener, ReplyTarget, Unsupported, plain_batch
@@ -149,7 +149,15 @@ class BlueskyListener(BlueskyClient, Listener):
         """The posts app.bsky.feed.getPosts still has (it leaves deleted ones out)."""
         return {post.uri for post in self._posts(remote_ids)}
 
-    def reply(self, target: ReplyTarget, text: str, key: str, when: datetime.datetime) -> PostedRef:
+    def reply(
+        self,
+        target: ReplyTarget,
+        text: str,
+        key: str,
+        when: datetime.datetime,
+        *,
+        language: str | None = None,
+    ) -> PostedRef:
         """An app.bsky.feed.post record replying to `target` (its reply refs: the thread's root
         and the post answered), with link and hashtag facets, written at a TID made from
         `when` and `key`: a repeat lands on the same record key, which the PDS refuses, and
@@ -160,7 +168,7 @@ class BlueskyListener(BlueskyClient, Listener):
         record = models.AppBskyFeedPost.Record(
             text=text,
             created_at=when.isoformat(timespec="milliseconds").replace("+00:00", "Z"),
-            langs=[LANGUAGE],
+            langs=[bcp47(language)],
             facets=facets(text) or None,
             reply=models.AppBskyFeedPost.ReplyRef(root=root, parent=parent),
         )

@@ -117,7 +117,15 @@ class FacebookListener(FacebookClient, Listener):
         """Which posts and comments Graph still has."""
         return {object_id for object_id, _ in self._objects(remote_ids, "id")}
 
-    def reply(self, target: ReplyTarget, text: str, key: str, when: datetime.datetime) -> PostedRef:
+    def reply(
+        self,
+        target: ReplyTarget,
+        text: str,
+        key: str,
+        when: datetime.datetime,
+        *,
+        language: str | None = None,
+    ) -> PostedRef:
         """Comment as the Page on the target's comment thread (a reply to a reply goes to its
         top-level comment, where Facebook keeps it). Graph takes no idempotency key: a retry
         looks first with find_reply()."""

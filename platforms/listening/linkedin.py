@@ -115,7 +115,15 @@ class LinkedInListener(LinkedInClient, Listener):
         found |= {urn for urn in remote_ids if COMMENT_URN.match(urn) and self._comment(urn)}
         return found
 
-    def reply(self, target: ReplyTarget, text: str, key: str, when: datetime.datetime) -> PostedRef:
+    def reply(
+        self,
+        target: ReplyTarget,
+        text: str,
+        key: str,
+        when: datetime.datetime,
+        *,
+        language: str | None = None,
+    ) -> PostedRef:
         """Comment as the page: on the target's top-level comment (nested one level, as LinkedIn
         keeps them), or on the post that mentioned us. No idempotency key: a retry looks first
         with find_reply()."""

@@ -19,7 +19,7 @@ from urllib.parse import quote
 from mastodon.types_base import PaginationInfo
 
 from ..answers import http_error
-from ..base import LANGUAGE, TIMEOUT
+from ..base import TIMEOUT, iso639
 from ..mastodon import NAME, MastodonClient
 from ..values import PlatformError, PostedRef
 from . import Batch, Counts, Heard, HeardKind, Listener, ReplyTarget, Unsupported, plain_batch
@@ -147,7 +147,15 @@ class MastodonListener(MastodonClient, Listener):
             return text
         return f"{handle} {text}"
 
-    def reply(self, target: ReplyTarget, text: str, key: str, when: datetime.datetime) -> PostedRef:
+    def reply(
+        self,
+        target: ReplyTarget,
+        text: str,
+        key: str,
+        when: datetime.datetime,
+        *,
+        language: str | None = None,
+    ) -> PostedRef:
         """Post the reply under `target` (POST /api/v1/statuses, in_reply_to_id). The
         Idempotency-Key makes a repeat within the hour answer with the first reply. A private
         or direct target is answered directly, never in public."""
@@ -158,7 +166,7 @@ class MastodonListener(MastodonClient, Listener):
             in_reply_to_id=target.remote_id,
             idempotency_key=key,
             visibility="direct" if visibility in PRIVATE else "public",
-            language=LANGUAGE,
+            language=iso639(language),
         )
         return self._ref(status)
 

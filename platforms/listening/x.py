@@ -114,7 +114,15 @@ class XListener(XClient, Listener):
         """Which posts X still has."""
         return {original for original, _ in self._lookup(remote_ids, [])}
 
-    def reply(self, target: ReplyTarget, text: str, key: str, when: datetime.datetime) -> PostedRef:
+    def reply(
+        self,
+        target: ReplyTarget,
+        text: str,
+        key: str,
+        when: datetime.datetime,
+        *,
+        language: str | None = None,
+    ) -> PostedRef:
         """Post our reply in the target's conversation. X has no idempotency key, but refuses
         the same text twice: that refusal is the earlier reply, found by find_reply()."""
         parent = target.reply_to.get("id") or target.remote_id
