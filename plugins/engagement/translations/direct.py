@@ -15,7 +15,7 @@ from typing import Any
 from pelican.generators import Generator
 
 from engagement.frontmatter import consultations
-from engagement.translations import overlay
+from engagement.translations import overlay, site
 
 
 class LanguagePages(Generator):
@@ -26,6 +26,7 @@ class LanguagePages(Generator):
 
     def generate_output(self, writer: Any) -> None:
         articles = self.context.get("articles") or []
+        self._empty_feeds(writer, articles)
         for code in self.settings["ENGAGE_LANGUAGES"]:
             chosen = [version_in(item, code) for item in articles]
             dates = sorted(chosen, key=lambda item: item.date)
@@ -53,6 +54,19 @@ class LanguagePages(Generator):
                     page_name=os.path.splitext(f"{code}/{save_as}")[0],
                     url=url,
                 )
+
+
+    def _empty_feeds(self, writer: Any, articles: list[Any]) -> None:
+        """A language with no posts yet still has its feed, empty: the manifest and the pages
+        name it, and a reader may subscribe before the first post."""
+        pattern = self.settings.get("TRANSLATION_FEED_ATOM")
+        if not pattern:
+            return
+        written = {item.lang_code for item in articles}
+        written |= {other.lang_code for item in articles for other in item.translations}
+        for code in site.codes(self.settings):
+            if code not in written:
+                writer.write_feed([], self.context, pattern.format(lang=code))
 
 
 def version_in(item: Any, code: str) -> Any:
