@@ -14,6 +14,7 @@ from typing import Any
 
 from pelican.generators import ArticlesGenerator, PagesGenerator
 
+from contract.questionnaires import in_language
 from engagement.commitments import attach as commitments_site
 from engagement.commitments import definitions as commitments
 from engagement.frontmatter import consultations, ground_rules
@@ -53,7 +54,9 @@ class EngagementBuild:
     def start(self) -> None:
         """Read the data files and begin compiling the styles while Pelican reads content."""
         folder = self.content_root / self.settings["ENGAGE_QUESTIONNAIRES_PATH"]
-        self.questionnaires, faults = questionnaires.load_all(folder, self.display_root)
+        self.questionnaires, faults = questionnaires.load_all(
+            folder, self.display_root, self.settings["ENGAGE_LANGUAGES"]
+        )
         for source, (line, field, message) in faults:
             PROBLEMS.add(source, field or None, message, line)
         rules_path = self.content_root / self.settings["ENGAGE_GROUND_RULES_FILE"]
@@ -229,7 +232,19 @@ class EngagementBuild:
         used_by.setdefault(wanted, (source, article.slug))
         definition["opens"] = article.opens.isoformat()
         definition["closes"] = article.closes.isoformat()
-        article.questionnaire = definition
+        code = site_languages.code_of(article.lang, self.settings)
+        translated = code in definition.get("translations", {})
+        if code and code != site_languages.codes(self.settings)[0] and not translated:
+            PROBLEMS.add(
+                source,
+                "Questionnaire",
+                f"'{wanted}' has no version in this page's language ({code}): add "
+                f"content/questionnaires/{wanted}.{code}.yaml, a copy of {wanted}.yaml with the "
+                "words translated.",
+                line_of_field(Path(article.source_path), "questionnaire"),
+            )
+            return
+        article.questionnaire = in_language(definition, code)
 
     def _check_unique_urls(self, items: list[Any]) -> None:
         seen: dict[str, str] = {}

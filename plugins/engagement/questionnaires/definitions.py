@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from contract.wordings import FFT_DEFAULT_SERVICE
+from contract.wordings import DEFAULT_CONSENT, FFT_DEFAULT_SERVICE
 from engagement import yamlfile
+from engagement.problems import shown_path
+from engagement.questionnaires import translated
 from engagement.questionnaires.shapes import normalise_question
 from engagement.questionnaires.types import (
     TYPES,
@@ -28,16 +30,40 @@ __all__ = ["TYPES", "check", "load_all", "normalise"]
 
 TOP_KEYS = ("id", "title", "intro", "service", "questions", "pages", "consent", "privacy_url")
 PAGE_KEYS = ("title", "questions")
-DEFAULT_CONSENT = (
-    "By sending your answers you agree that we may use them, without your name, to help us "
-    "plan and improve services. Your answers are never published as you wrote them."
-)
 DEFAULT_PRIVACY_URL = "/privacy/"
 
 
-def load_all(folder: Path, display_root: Path) -> tuple[dict[str, dict], list[tuple[str, Fault]]]:
-    """Read every `<id>.yaml` in `folder`: the good definitions, and the faults of the rest."""
-    return yamlfile.load_folder(folder, display_root, check, normalise)
+def load_all(
+    folder: Path, display_root: Path, languages: list[str] | None = None
+) -> tuple[dict[str, dict], list[tuple[str, Fault]]]:
+    """Read every `<id>.yaml` in `folder`, and each `<id>.<lang>.yaml` translation of one into a
+    language of `languages`: the good definitions (with their translations' words), and the
+    faults of the rest."""
+    codes = list(languages or [])
+
+    def check_file(stem: str, data: Any) -> Iterator[Fault]:
+        return check(translated.split_name(stem, codes)[0], data)
+
+    def normalise_file(stem: str, data: Any) -> dict:
+        base, code = translated.split_name(stem, codes)
+        return normalise(base, data, translated.say_in(code) if code else None)
+
+    found, faults = yamlfile.load_folder(folder, display_root, check_file, normalise_file)
+    definitions, translations = {}, {}
+    for stem, definition in found.items():
+        base, code = translated.split_name(stem, codes)
+        if code:
+            translations[(base, code)] = definition
+        else:
+            definitions[stem] = definition
+
+    def shown(base: str, code: str | None) -> str:
+        stem = f"{base}.{code}" if code else base
+        path = next(folder.glob(f"{stem}.y*ml"), folder / f"{stem}.yaml")
+        return shown_path(path, display_root)
+
+    faults += translated.attach(definitions, translations, shown)
+    return definitions, faults
 
 
 def check(questionnaire_id: str, data: Any) -> Iterator[Fault]:
@@ -126,13 +152,15 @@ def _listed(data: dict, line: int | None) -> Iterator[tuple[str, Any]]:
             yield ("question", (f"{where}.questions[{index}]", question))
 
 
-def normalise(questionnaire_id: str, data: dict) -> dict:
-    """The documented manifest form of a definition that passed `check`."""
-    service = data.get("service") or FFT_DEFAULT_SERVICE
+def normalise(questionnaire_id: str, data: dict, say: Callable[[str], str] | None = None) -> dict:
+    """The documented manifest form of a definition that passed `check`; `say` gives the
+    built-in wordings in the questionnaire's language (a translation's)."""
+    say = say or str
+    service = data.get("service") or say(FFT_DEFAULT_SERVICE)
     pages = []
     for page in data.get("pages") or [{"title": None, "questions": data["questions"]}]:
         shaped = [
-            q for question in page["questions"] for q in normalise_question(question, service)
+            q for question in page["questions"] for q in normalise_question(question, service, say)
         ]
         pages.append({"title": page["title"], "questions": shaped})
     return {
@@ -148,6 +176,6 @@ def normalise(questionnaire_id: str, data: dict) -> dict:
             for page in pages
             if "pages" in data
         ],
-        "consent": (data.get("consent") or DEFAULT_CONSENT).strip(),
+        "consent": (data.get("consent") or say(DEFAULT_CONSENT)).strip(),
         "privacy_url": data.get("privacy_url") or DEFAULT_PRIVACY_URL,
     }

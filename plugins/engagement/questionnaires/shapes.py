@@ -3,6 +3,8 @@ the theme renders, with the built-in wordings filled in."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from contract.wordings import (
     EQUALITY_DEFAULT_ID,
     EQUALITY_PARTS,
@@ -17,8 +19,15 @@ from engagement.questionnaires.answer_checks import option_pair
 from engagement.questionnaires.types import DEFAULT_MAX_LENGTH
 
 
-def normalise_question(question: dict, service: str) -> list[dict]:
-    """The manifest form of one checked question: a list, as an equality block makes several."""
+def _as_written(text: str) -> str:
+    return text
+
+
+def normalise_question(
+    question: dict, service: str, say: Callable[[str], str] = _as_written
+) -> list[dict]:
+    """The manifest form of one checked question: a list, as an equality block makes several.
+    `say` gives a built-in wording in the questionnaire's language (the catalogue's gettext)."""
     kind = question["type"]
     if kind == "equality":
         prefix = question.get("id", EQUALITY_DEFAULT_ID)
@@ -26,15 +35,16 @@ def normalise_question(question: dict, service: str) -> list[dict]:
             _shape(
                 f"{prefix}_{part}",
                 kind,
-                EQUALITY_PARTS[part][0],
-                EQUALITY_PARTS[part][1],
+                say(EQUALITY_PARTS[part][0]),
+                say(EQUALITY_PARTS[part][1]) if EQUALITY_PARTS[part][1] else None,
                 False,
-                [*EQUALITY_PARTS[part][2], PREFER_NOT],
+                [(value, say(text)) for value, text in (*EQUALITY_PARTS[part][2], PREFER_NOT)],
             )
             for part in question.get("include", EQUALITY_PARTS)
         ]
     if kind == "fft":
-        label, options = FFT_LABEL.format(service=service), list(FFT_OPTIONS)
+        label = say(FFT_LABEL).format(service=service)
+        options = [(value, say(text)) for value, text in FFT_OPTIONS]
     elif kind == "scale":
         label = question["label"].strip()
         options = [(o["value"], o["label"]) for o in scale_options(question)]
@@ -42,7 +52,7 @@ def normalise_question(question: dict, service: str) -> list[dict]:
         label = question["label"].strip()
         options = [option_pair(o) for o in question.get("options", [])]
     if kind == "multiple" and question.get("other"):
-        options.append((OTHER_VALUE, OTHER_LABEL))
+        options.append((OTHER_VALUE, say(OTHER_LABEL)))
     shaped = _shape(
         question["id"],
         kind,

@@ -55,7 +55,6 @@ class LanguagePages(Generator):
                     url=url,
                 )
 
-
     def _empty_feeds(self, writer: Any, articles: list[Any]) -> None:
         """A language with no posts yet still has its feed, empty: the manifest and the pages
         name it, and a reader may subscribe before the first post."""
