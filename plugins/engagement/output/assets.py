@@ -4,6 +4,9 @@ Compiling starts in a background process as soon as Pelican starts, so it overla
 content, and its result is cached by a hash of everything that goes into it: a rebuild with
 unchanged styles costs nothing. Nothing is loaded from a CDN and nothing generated is committed.
 
+A right-to-left copy of the CSS is made from the compiled one with rtlcss, the maintained tool
+Bootstrap and WordPress use, rather than mirrored rules kept by hand: nhsuk-frontend has none.
+
 The CSS and JavaScript are written twice: under their plain names and fingerprinted
 (`fingerprint`), and pages link the fingerprinted ones, so a server can keep them a year. The
 names must be known before the first page is written, so the build waits for the compile once
@@ -26,6 +29,9 @@ from engagement.problems import ContentError
 # Pelican's THEME_STATIC_DIR, which the templates' addresses (/theme/…) assume.
 THEME_OUTPUT = Path("theme")
 CSS_NAME = "css/main.css"
+# The same styles mirrored for right-to-left pages (Urdu, Arabic) by rtlcss: left becomes right
+# in every NHS.UK component, so radios, lists and breadcrumbs read from the right.
+RTL_CSS_NAME = "css/main.rtl.css"
 NHSUK_NAME = "nhsuk"
 NHSUK_DIST = Path("nhsuk-frontend/dist/nhsuk")
 NHSUK_SCRIPTS = ("nhsuk-frontend.min.js", "nhsuk-frontend.min.js.map")
@@ -53,7 +59,7 @@ class ThemeAssets:
         self._require_packages()
         self.cache.mkdir(parents=True, exist_ok=True)
         self.css = self.cache / f"main-{self._fingerprint()}.css"
-        if self.css.exists():
+        if self.css.exists() and self._rtl(self.css).exists():
             return
         entry = self.cache / f"entry-font-{str(self.font).lower()}.scss"
         entry.write_text(
@@ -95,6 +101,7 @@ class ThemeAssets:
         named = self._named()
         theme = output / THEME_OUTPUT
         _copy_if_changed(self.css, theme / CSS_NAME)
+        _copy_if_changed(self._rtl(self.css), theme / RTL_CSS_NAME)
         dist = self.node_modules / NHSUK_DIST
         for name in NHSUK_SCRIPTS:
             _copy_if_changed(dist / name, theme / NHSUK_NAME / name)
@@ -126,17 +133,44 @@ class ThemeAssets:
             if self.process.returncode != 0:
                 message = errors.decode("utf-8", "replace").strip()
                 raise ContentError(f"theme: the styles did not compile:\n{message}")
+            self._mirror(self.css.with_suffix(".tmp"))
             self.css.with_suffix(".tmp").replace(self.css)
             self.process = None
             for stale in self.cache.glob("main-*"):  # earlier compiles of other styles
-                if stale != self.css:
+                if stale not in (self.css, self._rtl(self.css)):
                     stale.unlink(missing_ok=True)
         return self.css
+
+    @staticmethod
+    def _rtl(css: Path) -> Path:
+        return css.with_name(css.name.replace(".css", ".rtl.css"))
+
+    def _mirror(self, compiled: Path) -> None:
+        """Write the right-to-left copy of a finished compile beside where it will be kept."""
+        assert self.css is not None
+        done = subprocess.run(
+            [
+                shutil.which("node") or "node",
+                str(self.node_modules / "rtlcss" / "bin" / "rtlcss.js"),
+                "--silent",
+                str(compiled),
+                str(self._rtl(self.css)),
+            ],
+            capture_output=True,
+            timeout=SASS_TIMEOUT_SECONDS,
+        )
+        if done.returncode != 0:
+            message = done.stderr.decode("utf-8", "replace").strip()
+            raise ContentError(f"theme: the right-to-left styles could not be made:\n{message}")
 
     def _sources(self, css: Path) -> dict[str, Path]:
         """The files to fingerprint, by their names under theme/ in the output."""
         dist = self.node_modules / NHSUK_DIST
-        sources = {CSS_NAME: css, **{f"{NHSUK_NAME}/{name}": dist / name for name in NHSUK_SCRIPTS}}
+        sources = {
+            CSS_NAME: css,
+            RTL_CSS_NAME: self._rtl(css),
+            **{f"{NHSUK_NAME}/{name}": dist / name for name in NHSUK_SCRIPTS},
+        }
         for folder in self.static:
             if folder.is_dir():
                 for path in sorted(folder.rglob("*")):
@@ -145,7 +179,11 @@ class ThemeAssets:
         return sources
 
     def _require_packages(self) -> None:
-        for needed in (self.node_modules / NHSUK_DIST, self.node_modules / "sass" / "sass.js"):
+        for needed in (
+            self.node_modules / NHSUK_DIST,
+            self.node_modules / "sass" / "sass.js",
+            self.node_modules / "rtlcss" / "bin" / "rtlcss.js",
+        ):
             if not needed.exists():
                 raise ContentError(
                     f"theme: {needed} is missing: the front-end packages are not installed. "
@@ -159,7 +197,7 @@ class ThemeAssets:
     def _fingerprint(self) -> str:
         """A hash of the Sass sources, the package versions and the font switch."""
         digest = hashlib.sha256()
-        for package in ("nhsuk-frontend", "sass"):
+        for package in ("nhsuk-frontend", "sass", "rtlcss"):
             manifest = json.loads((self.node_modules / package / "package.json").read_text())
             digest.update(f"{package}@{manifest['version']}\n".encode())
         digest.update(f"font={self.font}\n".encode())
