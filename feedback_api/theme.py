@@ -12,6 +12,7 @@ from typing import Any
 
 from flask import Flask, current_app, g
 
+from feedback_api.manifest import language_tag
 from theme import environment, i18n
 
 # The API's own pages, beside the views that render them: the public forms' pages (a no-JS form
@@ -38,7 +39,7 @@ def site_context() -> dict[str, Any]:
         "SITEURL": "",
         "ENGAGE_SITE_URL": site["url"],
         "ENGAGE_API_URL": site.get("api", "/api"),
-        "DEFAULT_LANG": site.get("language", "en-GB"),
+        "DEFAULT_LANG": language_tag(site.get("language")) or "en-GB",
         "SITE_DESCRIPTION": site.get("description", ""),
         "ENGAGE_NAVIGATION": [tuple(item) for item in site.get("navigation", [])],
         "ENGAGE_FOOTER_LINKS": [tuple(item) for item in site.get("footer_links", [])],

@@ -32,6 +32,20 @@ def _same_origin(address: str) -> bool:
     return origin in {_origin(site), _origin(request.host_url)} and all(origin)
 
 
+def referring_page(pages: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """Which of `pages` (manifest entries) the browser sent this from, by its same-origin
+    Referer's path (under the site's own path, when the site lives in a folder); None when the
+    Referer names none of them, is from elsewhere, or was not sent."""
+    referrer = request.headers.get("Referer", "")
+    if not referrer or len(referrer) > 2000 or not _same_origin(referrer):
+        return None
+    site = current_app.extensions["engage_manifest"].get().site.get("url") or ""
+    path, folder = urlsplit(referrer).path, urlsplit(site).path.rstrip("/")
+    if folder and path.startswith(folder + "/"):
+        path = path[len(folder) :]
+    return next((page for page in pages if page.get("url") == path), None)
+
+
 def arrival_channel(fields: dict[str, Any]) -> str:
     """The channel of what is being sent: the form's `via` field, else the marker in a
     same-origin Referer, else "site" (the reader came to the page some other way)."""

@@ -22,6 +22,7 @@ from contract.vocabulary import CommentStatus
 from feedback_api import signals
 from feedback_api.errors import FeedbackError
 from feedback_api.limits import limiter
+from feedback_api.manifest import page_language
 from feedback_api.public.channel import arrival_channel
 from feedback_api.public.submissions import (
     CommentInput,
@@ -87,7 +88,8 @@ def post_comment() -> Any:
         raise FeedbackError("Some fields need correcting.", 400, problems)
     token, token_hash = new_edit_token()
     with transaction():  # the comment and the moderators' notices, committed together
-        stored = _store(comment, token_hash, arrival_channel(submission.fields))
+        channel = arrival_channel(submission.fields)
+        stored = _store(comment, token_hash, channel, page_language(manifest, entry))
         if stored.status == CommentStatus.PENDING:
             signals.comment_received.send(current_app._get_current_object(), comment=stored)
     if submission.is_form:
@@ -97,9 +99,9 @@ def post_comment() -> Any:
     return {"id": stored.id, "status": CommentStatus.PENDING.value, "edit_token": token}, 202
 
 
-def _store(comment: CommentInput, token_hash: str, channel: str) -> Comment:
+def _store(comment: CommentInput, token_hash: str, channel: str, language: str | None) -> Comment:
     """The comment, screened and committed (a honeypot's catch straight to spam), with the
-    channel it came through."""
+    channel it came through and its page's language (the manifest's, never the reader's)."""
     html = render_comment(comment.body)
     held = screened(comment.body, comment.author, html)
     with transaction():
@@ -118,6 +120,7 @@ def _store(comment: CommentInput, token_hash: str, channel: str) -> Comment:
             needs_response=comment.question,
             urgent=is_urgent(held),
             channel=channel,
+            language=language,
         )
 
 

@@ -11,6 +11,7 @@ from flask import Blueprint, Response, current_app, request
 
 from contract.vocabulary import CommentStatus
 from feedback_api.errors import FeedbackError
+from feedback_api.manifest import language_tag
 from feedback_api.storage.comments import recent_comments
 from feedback_api.storage.models import Comment
 from feedback_api.storage.users import user_by_feed_token
@@ -29,7 +30,7 @@ def _feed(title: str, self_url: str, comments: list[Comment], private: bool) -> 
     feed.author({"name": site["name"]})
     feed.link(href=site["url"] + "/", rel="alternate")
     feed.link(href=self_url, rel="self")
-    feed.language(site.get("language", "en-GB"))
+    feed.language(language_tag(site.get("language")) or "en-GB")
     newest = max((c.updated for c in comments), default=datetime.datetime.now(datetime.UTC))
     feed.updated(newest)
     for comment in reversed(comments):  # feedgen prepends: add oldest first

@@ -17,9 +17,9 @@ from flask import Blueprint, Response, current_app, redirect, request, url_for
 from contract.vocabulary import QuestionType
 from feedback_api.errors import FeedbackError
 from feedback_api.limits import limiter
-from feedback_api.manifest import SITE_ZONE, questionnaire_window
+from feedback_api.manifest import SITE_ZONE, page_language, questionnaire_window
 from feedback_api.public.answers import Submitted, check, free_text
-from feedback_api.public.channel import arrival_channel
+from feedback_api.public.channel import arrival_channel, referring_page
 from feedback_api.public.submissions import Submission, read_submission
 from feedback_api.public.tokens import client_hash
 from feedback_api.screening import screen
@@ -49,6 +49,16 @@ def _consultation_page(questionnaire_id: str) -> dict[str, Any] | None:
     )
 
 
+def answered_on(questionnaire_id: str) -> dict[str, Any] | None:
+    """The page the answers were sent from: of the pages carrying this questionnaire (a page
+    and its translations embed the same one), the one the browser's Referer names, or the only
+    one there is; None when that cannot be told. Never a field of the form: what a page says
+    about itself (its language) comes from the manifest."""
+    manifest = current_app.extensions["engage_manifest"].get()
+    pages = [p for p in manifest.pages.values() if p.get("questionnaire") == questionnaire_id]
+    return referring_page(pages) or (pages[0] if len(pages) == 1 else None)
+
+
 @bp.post("/responses")
 @limiter.limit(_limit)
 def post_response() -> Any:
@@ -68,6 +78,8 @@ def post_response() -> Any:
         config["ENGAGE_MAX_LINKS"],
         lists_from(config),
     )
+    manifest = current_app.extensions["engage_manifest"].get()
+    language = page_language(manifest, answered_on(definition["id"]))  # the site's, if no page
     held = {  # a suggestion of risk of harm is a reason of kind "risk", flagged in the reports
         field: [hold.as_dict() for hold in holds]
         for field, text in free_text(definition, clean).items()
@@ -82,6 +94,7 @@ def post_response() -> Any:
             spam=bool(str(fields.get("website") or "").strip()),
             ip_hash=client_hash(),
             channel=arrival_channel(fields),
+            language=language,
         )
     if submission.is_form:
         query = urlencode({"reference": stored.reference, "questionnaire": definition["id"]})

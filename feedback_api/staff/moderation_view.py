@@ -10,9 +10,11 @@ from urllib.parse import urlsplit
 from flask import current_app
 from markupsafe import Markup, escape
 
+from contract import languages
 from contract.vocabulary import CommentStatus, Platform
 from feedback_api.listening.inbox import screened
 from feedback_api.listening.replies import listener_for, target
+from feedback_api.manifest import language_tag
 from feedback_api.public.comments import iso
 from feedback_api.screening import BODY
 from feedback_api.screening.risk import SIGNPOSTING
@@ -130,6 +132,9 @@ def describe(comment: Comment) -> dict[str, Any]:
         "exact": exact(comment.created),
         "iso": iso(comment.created),
         "text": highlighted(comment.body, comment.held_reasons),
+        # The language of the page it was written on, for the text's lang (and dir) attribute.
+        "lang": (lang := language_tag(comment.language)),
+        "dir": languages.direction(lang) if lang else "ltr",
         "reasons": reason_names(comment.held_reasons),
         "can_remove": redacted(comment.body, comment.held_reasons) != comment.body,
         "status_name": STATUS_NAMES.get(comment.status, comment.status),

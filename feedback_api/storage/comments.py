@@ -126,10 +126,12 @@ def add_comment(
     needs_response: bool = False,
     urgent: bool = False,
     channel: str | None = None,
+    language: str | None = None,
 ) -> Comment:
     """A new comment (its id assigned): the caller answers the reader after committing it.
     `urgent`: screening found a suggestion of risk of harm (first in the queue, mailed at once);
-    `channel`: how the reader reached the page (contract.channels)."""
+    `channel`: how the reader reached the page (contract.channels); `language`: the page's
+    language tag, as the manifest gives it."""
     pages.ensure_page(page)
     comment = Comment(
         page=page,
@@ -146,6 +148,7 @@ def add_comment(
         needs_response=needs_response,
         urgent=urgent,
         channel=channel,
+        language=language,
     )
     db.session.add(comment)
     db.session.flush()

@@ -182,6 +182,8 @@ class Comment(db.Model):
     # How it reached us (contract.channels): for a site comment the link's marker (`mastodon`,
     # `poster-library`) or "site"; for a social item its platform. None: before channels.
     channel: Mapped[str | None] = mapped_column(String(40))
+    # Its page's language tag (the manifest's; site comments only). None: before languages.
+    language: Mapped[str | None] = mapped_column(String(35))
     # A social item: the platform's id and link, why it came in, the author's handle, what a
     # reply in its thread needs, and which of our posts' threads it is in.
     remote_id: Mapped[str | None] = mapped_column(String(300))
@@ -393,3 +395,5 @@ class QuestionnaireResponse(db.Model):
     ip_hash: Mapped[str | None] = mapped_column(String(64))
     # The channel the reader came through (contract.channels); None: before channels.
     channel: Mapped[str | None] = mapped_column(String(40))
+    # The language of the page answered on (the manifest's tag); None: before languages.
+    language: Mapped[str | None] = mapped_column(String(35))

@@ -23,10 +23,11 @@ def add_response(
     spam: bool,
     ip_hash: str | None,
     channel: str | None = None,
+    language: str | None = None,
 ) -> QuestionnaireResponse:
     """Store one person's answers (its id assigned) and index them for the reports: the caller
     acknowledges after committing. `channel`: how the person reached the questionnaire
-    (contract.channels)."""
+    (contract.channels); `language`: the tag of the page it was answered on."""
     response = QuestionnaireResponse(
         questionnaire=questionnaire,
         reference=reference,
@@ -35,6 +36,7 @@ def add_response(
         spam=spam,
         ip_hash=ip_hash,
         channel=channel,
+        language=language,
         created=utcnow(),
     )
     response.day = local_day(response.created)

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import datetime
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from contract import channels
+from contract import channels, languages
 from contract.vocabulary import QuestionType
 from feedback_api.staff.times import uk_date
 from feedback_api.storage.answers import counts
@@ -109,6 +109,46 @@ def channel_rows(sizes: Mapping[str | None, int]) -> list[dict[str, Any]]:
     ]
 
 
+LANGUAGE = "language"  # `by` for a breakdown by the language of the page people answered on
+
+
+def merged(parts: Iterable[Tally]) -> Tally:
+    """Several groups' counted answers as one group's."""
+    responses = 0
+    answered: Counter[str] = Counter()
+    given: dict[str, Counter[str]] = {}
+    for part in parts:
+        responses += part.responses
+        answered.update(part.answered)
+        for question, values in part.counts.items():
+            given.setdefault(question, Counter()).update(values)
+    return Tally(responses, dict(answered), {q: dict(values) for q, values in given.items()})
+
+
+def by_language(per: Mapping[str | None, Tally], site: str | None) -> dict[str, Tally]:
+    """`counts.tally_by(..., BY_LANGUAGE)`'s groups by language, most responses first: "en-GB"
+    and "en" are English, and responses from before languages were recorded (None) are the
+    site's language's (`site`, its tag), which is all the site had then."""
+    pooled: dict[str, list[Tally]] = {}
+    for tag, tallied in per.items():
+        key = languages.primary(tag or site or "")
+        pooled.setdefault(key, []).append(tallied)
+    grouped = {key: merged(parts) for key, parts in pooled.items()}
+    return dict(sorted(grouped.items(), key=lambda kv: (-kv[1].responses, kv[0])))
+
+
+def language_group(code: str) -> dict[str, Any]:
+    """A language as a breakdown's group: its code and what staff call it ("Welsh"); a code
+    of no language (no tag was recorded anywhere) is "Not recorded"."""
+    return {"value": code, "label": languages.language(code).english if code else "Not recorded"}
+
+
+def languages_present(chosen: Selection, site: str | None) -> list[dict[str, Any]]:
+    """The languages the chosen responses were given in, as breakdown groups, most used first."""
+    sizes = {tag: Tally(n, {}, {}) for tag, n in counts.per_language(chosen).items() if n}
+    return [language_group(code) for code in by_language(sizes, site)]
+
+
 def _fft(definition: dict[str, Any]) -> dict[str, Any] | None:
     return next((q for q in definition["questions"] if q["type"] == QuestionType.FFT), None)
 
@@ -137,25 +177,33 @@ def breakdown(
     by: str,
     question: str,
     small_group: int = 0,
+    site_language: str | None = None,
 ) -> dict[str, Any] | None:
-    """Answers to `question` for each answer to the equality question `by`, or for each
-    channel people came through (`by` = "channel"): a cross-tabulation.
+    """Answers to `question` for each answer to the equality question `by`, for each channel
+    people came through (`by` = "channel") or for each language of the pages they answered on
+    (`by` = "language"): a cross-tabulation.
 
     One row per option of `by` plus "Not answered" (per channel: each channel used, and "Not
-    recorded" for responses from before channels); each row has the same figures as the summary
-    (counts and percentages, FFT scores). A group of fewer than `small_group` people shows its
-    size only ("suppressed"), so nobody can be picked out by their answers to equality questions.
-    None when either id is not a question of that kind.
+    recorded" for responses from before channels; per language: each language used, responses
+    from before languages counted in `site_language`'s); each row has the same figures as the
+    summary (counts and percentages, FFT scores). A group of fewer than `small_group` people
+    shows its size only ("suppressed"), so nobody can be picked out by their answers to
+    equality questions. None when either id is not a question of that kind.
     """
     groups = {q["id"]: q for q in choice_questions(definition, QuestionType.EQUALITY)}
     asked = {q["id"]: q for q in choice_questions(definition)}
-    if (by != CHANNEL and by not in groups) or question not in asked:
+    if (by not in (CHANNEL, LANGUAGE) and by not in groups) or question not in asked:
         return None
-    per = counts.tally_by(chosen, counts.BY_CHANNEL if by == CHANNEL else by, [question])
+    kinds = {CHANNEL: counts.BY_CHANNEL, LANGUAGE: counts.BY_LANGUAGE}
+    per: Mapping[Any, Tally] = counts.tally_by(chosen, kinds.get(by, by), [question])
     if by == CHANNEL:
         grouping = {"id": CHANNEL, "label": "Channel"}
         sizes = counts.sizes(per)
         options = [channel_group(channel) for channel in channels_of(sizes) if sizes[channel]]
+    elif by == LANGUAGE:
+        grouping = {"id": LANGUAGE, "label": "Language"}
+        per = by_language(per, site_language)
+        options = [language_group(code) for code, tallied in per.items() if tallied.responses]
     else:
         grouping = groups[by]
         options = [*groups[by]["options"], {"value": None, "label": "Not answered"}]

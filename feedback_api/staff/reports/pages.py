@@ -232,6 +232,7 @@ def report(questionnaire_id: str) -> str:
     }
     # Personal data in free text as the downloads treat it: administrators only.
     personal = g.user.role == Role.ADMIN
+    site = current_app.extensions["engage_manifest"].get().site.get("language")
     free_text = report_text.text_answers(
         definition,
         chosen,
@@ -239,6 +240,7 @@ def report(questionnaire_id: str) -> str:
         **filters,
         limit=ANSWERS_PER_PAGE,
         page=args.get("page", 1, type=int) or 1,
+        site_language=site,
     )
     equality = reports.choice_questions(definition, QuestionType.EQUALITY)
     crossable = reports.choice_questions(definition, *CROSSABLE)
@@ -264,8 +266,9 @@ def report(questionnaire_id: str) -> str:
         personal=personal,
         free_text=free_text,
         flagged_total=report_text.flagged_count(definition, chosen),
-        terms=report_text.latest_terms(definition, chosen),
+        terms=report_text.latest_terms(definition, chosen, site),
         equality=equality,
+        languages=reports.languages_present(chosen.every_channel(), site),
         crossable=crossable,
         cross=reports.breakdown(
             definition,
@@ -273,6 +276,7 @@ def report(questionnaire_id: str) -> str:
             by,
             against,
             current_app.config["ENGAGE_REPORT_SMALL_GROUP"],
+            site,
         ),
         comments=comments,
         channel_rows=_channel_table(definition, chosen, comments),

@@ -19,25 +19,16 @@ from typing import Any, NamedTuple
 
 from markupsafe import Markup, escape
 
+from contract import languages
 from contract.vocabulary import TEXT_TYPES
+from feedback_api.manifest import language_tag
 from feedback_api.staff.moderation_view import highlighted, reason_names, redacted
+from feedback_api.staff.reports.stop_words import stop_words
 from feedback_api.storage.answers import texts
 from feedback_api.storage.answers.counts import Selection
 
 APOSTROPHE = "\u2019"  # typographic apostrophe, as phones type it
 WORD = re.compile(rf"[^\W\d_]+(?:['{APOSTROPHE}][^\W\d_]+)*")
-# Common English words that say nothing about what people think of a service.
-STOP_WORDS = frozenset(
-    """a about above after again against all also am an and any are as at be because been before
-    being below between both but by can could did do does doing done down during each even ever
-    every few for from further get got had has have having he her here hers herself him himself his
-    how i if in into is it its itself just let like me more most much must my myself no nor not now
-    of off on once only or other our ours ourselves out over own really same she should so some
-    still such than that the their theirs them themselves then there these they this those though
-    through to too under until up upon us very was we were what when where which while who whom why
-    will with would yet you your yours yourself yourselves i'm i've it's don't didn't can't
-    couldn't wasn't isn't won't we're they're you're that's there's""".split()  # noqa: SIM905
-)
 
 
 @dataclass(frozen=True)
@@ -51,6 +42,26 @@ class TextAnswer:
     text: str
     reasons: list[dict]
     personal: bool = False  # the reader may see personal data (an administrator)
+    # The tag of the page it was written on (None: before languages), and the site's.
+    language: str | None = None
+    site_language: str | None = None
+
+    @property
+    def lang(self) -> str | None:
+        """Its language tag for a `lang` attribute: its own, else (from before languages) the
+        site's; None when neither is a tag (a row or manifest written by hand)."""
+        return language_tag(self.language) or language_tag(self.site_language)
+
+    @property
+    def dir(self) -> str:
+        return languages.direction(self.lang) if self.lang else "ltr"
+
+    @property
+    def language_name(self) -> str | None:
+        """What staff call its language ("Welsh"), when it is not the site's own."""
+        if not self.lang or languages.same(self.lang, self.site_language):
+            return None
+        return languages.language(self.lang).english
 
     @property
     def flagged(self) -> bool:
@@ -105,10 +116,20 @@ def _wanted(definition: dict[str, Any], field: str) -> tuple[dict[str, str], lis
     return fields, [field] if field in fields else list(fields)
 
 
-def _answer(found: texts.Typed, fields: dict[str, str], personal: bool) -> TextAnswer:
+def _answer(
+    found: texts.Typed, fields: dict[str, str], personal: bool, site: str | None
+) -> TextAnswer:
     label = fields[found.field]
     return TextAnswer(
-        found.reference, found.created, found.field, label, found.text, found.reasons, personal
+        found.reference,
+        found.created,
+        found.field,
+        label,
+        found.text,
+        found.reasons,
+        personal,
+        found.language,
+        site,
     )
 
 
@@ -122,10 +143,12 @@ def text_answers(
     personal: bool = False,
     limit: int = 50,
     page: int = 1,
+    site_language: str | None = None,
 ) -> TextPage:
     """How many free-text answers match, and page `page` of them (`limit` a page, newest first;
     past the last page, the last); `flagged` is "" (all), "yes" or "no". Counted once, filtered
-    and paged by the database.
+    and paged by the database. Each answer is in its page's language, those from before
+    languages were recorded in `site_language`.
 
     Without `personal`, `contains` searches the text with personal data cut out: searching for
     a phone number's digits must not find the answer that holds it.
@@ -136,7 +159,7 @@ def text_answers(
     pages = max(1, -(-total // limit))
     number = min(max(page, 1), pages)
     found = texts.typed(chosen, asked, limit, (number - 1) * limit) if total else []
-    answers = [_answer(answer, fields, personal) for answer in found]
+    answers = [_answer(answer, fields, personal, site_language) for answer in found]
     return TextPage(total, number, pages, (number - 1) * limit, answers)
 
 
@@ -146,10 +169,12 @@ def flagged_count(definition: dict[str, Any], chosen: Selection) -> int:
     return texts.count_typed(chosen, texts.Asked(wanted, flagged="yes")) if wanted else 0
 
 
-def latest_terms(definition: dict[str, Any], chosen: Selection) -> dict[str, Any]:
+def latest_terms(
+    definition: dict[str, Any], chosen: Selection, site_language: str | None = None
+) -> dict[str, Any]:
     """`frequent_terms` of the latest TERMS_FROM free-text answers, with how many were read
     ("read") of how many there are ("of")."""
-    latest = text_answers(definition, chosen, limit=TERMS_FROM)
+    latest = text_answers(definition, chosen, limit=TERMS_FROM, site_language=site_language)
     return {**frequent_terms(latest.answers), "read": len(latest.answers), "of": latest.total}
 
 
@@ -161,22 +186,24 @@ def frequent_terms(answers: Iterable[TextAnswer], top: int = 20) -> dict[str, li
     """{"words": [(word, answers)], "phrases": [(phrase, answers)]}, most used first.
 
     Phrases are runs of two or three words that neither start nor end with a stop word and are
-    used in at least two answers.
+    used in at least two answers. Each answer's stop words are its own language's (a Welsh
+    answer's "pan" is "when"; an English answer's is a pan).
     """
     words: Counter[str] = Counter()
     phrases: Counter[str] = Counter()
     for answer in answers:
+        stop = stop_words(answer.lang)
         # Personal data is cut out, and no phrase runs across the cut.
         pieces = [
             _words(piece) for piece in redacted(answer.text, answer.reasons, "\0").split("\0")
         ]
-        words.update({t for tokens in pieces for t in tokens if t not in STOP_WORDS and len(t) > 2})
+        words.update({t for tokens in pieces for t in tokens if t not in stop and len(t) > 2})
         grams = set()
         for tokens in pieces:
             for size in (2, 3):
                 for i in range(len(tokens) - size + 1):
                     gram = tokens[i : i + size]
-                    if gram[0] not in STOP_WORDS and gram[-1] not in STOP_WORDS:
+                    if gram[0] not in stop and gram[-1] not in stop:
                         grams.add(" ".join(gram))
         phrases.update(grams)
     ranked = sorted(

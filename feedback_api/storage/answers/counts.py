@@ -1,6 +1,7 @@
 """Report figures as SQL aggregates over the answer index and the responses table: how many
-responded (per day, per channel), and each question's answers counted, overall, per channel or
-per answer to another question (a cross-tabulation), for the responses a `Selection` names."""
+responded (per day, per channel, per language), and each question's answers counted, overall,
+per channel, per language or per answer to another question (a cross-tabulation), for the
+responses a `Selection` names."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from feedback_api.storage.models import QuestionnaireResponse, db
 
 EVERY_CHANNEL = ""  # a Selection's channel for responses through any channel
 BY_CHANNEL = "channel"  # `by` for figures per channel
+BY_LANGUAGE = "language"  # `by` for figures per language (the tag of the page answered on)
 
 
 @dataclass(frozen=True)
@@ -85,8 +87,16 @@ def per_day(chosen: Selection) -> list[tuple[datetime.date, int]]:
 
 def per_channel(chosen: Selection) -> dict[str | None, int]:
     """Responses per channel (None: from before channels were recorded)."""
-    channel = QuestionnaireResponse.channel
-    query = _responses(chosen, channel, func.count()).group_by(channel)
+    return _per(chosen, QuestionnaireResponse.channel)
+
+
+def per_language(chosen: Selection) -> dict[str | None, int]:
+    """Responses per language tag, as stored (None: from before languages were recorded)."""
+    return _per(chosen, QuestionnaireResponse.language)
+
+
+def _per(chosen: Selection, column: Any) -> dict[str | None, int]:
+    query = _responses(chosen, column, func.count()).group_by(column)
     return {row[0]: row[1] for row in db.session.execute(query)}
 
 
@@ -105,15 +115,20 @@ def tally(chosen: Selection, questions: Iterable[str] | None = None) -> Tally:
 def tally_by(
     chosen: Selection, by: str | None, questions: Iterable[str] | None = None
 ) -> dict[Any, Tally]:
-    """Answers counted per group: per channel (`by` = BY_CHANNEL), per value given to question
-    `by` (None for the responses that did not answer it), or all together (`by` None, one
-    group, None). Each group's Tally counts its own responses."""
+    """Answers counted per group: per channel (`by` = BY_CHANNEL), per language tag as stored
+    (BY_LANGUAGE), per value given to question `by` (None for the responses that did not answer
+    it), or all together (`by` None, one group, None). Each group's Tally counts its own
+    responses."""
     wanted = None if questions is None else list(questions)
     groups: dict[Any, _Building] = {}
     conditions = _answer_filter(chosen, wanted)
     if by == BY_CHANNEL:
         key: Any = AnswerRow.channel
         sizes = per_channel(chosen)
+        joined = None
+    elif by == BY_LANGUAGE:
+        key = AnswerRow.language
+        sizes = per_language(chosen)
         joined = None
     elif by is None:
         key = None

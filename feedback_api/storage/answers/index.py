@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, delete, insert, select, update
+from sqlalchemy import Connection, bindparam, delete, insert, inspect, select, update
 
 from contract.manifest import local_day
 from contract.vocabulary import OPTION_VALUE
@@ -74,8 +74,9 @@ def answer_rows(answers: Mapping[str, Any], held: Mapping[str, Any]) -> Iterator
         }
 
 
-def _rows(row: Any) -> list[dict[str, Any]]:
-    """The index rows of one response (an ORM object or a row with the same names)."""
+def _rows(row: Any, languages: bool = True) -> list[dict[str, Any]]:
+    """The index rows of one response (an ORM object or a row with the same names), with its
+    language unless the tables have no `language` yet (`languages` False)."""
     if row.spam:
         return []
     shared = {
@@ -84,6 +85,7 @@ def _rows(row: Any) -> list[dict[str, Any]]:
         "channel": row.channel,
         "day": local_day(row.created),
         "created": row.created,
+        **({"language": row.language} if languages else {}),
     }
     answers = row.answers if isinstance(row.answers, dict) else {}
     held = row.held_reasons if isinstance(row.held_reasons, dict) else {}
@@ -100,21 +102,33 @@ def index_response(response: QuestionnaireResponse) -> None:
 BATCH = 2000
 
 
+def _with_languages(connection: Connection) -> bool:
+    """Whether responses and the index have their `language` columns: not yet when the
+    index's own migration runs this, before the languages' migration adds them."""
+    found = inspect(connection)
+    return all(
+        "language" in {column["name"] for column in found.get_columns(table)}
+        for table in ("responses", "answer_rows")
+    )
+
+
 def reindex(connection: Connection) -> int:
     """Index every response again from its stored answers (and set its day); returns how many
     rows were written. The migration that made the index runs it, and so does
     `flask --app feedback_api reports reindex` for responses written straight into the database."""
     responses = QuestionnaireResponse.__table__
+    languages = _with_languages(connection)
     connection.execute(delete(AnswerRow.__table__))
     columns = [responses.c[name] for name in ("id", "questionnaire", "answers", "held_reasons")]
     columns += [responses.c[name] for name in ("spam", "channel", "created")]
+    columns += [responses.c.language] if languages else []
     written, after = 0, 0
     while True:
         query = select(*columns).where(responses.c.id > after).order_by(responses.c.id)
         batch = connection.execute(query.limit(BATCH)).all()
         if not batch:
             return written
-        rows = [found for row in batch for found in _rows(row)]
+        rows = [found for row in batch for found in _rows(row, languages)]
         if rows:
             connection.execute(insert(AnswerRow.__table__), rows)
         days = [{"key": row.id, "local": local_day(row.created)} for row in batch]

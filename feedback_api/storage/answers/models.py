@@ -1,7 +1,8 @@
 """The answer index's table: one row per answered question (per item of a multiple choice).
 
-The response's questionnaire, channel, day and time are copied onto each row, so a figure is
-one GROUP BY over one table with no join; the rows go with their response (ON DELETE CASCADE).
+The response's questionnaire, channel, language, day and time are copied onto each row, so a
+figure is one GROUP BY over one table with no join; the rows go with their response (ON DELETE
+CASCADE).
 Spam (honeypot) responses get no rows.
 """
 
@@ -33,6 +34,7 @@ class AnswerRow(db.Model):
             "first",
             "flagged",
             "response_id",
+            "language",
         ),
         # Cross-tabulation: a response's answer to the grouping question.
         Index("ix_answer_rows_response_question", "response_id", "question", "first", "value"),
@@ -57,5 +59,7 @@ class AnswerRow(db.Model):
     folded: Mapped[str | None] = mapped_column(Text)
     cut: Mapped[str | None] = mapped_column(Text)
     channel: Mapped[str | None] = mapped_column(String(40))
+    # The response's language (its page's tag); None: from before languages, the site's.
+    language: Mapped[str | None] = mapped_column(String(35))
     day: Mapped[datetime.date] = mapped_column(Date)
     created: Mapped[datetime.datetime] = mapped_column(UTCDateTime)

@@ -17,13 +17,14 @@ from feedback_api.storage.models import QuestionnaireResponse, db
 
 class Typed(NamedTuple):
     """One typed answer: whose (the response's reference), when, which field, and the text with
-    the personal data found in it."""
+    the personal data found in it, in its language (the tag stored; None: before languages)."""
 
     reference: str
     created: datetime.datetime
     field: str
     text: str
     reasons: list[dict]
+    language: str | None = None
 
 
 def _like(needle: str) -> str:
@@ -80,6 +81,7 @@ def typed(chosen: Selection, asked: Asked, limit: int = 50, offset: int = 0) -> 
             AnswerRow.question,
             AnswerRow.text,
             AnswerRow.reasons,
+            AnswerRow.language,
         )
         .join(QuestionnaireResponse, QuestionnaireResponse.id == AnswerRow.response_id)
         .where(*where)
@@ -88,5 +90,6 @@ def typed(chosen: Selection, asked: Asked, limit: int = 50, offset: int = 0) -> 
         .offset(offset)
     )
     return [
-        Typed(row[0], row[1], row[2], row[3], row[4] or []) for row in db.session.execute(query)
+        Typed(row[0], row[1], row[2], row[3], row[4] or [], row[5])
+        for row in db.session.execute(query)
     ]

@@ -1,0 +1,122 @@
+"""Comments and questionnaire responses keep the language of the page they were posted on, as
+the manifest gives it, through the real API and database: a Welsh page's comment and answers
+are "cy", a field claiming another language is ignored, a build from before languages means the
+site's, a response whose page cannot be told is the site's, and a hostile tag in the manifest is
+never stored."""
+
+from __future__ import annotations
+
+import pytest
+
+from feedback_api.storage.answers.models import AnswerRow
+from feedback_api.storage.models import Comment, QuestionnaireResponse, db
+from fixtures.bilingual import WELSH, bilingual_app
+from fixtures.surveys import CONSULTATION
+
+ANSWERS = {"experience": "good", "travel": "car", "why": "Roedd y staff yn garedig iawn."}
+FORM = {"questionnaire": "test-survey", "experience": "good", "travel": "car"}
+
+
+def languages(app) -> dict[str, list]:
+    """The stored languages: comments', responses' and the answer index's, oldest first."""
+    with app.app_context():
+        return {
+            "comments": list(db.session.scalars(db.select(Comment.language).order_by(Comment.id))),
+            "responses": list(
+                db.session.scalars(
+                    db.select(QuestionnaireResponse.language).order_by(QuestionnaireResponse.id)
+                )
+            ),
+            "index": sorted(
+                set(db.session.scalars(db.select(AnswerRow.language))), key=lambda t: t or ""
+            ),
+        }
+
+
+@pytest.fixture
+def bilingual(make_app, tmp_path, built_site):
+    return bilingual_app(make_app, tmp_path, built_site)
+
+
+def comment(client, page: str, **extra: object) -> None:
+    answer = client.post("/api/comments", json={"page": page, "body": "Diolch.", **extra})
+    assert answer.status_code == 202, answer.json
+
+
+def test_a_welsh_pages_comment_is_welsh_whatever_the_reader_sends(bilingual) -> None:
+    client = bilingual.test_client()
+    comment(client, WELSH)
+    comment(client, WELSH, lang="en", language="ur", locale="pl")
+    comment(client, CONSULTATION, lang="cy", language="cy")
+    assert languages(bilingual)["comments"] == ["cy", "cy", "en-GB"]
+
+
+def test_a_response_is_in_the_language_of_the_page_it_was_sent_from(bilingual) -> None:
+    client = bilingual.test_client()
+    welsh = {"Referer": f"http://localhost{WELSH}?via=mastodon"}
+    english = {"Referer": f"http://localhost{CONSULTATION}"}
+    sent = {"questionnaire": "test-survey", "answers": ANSWERS}
+    assert client.post("/api/responses", json=sent, headers=welsh).status_code == 201
+    # A field claiming another language is no more than a field the questionnaire lacks.
+    claimed = {**sent, "lang": "en", "language": "en-GB"}
+    assert client.post("/api/responses", json=claimed, headers=welsh).status_code == 201
+    form = {**FORM, "lang": "cy"}
+    assert client.post("/api/responses", data=form, headers=english).status_code == 303
+    # Two pages carry the questionnaire: without a Referer naming one, the site's language.
+    assert client.post("/api/responses", data={**FORM, "lang": "cy"}).status_code == 303
+    # A Referer from another site names no page of ours.
+    other = {"Referer": f"https://evil.example{WELSH}"}
+    assert client.post("/api/responses", json=sent, headers=other).status_code == 201
+    stored = languages(bilingual)
+    assert stored["responses"] == ["cy", "cy", "en-GB", "en-GB", "en-GB"]
+    assert stored["index"] == ["cy", "en-GB"]
+
+
+def test_one_page_with_the_questionnaire_is_the_page_without_a_referer(
+    make_app, tmp_path, built_site
+) -> None:
+    from fixtures.surveys import survey_app
+
+    app = survey_app(make_app, tmp_path, built_site)
+    client = app.test_client()
+    assert client.post("/api/responses", data=FORM).status_code == 303
+    comment(client, CONSULTATION)
+    # The sample site is a build from before languages: its pages have no `lang`, so the site's.
+    assert languages(app)["responses"] == ["en-gb"]
+    assert languages(app)["comments"] == ["en-gb"]
+
+
+@pytest.mark.parametrize(
+    "hostile",
+    [
+        "cy" * 5000,
+        '"><script>alert(1)</script>',
+        "cy\n",
+        "en-GB-" + "x" * 40,
+        ["cy"],
+        42,
+    ],
+)
+def test_a_hostile_tag_in_the_manifest_is_never_stored(
+    make_app, tmp_path, built_site, hostile
+) -> None:
+    app = bilingual_app(make_app, tmp_path, built_site, welsh=hostile)
+    client = app.test_client()
+    comment(client, WELSH)
+    referer = {"Referer": f"http://localhost{WELSH}"}
+    sent = {"questionnaire": "test-survey", "answers": ANSWERS}
+    assert client.post("/api/responses", json=sent, headers=referer).status_code == 201
+    # The page's tag is no tag: the site's language stands for it.
+    stored = languages(app)
+    assert stored["comments"] == ["en-GB"] and stored["responses"] == ["en-GB"]
+
+
+def test_no_language_anywhere_in_the_manifest_stores_none(make_app, tmp_path, built_site) -> None:
+    app = bilingual_app(make_app, tmp_path, built_site, welsh=None, english=None, site="<b>")
+    client = app.test_client()
+    comment(client, WELSH)
+    sent = {"questionnaire": "test-survey", "answers": ANSWERS}
+    headers = {"Referer": f"http://localhost{WELSH}"}
+    assert client.post("/api/responses", json=sent, headers=headers).status_code == 201
+    stored = languages(app)
+    assert stored["comments"] == [None] and stored["responses"] == [None]
