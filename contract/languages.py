@@ -9,7 +9,14 @@ and stop-word lists are keyed by ("en").
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+
+# A tag as the manifest's schema has them (language, then subtags of 2 to 8 letters or digits),
+# at most 35 characters (RFC 5646's advice for what to store): nothing else reaches a column,
+# a `lang` attribute or a platform.
+TAG = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*")
+TAG_MAX_LENGTH = 35
 
 
 @dataclass(frozen=True)
@@ -37,6 +44,31 @@ KNOWN = {
         Language("so", "Soomaali", "Somali"),
     )
 }
+
+
+def valid(value: object) -> str | None:
+    """`value` as given when it is a well-formed tag, else None."""
+    if isinstance(value, str) and len(value) <= TAG_MAX_LENGTH and TAG.fullmatch(value):
+        return value
+    return None
+
+
+def canonical(value: object) -> str | None:
+    """`value` as BCP 47 writes it (language lower case, script title case, region upper case:
+    "EN-gb" and "en_GB" are "en-GB"), or None when it is not a well-formed tag."""
+    tag = value.replace("_", "-") if isinstance(value, str) else value
+    if valid(tag) is None:
+        return None
+    first, *rest = str(tag).split("-")
+    subtags = [first.lower()]
+    for subtag in rest:
+        if len(subtag) == 4 and subtag.isalpha():
+            subtags.append(subtag.title())  # script: Hant, Latn
+        elif (len(subtag) == 2 and subtag.isalpha()) or (len(subtag) == 3 and subtag.isdigit()):
+            subtags.append(subtag.upper())  # region: GB, 419
+        else:
+            subtags.append(subtag.lower())
+    return "-".join(subtags)
 
 
 def primary(tag: str) -> str:

@@ -8,12 +8,12 @@ unreadable manifest is a clear start-up error here, never a traceback per reques
 from __future__ import annotations
 
 import os
-import re
 import threading
 import time
 from pathlib import Path
 from typing import Any
 
+from contract import languages
 from contract import manifest as contract
 from contract.manifest import SITE_ZONE, Manifest, questionnaire_window
 
@@ -28,10 +28,6 @@ __all__ = [
     "page_language",
     "questionnaire_window",
 ]
-# A language tag as the manifest's schema allows it (en-GB, cy, ur), at most BCP 47's
-# recommended 35 characters: the longest the database keeps.
-TAG = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*")
-TAG_LENGTH = 35
 
 
 class ManifestError(StartupError):
@@ -50,9 +46,7 @@ def language_tag(value: Any) -> str | None:
     """`value` if it is a language tag (as the schema has them), else None: a manifest written
     by hand, or by a build that went wrong, must not put markup or a page of text in a column or
     a `lang` attribute."""
-    if isinstance(value, str) and len(value) <= TAG_LENGTH and TAG.fullmatch(value):
-        return value
-    return None
+    return languages.valid(value)
 
 
 def page_language(manifest: Manifest, entry: dict[str, Any] | None) -> str | None:

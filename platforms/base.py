@@ -6,13 +6,13 @@ retry is made safe there (`idempotency`) and how far back `find()` looks (`look_
 from __future__ import annotations
 
 import inspect
-import re
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, ClassVar, Self
 
+from contract import languages
 from contract.vocabulary import Platform
 
 from .settings import Setting, read, unset
@@ -23,10 +23,6 @@ USER_AGENT = "Engage-crosspost/0.1"
 # The language a post or reply is tagged with when nothing says which (an entry from a feed
 # without a manifest, a staff reply whose language is not known): English.
 LANGUAGE = "en"
-# A well-formed language tag as the manifest's schema allows it (en-GB, cy, zh-Hant-TW), no
-# longer than the 35 characters RFC 5646 (4.4.1) asks every reader to take.
-_TAG = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*")
-TAG_MAX_LENGTH = 35
 
 
 @dataclass(frozen=True)
@@ -52,24 +48,9 @@ class Rules:
 
 
 def language_tag(tag: object) -> str | None:
-    """`tag` as BCP 47 writes it (language lower case, script title case, region upper case:
-    "EN-gb" -> "en-GB"), or None when it is not a well-formed tag: what a platform taking
-    BCP 47 is sent (Bluesky's `langs`)."""
-    if not isinstance(tag, str) or len(tag) > TAG_MAX_LENGTH:
-        return None
-    tag = tag.replace("_", "-")  # en_GB, as locales are written
-    if not _TAG.fullmatch(tag):
-        return None
-    first, *rest = tag.split("-")
-    subtags = [first.lower()]
-    for subtag in rest:
-        if len(subtag) == 4 and subtag.isalpha():
-            subtags.append(subtag.title())  # script: Hant, Latn
-        elif (len(subtag) == 2 and subtag.isalpha()) or (len(subtag) == 3 and subtag.isdigit()):
-            subtags.append(subtag.upper())  # region: GB, 419
-        else:
-            subtags.append(subtag.lower())
-    return "-".join(subtags)
+    """`tag` as BCP 47 writes it ("EN-gb" -> "en-GB"), or None when it is not a well-formed tag:
+    what a platform taking BCP 47 is sent (Bluesky's `langs`)."""
+    return languages.canonical(tag)
 
 
 def iso639(tag: object) -> str:

@@ -8,12 +8,10 @@ folder (`cy/blog/{slug}/`), so every language has the same tidy URLs.
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from contract import languages
 
-TAG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 # Pelican's own defaults for where a translation is written, and the setting each derives from.
 LANG_SETTINGS = {
     "ARTICLE_LANG_URL": ("ARTICLE_URL", "{slug}-{lang}.html"),
@@ -34,7 +32,7 @@ def check(settings: dict[str, Any]) -> list[str]:
     default = settings.get("DEFAULT_LANG") or "en"
     faults, seen = [], {languages.primary(default)}
     for tag in settings["ENGAGE_LANGUAGES"]:
-        if not isinstance(tag, str) or not TAG.match(tag):
+        if languages.valid(tag) is None:
             faults.append(
                 f"settings: ENGAGE_LANGUAGES has {tag!r}, which is not a language tag: "
                 "write tags such as 'cy' (Welsh), 'ur' (Urdu) or 'pl' (Polish)."
