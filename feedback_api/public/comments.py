@@ -140,13 +140,18 @@ def received() -> str:
     """The no-JavaScript thank-you page, linking back to the page commented on."""
     manifest = current_app.extensions["engage_manifest"].get()
     entry = manifest.page(request.args.get("page", ""))
-    return render_page("feedback/comment_received.html", entry=entry)
+    return render_page(
+        "feedback/comment_received.html", language=page_language(manifest, entry), entry=entry
+    )
 
 
 def _form_again(entry: dict, fields: dict[str, Any], problems: dict[str, str]) -> Response:
-    """The comment form again, with the error summary and everything the reader typed."""
+    """The comment form again, in its page's language, with the error summary and everything
+    the reader typed."""
+    manifest = current_app.extensions["engage_manifest"].get()
     html = render_page(
         "feedback/comment_form.html",
+        language=page_language(manifest, entry),
         entry=entry,
         values={
             **{name: str(value) for name, value in fields.items() if isinstance(value, str)},

@@ -14,6 +14,7 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, Response, current_app, redirect, request, url_for
 
+from contract.questionnaires import in_language
 from contract.vocabulary import QuestionType
 from feedback_api.errors import FeedbackError
 from feedback_api.limits import limiter
@@ -42,21 +43,16 @@ def _limit() -> str:
     return current_app.config["ENGAGE_RATELIMIT_RESPONSES"]
 
 
-def _consultation_page(questionnaire_id: str) -> dict[str, Any] | None:
-    manifest = current_app.extensions["engage_manifest"].get()
-    return next(
-        (p for p in manifest.pages.values() if p.get("questionnaire") == questionnaire_id), None
-    )
-
-
-def answered_on(questionnaire_id: str) -> dict[str, Any] | None:
+def answered_on(questionnaire_id: str, named: Any = None) -> dict[str, Any] | None:
     """The page the answers were sent from: of the pages carrying this questionnaire (a page
-    and its translations embed the same one), the one the browser's Referer names, or the only
-    one there is; None when that cannot be told. Never a field of the form: what a page says
-    about itself (its language) comes from the manifest."""
+    and its translations embed the same one), the one the form's `page` field names (the form
+    the API shows again with errors says which page it is), else the one the browser's Referer
+    names, else the only one there is; None when that cannot be told. A form can only choose
+    among those pages: what a page says about itself (its language) comes from the manifest."""
     manifest = current_app.extensions["engage_manifest"].get()
     pages = [p for p in manifest.pages.values() if p.get("questionnaire") == questionnaire_id]
-    return referring_page(pages) or (pages[0] if len(pages) == 1 else None)
+    chosen = next((p for p in pages if isinstance(named, str) and p.get("url") == named), None)
+    return chosen or referring_page(pages) or (pages[0] if len(pages) == 1 else None)
 
 
 @bp.post("/responses")
@@ -68,9 +64,10 @@ def post_response() -> Any:
     today = datetime.datetime.now(SITE_ZONE).date()
     definition = _open_questionnaire(fields.get("questionnaire"), today)
     clean, errors = check(definition, _answers_sent(submission), today)
+    page = answered_on(definition["id"], fields.get("page"))
     if errors:
         if submission.is_form:
-            return _form_again(definition, request.form, errors, arrival_channel(fields))
+            return _form_again(definition, page, request.form, errors, arrival_channel(fields))
         raise FeedbackError("Some answers need correcting.", 422, errors)
     config = current_app.config
     words, max_links, risk = (
@@ -79,7 +76,7 @@ def post_response() -> Any:
         lists_from(config),
     )
     manifest = current_app.extensions["engage_manifest"].get()
-    language = page_language(manifest, answered_on(definition["id"]))  # the site's, if no page
+    language = page_language(manifest, page)  # the site's, if no page
     held = {  # a suggestion of risk of harm is a reason of kind "risk", flagged in the reports
         field: [hold.as_dict() for hold in holds]
         for field, text in free_text(definition, clean).items()
@@ -97,7 +94,13 @@ def post_response() -> Any:
             language=language,
         )
     if submission.is_form:
-        query = urlencode({"reference": stored.reference, "questionnaire": definition["id"]})
+        query = urlencode(
+            {
+                "reference": stored.reference,
+                "questionnaire": definition["id"],
+                **({"page": page["url"]} if page else {}),
+            }
+        )
         return redirect(f"{url_for('responses.received')}?{query}", code=303)
     return {"id": stored.id, "reference": stored.reference}, 201
 
@@ -128,9 +131,12 @@ def _answers_sent(submission: Submission) -> Submitted:
     return Submitted(answers)
 
 
-def _form_again(definition: dict, form: Any, errors: dict[str, str], via: str) -> Response:
-    """The questionnaire again: the NHS error summary, each field's message, every answer kept,
-    and the channel it came through (`via`: the next post comes from this page, not the link)."""
+def _form_again(
+    definition: dict, page: dict | None, form: Any, errors: dict[str, str], via: str
+) -> Response:
+    """The questionnaire again, in its page's language: the NHS error summary, each field's
+    message, every answer kept, and the channel it came through (`via`: the next post comes
+    from this page, not the link)."""
     answers: dict[str, Any] = {}
     for question in definition["questions"]:
         qid = question["id"]
@@ -144,10 +150,13 @@ def _form_again(definition: dict, form: Any, errors: dict[str, str], via: str) -
             }
         elif form.get(qid) is not None:
             answers[qid] = form.get(qid)
+    manifest = current_app.extensions["engage_manifest"].get()
+    language = page_language(manifest, page)
     html = render_page(
         "feedback/questionnaire_form.html",
-        questionnaire=definition,
-        page=_consultation_page(definition["id"]),
+        language=language,
+        questionnaire=in_language(definition, language),
+        page=page,
         answers=answers,
         errors=errors,
         via=via,
@@ -160,8 +169,11 @@ def received() -> str:
     """The confirmation page with the reference number."""
     reference = request.args.get("reference", "")
     questionnaire = request.args.get("questionnaire", "")
+    page = answered_on(questionnaire, request.args.get("page"))
+    manifest = current_app.extensions["engage_manifest"].get()
     return render_page(
         "feedback/response_received.html",
+        language=page_language(manifest, page),
         reference=reference if response_exists(reference) else None,
-        page=_consultation_page(questionnaire),
+        page=page,
     )

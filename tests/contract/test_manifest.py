@@ -83,6 +83,7 @@ def test_manifest_names_the_fingerprinted_theme_files(built_site: Path, manifest
     """The API's pages link what the build's pages link: the manifest says which names."""
     assert set(manifest["assets"]) == {
         "css/main.css",
+        "css/main.rtl.css",
         "js/comments.js",
         "js/engage.js",
         "js/nhsuk-init.js",

@@ -27,6 +27,7 @@ LINKED = {
     "js/engage.js",
     "js/comments.js",
 }
+RTL_CSS = "css/main.rtl.css"  # what a right-to-left page links in place of css/main.css
 
 
 def assert_named_by_content(file: Path) -> None:
@@ -47,7 +48,10 @@ def test_every_page_links_fingerprinted_files_that_exist(built_site: Path, manif
     for path, base, refs in pages_with_refs(built_site, SITE):
         linked = [address for address in refs.fetched if theme_files(address, base)]
         where = path.relative_to(built_site)
-        assert {"/theme/" + manifest["assets"][name] for name in LINKED} <= set(linked), where
+        # A right-to-left page (Urdu) links the mirrored styles instead.
+        rtl = 'dir="rtl"' in path.read_text(encoding="utf-8")[:500]
+        wanted = [RTL_CSS if rtl and name == "css/main.css" else name for name in LINKED]
+        assert {"/theme/" + manifest["assets"][name] for name in wanted} <= set(linked), where
         for address in linked:
             target = local_file(built_site, address, base, SITE)
             assert target is not None, f"{where}: {address}"
@@ -119,20 +123,22 @@ def test_a_style_change_renames_the_css_alone_and_old_copies_go(
         return json.loads((output / "engagement.json").read_text(encoding="utf-8"))["assets"]
 
     names = build()
-    css = names["css/main.css"]
+    css, rtl = names["css/main.css"], names[RTL_CSS]
     assert css != manifest["assets"]["css/main.css"]
-    assert {k: v for k, v in names.items() if k != "css/main.css"} == {
-        k: v for k, v in manifest["assets"].items() if k != "css/main.css"
+    assert rtl != manifest["assets"][RTL_CSS], "the mirrored styles follow"
+    styles = ("css/main.css", RTL_CSS)
+    assert {k: v for k, v in names.items() if k not in styles} == {
+        k: v for k, v in manifest["assets"].items() if k not in styles
     }
     assert_named_by_content(output / "theme" / css)
     assert ".engage-fingerprint-check" in (output / "theme" / css).read_text(encoding="utf-8")
     assert sorted(p.name for p in (output / "theme" / "css").iterdir()) == sorted(
-        ["main.css", css.removeprefix("css/")]
+        ["main.css", css.removeprefix("css/"), "main.rtl.css", rtl.removeprefix("css/")]
     ), "earlier fingerprinted copies are removed"
     page = (output / "index.html").read_text(encoding="utf-8")
     assert f'href="/theme/{css}"' in page
 
-    (compiled,) = (cache / "engage").glob("main-*.css")
+    (compiled,) = [p for p in (cache / "engage").glob("main-*.css") if ".rtl." not in p.name]
     compiled_at = compiled.stat().st_mtime_ns
     assert build() == names
     assert compiled.stat().st_mtime_ns == compiled_at, "unchanged styles are not compiled again"

@@ -28,6 +28,7 @@ SITE = {
     "posts/first.cy.md": POST.format(title="Cyntaf", lang=""),
     "posts/only-polish.md": POST.format(title="Tylko po polsku", lang="Lang: pl\n"),
     "questionnaires/survey.yaml": QUESTIONNAIRE,
+    "questionnaires/survey.ur.yaml": QUESTIONNAIRE.replace("Survey", "سروے"),
     "consultations/care.md": CONSULTATION.format(title="Care", lang="", closes="2027-01-29"),
     "consultations/care.ur.md": CONSULTATION.format(
         title="دیکھ بھال", lang="", closes="2027-01-29"
