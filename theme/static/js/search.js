@@ -4,32 +4,27 @@
 (() => {
   const root = document.querySelector("[data-engage-search]");
   if (!root || !window.fetch) return;
-  // The reader's words in the page's language (#engage-messages, see theme/i18n.py); English
-  // without them. A count's words are {plural category: text}.
+  // The reader's words in the page's language (#engage-messages, theme/i18n.py), else English.
   let words = {};
   try {
-    words = JSON.parse(document.getElementById("engage-messages").textContent) || {};
-  } catch (error) {
-    words = {};
-  }
-  const language = document.documentElement.lang || "en-GB";
-  const fill = (text, values) => text.replace(/%\((\w+)\)[sd]/g, (all, name) => values[name]);
+    words = JSON.parse(document.getElementById("engage-messages").textContent);
+  } catch (error) { /* English */ }
+  const lang = document.documentElement.lang || "en-GB";
+  const fill = (text, values) => text.replace(/%\((\w+)\)[sd]/g, (all, key) => values[key]);
   function gettext(s) {
     return (typeof words[s] === "string" && words[s]) || s;
   }
-  const ngettext = (s, p, n, values) => {
-    const forms = words[s] || {};
-    const rule = window.Intl && Intl.PluralRules && new Intl.PluralRules(language).select(n);
-    return fill(forms[rule] || forms.other || (n === 1 ? s : p), { num: n, ...values });
+  const ngettext = (s, p, n, values) => { // a count's words: {plural category: text}
+    const t = words[s] || {};
+    const rule = window.Intl && Intl.PluralRules && new Intl.PluralRules(lang).select(n);
+    return fill(t[rule] || t.other || (n === 1 ? s : p), { num: n, ...values });
   };
   const $ = (name) => root.querySelector(`[data-engage-search-${name}]`);
   const form = $("form"), list = $("results"), status = $("status"), none = $("none");
   const input = form.elements.q, hint = $("hint");
   const address = root.dataset.index, shown = +root.dataset.shown, limit = +root.dataset.limit;
   const kinds = {
-    article: gettext('Post'),
-    consultation: gettext('Consultation'),
-    page: gettext('Page'),
+    article: gettext('Post'), consultation: gettext('Consultation'), page: gettext('Page'),
   };
   const lower = (text) => (text || "").toLowerCase();
   // Fetched when the reader first comes to the field (it is the largest file of the site).
@@ -91,7 +86,7 @@
         kinds[page.kind] || kinds.page);
       if (page.date) {
         const day = new Date(`${page.date}T12:00:00`);
-        const time = el("time", "", day.toLocaleDateString(language, { dateStyle: "long" }));
+        const time = el("time", "", day.toLocaleDateString(lang, { dateStyle: "long" }));
         time.dateTime = page.date;
         meta.append(" · ", time);
       }
