@@ -38,9 +38,9 @@ def extracted(tmp_path_factory: pytest.TempPathFactory) -> Catalog:
     """The messages as `invoke translations` extracts them now, from the files as they are."""
     output = tmp_path_factory.mktemp("extract") / "messages.pot"
     options = shlex.split(EXTRACT.replace("--mapping-file=babel.cfg", ""))
+    mapping = f"--mapping-file={ROOT / 'babel.cfg'}"
     CommandLineInterface().run(
-        ["pybabel", "--quiet", "extract", f"--mapping-file={ROOT / 'babel.cfg'}", *options]
-        + [f"--output-file={output}", str(ROOT)]
+        ["pybabel", "--quiet", "extract", mapping, *options, f"--output-file={output}", str(ROOT)]
     )
     with output.open("rb") as source:
         return read_po(source)
