@@ -321,7 +321,9 @@ def listen(c: Context, platform: list[str] | None = None, json: bool = False) ->
 LOCALE = ROOT / "theme" / "locale"
 EXTRACT = (
     "--mapping-file=babel.cfg --add-location=file --sort-output --no-wrap "
-    "--add-comments=Translators: --project=Engage --copyright-holder='the Engage authors'"
+    "--add-comments=Translators: --project=Engage --copyright-holder='the Engage authors' "
+    # A message with a count for a script's Intl.PluralRules (theme/i18n.py plural_texts).
+    "--keywords=plural_texts:1,2"
 )
 
 

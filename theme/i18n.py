@@ -9,6 +9,9 @@ partials and fragments rendered once need no language passed to them.
 Catalogues are the standard gettext files, `theme/locale/<lang>/LC_MESSAGES/messages.po`,
 written with Babel's tools (`pybabel extract/update`, see the README); they are compiled in
 memory when first used, so a translator's edit to a `.po` file is all a release needs.
+
+The widget's scripts (theme/static/js) mark their words with `gettext('...')` too; the pages
+that load them carry `widget_messages()`, those words in the page's language, as JSON.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date
+from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import NullTranslations, Translations
@@ -33,6 +37,10 @@ from contract import languages
 LOCALE = Path(__file__).resolve().parent / "locale"
 DOMAIN = "messages"
 DEFAULT = "en-GB"
+# Numbers far enough to meet every plural category of a language (Welsh: 0, 1, 2, 3, 6, other).
+PLURAL_SAMPLES = range(0, 201)
+# Where the widget's messages come from, as the catalogue's locations name them.
+WIDGET_SOURCES = "theme/static/js/"
 # "1 December 2026" in English, "1 Rhagfyr 2026" in Welsh: day, month name, year.
 DATE_PATTERN = "d MMMM y"
 
@@ -60,20 +68,30 @@ def folder_name(tag: str) -> str:
     return "_".join([parts[0].lower(), *(part.upper() for part in parts[1:])])
 
 
+def _catalogue_file(tag: str) -> Path | None:
+    """The .po file for `tag`: its own, else its language's ("cy" for cy-GB), else none."""
+    for name in dict.fromkeys((folder_name(tag), languages.primary(tag))):
+        path = LOCALE / name / "LC_MESSAGES" / f"{DOMAIN}.po"
+        if path.is_file():
+            return path
+    return None
+
+
 @lru_cache(maxsize=32)
 def catalogue(tag: str) -> NullTranslations:
     """The translations for `tag`: its own catalogue, else its language's ("cy" for cy-GB),
     else none (the English the templates are written in)."""
-    for name in dict.fromkeys((folder_name(tag), languages.primary(tag))):
-        path = LOCALE / name / "LC_MESSAGES" / f"{DOMAIN}.po"
-        if path.is_file():
-            return _compiled(path)
-    return NullTranslations()
+    path = _catalogue_file(tag)
+    return _compiled(_parsed(path)) if path else NullTranslations()
 
 
-def _compiled(path: Path) -> Translations:
+@lru_cache(maxsize=32)
+def _parsed(path: Path) -> Catalog:
     with path.open("rb") as source:
-        parsed = read_po(source, locale=path.parent.parent.name)
+        return read_po(source, locale=path.parent.parent.name)
+
+
+def _compiled(parsed: Catalog) -> Translations:
     buffer = io.BytesIO()
     write_mo(buffer, parsed)
     buffer.seek(0)
@@ -94,6 +112,47 @@ def pgettext(context: str, message: str) -> str:
 
 def npgettext(context: str, singular: str, plural: str, n: int) -> str:
     return catalogue(current()).npgettext(context, singular, plural, n)
+
+
+def plural_texts(singular: str, plural: str) -> dict[str, str]:
+    """A message with a count in each plural category of the current language, for scripts that
+    choose with `Intl.PluralRules` (the widget, NHS.UK's character count): {"one": ..., "other":
+    ...}; Welsh has zero, one, two, few, many and other. `%(count)s` becomes the NHS.UK scripts'
+    `%{count}`, which they fill in."""
+    rule, translations = _locale(current()).plural_form, catalogue(current())
+    forms: dict[str, str] = {}
+    for n in PLURAL_SAMPLES:
+        forms.setdefault(rule(n), translations.ngettext(singular, plural, n))
+    return {category: text.replace("%(count)s", "%{count}") for category, text in forms.items()}
+
+
+@lru_cache(maxsize=32)
+def _widget_messages(tag: str) -> dict[str, str | dict[str, str]]:
+    path = _catalogue_file(tag)
+    if path is None:
+        return {}
+    messages: dict[str, str | dict[str, str]] = {}
+    with rendering_in(tag):
+        for message in _parsed(path):
+            if not message.id or not any(
+                file.startswith(WIDGET_SOURCES) for file, _line in message.locations
+            ):
+                continue
+            if isinstance(message.id, tuple | list):
+                messages[message.id[0]] = plural_texts(*message.id[:2])
+            else:
+                messages[message.id] = gettext(message.id)
+    return messages
+
+
+def widget_messages() -> dict[str, str | dict[str, str]]:
+    """The widget's messages in the current language, {msgid: translation} (a message with a
+    count: {msgid: {plural category: translation}}), for the page's `#engage-messages` JSON.
+
+    Only the messages the catalogue finds in theme/static/js (its locations, written by
+    `pybabel extract --add-location=file`); none in a language without a catalogue, where the
+    scripts keep their English."""
+    return _widget_messages(current())
 
 
 @lru_cache(maxsize=32)
@@ -122,3 +181,5 @@ def install(env: Environment) -> None:
     )
     env.filters["date_text"] = date_text
     env.globals["current_language"] = current
+    env.globals["widget_messages"] = widget_messages
+    env.globals["plural_texts"] = plural_texts

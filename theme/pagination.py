@@ -2,8 +2,8 @@
 
 The NHS.UK pagination macro costs about a millisecond a call, and a large site has hundreds of
 list pages. Pages whose pagination has the same shape (which items are links, the current page or
-an ellipsis; whether there is a previous and a next page) share one rendering, with the page
-numbers and addresses filled into slots afterwards.
+an ellipsis; whether there is a previous and a next page) and language share one rendering, with
+the page numbers and addresses filled into slots afterwards.
 """
 
 from __future__ import annotations
@@ -13,6 +13,8 @@ from typing import Any
 
 from jinja2 import Environment
 from markupsafe import Markup, escape
+
+from . import i18n
 
 TEMPLATE = "partials/pagination.html"
 SLOT = re.compile(r"@@engage-slot-(\d+)@@")
@@ -74,7 +76,7 @@ class Pagination:
             params["previous"] = {"href": slot(address(here - 1))}
         if page.has_next():
             params["next"] = {"href": slot(address(here + 1))}
-        key = (tuple(shape), page.has_previous(), page.has_next())
+        key = (tuple(shape), page.has_previous(), page.has_next(), i18n.current())
         html = self.cache.get(key)
         if html is None:
             html = self.cache[key] = self.env.get_template(TEMPLATE).render(params=params)

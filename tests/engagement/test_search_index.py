@@ -54,7 +54,8 @@ def test_the_search_page_and_header_form_reach_the_api(built_site: Path) -> None
         assert '<form class="nhsuk-header__search-form" id="search" action="/api/search"' in html
     script = next((built_site / "theme/js").glob("search.*.js"))
     assert script.read_bytes() == (ROOT / "theme/static/js/search.js").read_bytes()
-    assert len(script.read_bytes()) < 5 * 1024
+    # 5 KB until its words came to be looked up in the page's language (issue 16).
+    assert len(script.read_bytes()) < 6 * 1024
 
 
 def test_baked_comments_are_not_indexed_and_the_bytes_are_stable(

@@ -31,8 +31,9 @@ pytestmark = pytest.mark.browser
 
 
 def test_widget_is_small() -> None:
-    # A budget of 10 KB, so the widget costs a reader on a slow connection next to nothing.
-    assert WIDGET.stat().st_size < 10 * 1024, f"{WIDGET.name} is {WIDGET.stat().st_size} bytes"
+    # A budget of 11 KB, so the widget costs a reader on a slow connection next to nothing (10 KB
+    # until its words came to be looked up in the page's language, issue 16).
+    assert WIDGET.stat().st_size < 11 * 1024, f"{WIDGET.name} is {WIDGET.stat().st_size} bytes"
 
 
 def test_built_pages_load_the_widget(built_site: Path, manifest: dict) -> None:

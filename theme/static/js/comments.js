@@ -1,13 +1,25 @@
 /* Engage comments: enhances the no-JS form (load with defer). Only the API's sanitised `html` is
- * set as innerHTML. Under 10 KB (tested). */
+ * set as innerHTML. Under 11 KB (tested). */
 (function () {
 'use strict'
 if (!window.fetch) return
 
 var D = document
+var LANG = D.documentElement.lang || 'en-GB'
+var WORDS = {} // #engage-messages: {msgid: text or {plural category: text}}; none: English
+try { WORDS = JSON.parse(D.getElementById('engage-messages').textContent) } catch (e) {}
+
+function gettext (s) { return (typeof WORDS[s] === 'string' && WORDS[s]) || s }
+
+function ngettext (s, p, n) { // %(num)d: the count
+  var t = WORDS[s] || {}
+  var rule = window.Intl && Intl.PluralRules && new Intl.PluralRules(LANG).select(n)
+  return (t[rule] || t.other || (n === 1 ? s : p)).replace('%(num)d', n)
+}
+
 var KEY = 'engage:mine' // [{id, edit_token, page, body, created}]
-var CHECKED = 'Your comment will appear once a moderator has checked it against our ground rules for taking part.'
-var FAILED = 'Sorry, there is a problem with the service. Please try again later.'
+var CHECKED = gettext('Your comment will appear once a moderator has checked it against our ground rules for taking part.')
+var FAILED = gettext('Sorry, there is a problem with the service. Please try again later.')
 var SECONDARY = ' nhsuk-button--secondary'
 var BY = 'aria-describedby'
 var base, page, status, mine
@@ -52,9 +64,9 @@ function say (text) { status.textContent = text }
 
 function thank () { // as on the no-JS page, feedback/comment_received.html
   var panel = add(status, 'div', 'nhsuk-panel')
-  add(panel, 'h3', 'nhsuk-panel__heading', 'Thank you for your comment')
-  add(panel, 'div', 'nhsuk-panel__body', 'We have received it.')
-  add(status, 'p', 0, CHECKED + ' We check comments within 2 working days.')
+  add(panel, 'h3', 'nhsuk-panel__heading', gettext('Thank you for your comment'))
+  add(panel, 'div', 'nhsuk-panel__body', gettext('We have received it.'))
+  add(status, 'p', 0, CHECKED + ' ' + gettext('We check comments within 2 working days.'))
   focus(panel)
 }
 
@@ -71,10 +83,10 @@ function renderList (comments, ids, reply) {
     var li = add(ol, 'li', 'engage-comment' + (reply ? ' engage-comment--reply' : '') +
       (c.official ? ' engage-comment--official' : ''), 0, { id: 'comment-' + c.id })
     var meta = add(li, 'p', 'engage-comment__meta')
-    if (c.official) add(meta, 'strong', 'nhsuk-tag nhsuk-tag--blue', 'Official reply')
+    if (c.official) add(meta, 'strong', 'nhsuk-tag nhsuk-tag--blue', gettext('Official reply'))
     if (c.tag) add(meta, 'strong', 'nhsuk-tag nhsuk-tag--white engage-comment__tag', c.tag)
-    add(meta, 'strong', 'engage-comment__author', c.author || 'Anonymous')
-    add(meta, 'time', 0, new Date(c.created).toLocaleDateString('en-GB',
+    add(meta, 'strong', 'engage-comment__author', c.author || gettext('Anonymous'))
+    add(meta, 'time', 0, new Date(c.created).toLocaleDateString(LANG,
       { day: 'numeric', month: 'long', year: 'numeric' }), { datetime: c.created })
     add(li, 'div', 'engage-comment__body').innerHTML = c.html
     if (c.replies && c.replies.length) li.appendChild(renderList(c.replies, ids, 1))
@@ -94,25 +106,25 @@ function mineItem (m) {
       if (res.status < 300) return ok()
       if (!/40[349]/.test(res.status)) return say((res.data.fields || {}).body || res.data.error || FAILED)
       keep(forget)
-      add(empty(item), 'p', 0, 'This comment can no longer be changed or deleted.')
+      add(empty(item), 'p', 0, gettext('This comment can no longer be changed or deleted.'))
       if (typed) add(item, 'p', 'engage-mine__text', typed)
       focus(item)
     })
   }
 
   function view () {
-    add(empty(item), 'h4', 'nhsuk-heading-s', 'Your comment, waiting for a moderator')
+    add(empty(item), 'h4', 'nhsuk-heading-s', gettext('Your comment, waiting for a moderator'))
     add(item, 'p', 'engage-mine__text', m.body)
     var group = add(item, 'div', 'nhsuk-button-group')
-    var edit = button(group, 'Edit', SECONDARY)
-    var del = button(group, 'Delete', ' nhsuk-button--warning')
+    var edit = button(group, gettext('Edit'), SECONDARY)
+    var del = button(group, gettext('Delete'), ' nhsuk-button--warning')
     edit.onclick = editor
     del.onclick = function () {
-      if (!confirm('Delete your comment? This cannot be undone.')) return
+      if (!confirm(gettext('Delete your comment? This cannot be undone.'))) return
       change(del, 'DELETE', null, function () {
         keep(forget)
         item.remove()
-        say('Your comment has been deleted.')
+        say(gettext('Your comment has been deleted.'))
         focus(status)
       })
     }
@@ -121,19 +133,19 @@ function mineItem (m) {
 
   function editor () {
     var id = 'engage-edit-' + m.id
-    add(empty(item), 'label', 'nhsuk-label nhsuk-label--s', 'Change your comment', { for: id })
+    add(empty(item), 'label', 'nhsuk-label nhsuk-label--s', gettext('Change your comment'), { for: id })
     var area = add(item, 'textarea', 'nhsuk-textarea', 0, { id: id, rows: 6 })
     var buttons = add(item, 'div', 'nhsuk-button-group')
-    var save = button(buttons, 'Save changes', '')
+    var save = button(buttons, gettext('Save changes'), '')
     area.value = m.body
-    button(buttons, 'Cancel', SECONDARY).onclick = function () { view().focus() }
+    button(buttons, gettext('Cancel'), SECONDARY).onclick = function () { view().focus() }
     save.onclick = function () {
       var text = area.value
       change(save, 'PATCH', { edit_token: m.edit_token, body: text }, function () {
         m.body = text.trim()
         store(load().map(function (x) { return x.id === m.id ? m : x }))
         view().focus()
-        say('Your changes have been saved. ' + CHECKED)
+        say(gettext('Your changes have been saved.') + ' ' + CHECKED)
       }, text)
     }
     area.focus()
@@ -161,7 +173,7 @@ function clearErrors (form) {
 
 function showErrors (form, fields) {
   var summary = add(0, 'div', 'nhsuk-error-summary', 0, { 'aria-labelledby': 'error-summary-title', role: 'alert' })
-  add(summary, 'h2', 'nhsuk-error-summary__heading', 'There is a problem', { id: 'error-summary-title' })
+  add(summary, 'h2', 'nhsuk-error-summary__heading', gettext('There is a problem'), { id: 'error-summary-title' })
   var ul = add(add(summary, 'div', 'nhsuk-error-summary__body'), 'ul', 'nhsuk-list nhsuk-error-summary__list')
   Object.keys(fields).forEach(function (name) {
     var input = form.elements[name]
@@ -170,7 +182,7 @@ function showErrors (form, fields) {
     var group = input.closest('.nhsuk-form-group')
     if (!group || group.querySelector('.nhsuk-error-message')) return
     var msg = add(0, 'span', 'nhsuk-error-message', 0, { id: input.id + '-error' })
-    add(msg, 'span', 'nhsuk-u-visually-hidden', 'Error:')
+    add(msg, 'span', 'nhsuk-u-visually-hidden', gettext('Error:'))
     msg.append(' ' + fields[name])
     group.classList.add('nhsuk-form-group--error')
     input.before(msg)
@@ -191,7 +203,7 @@ function enhanceForm (form) {
     ;['author', 'email', 'website', 'parent', 'via'].forEach(function (n) { if (f[n] && f[n].value) data[n] = f[n].value })
     if (data.parent) data.parent = +data.parent
     submit.disabled = true
-    say('Sending your comment…')
+    say(gettext('Sending your comment…'))
     send('POST', base + '/comments', data).then(function (res) {
       var d = res.data
       var fields = d.fields || {}
@@ -222,7 +234,7 @@ function loadCounts () {
       nodes.forEach(function (node) {
         var n = (res.data.counts || {})[node.dataset.page]
         if (n > 0) {
-          node.textContent = n + ' comment' + (n > 1 ? 's' : '')
+          node.textContent = ngettext('%(num)d comment', '%(num)d comments', n)
           node.hidden = false
         }
       })
@@ -247,10 +259,10 @@ function init () {
     var list = res.data.comments
     if (!Array.isArray(list)) throw res
     if (list.length) empty(box).appendChild(renderList(list, ids))
-    else add(empty(box), 'p', 0, 'No comments yet.' + (form ? ' Be the first to comment.' : ''))
+    else add(empty(box), 'p', 0, form ? gettext('No comments yet. Be the first to comment.') : gettext('No comments yet.'))
     if (keep(function (m) { return !ids[m.id] || m.page !== page })) renderMine()
   }).catch(function () {
-    add(box, 'p', 'engage-comments__error', 'Comments could not be loaded.')
+    add(box, 'p', 'engage-comments__error', gettext('Comments could not be loaded.'))
   })
 }
 

@@ -18,19 +18,34 @@
  * Skip link. Keys typed into a text field, or with Ctrl, Alt or Meta held, are left alone; the
  * form works without any of this (Tab, Space, Enter). The form is marked `data-engage-ready`
  * once the keys work.
+ *
+ * Words: a reader's words are looked up in the page's `#engage-messages` JSON, their translations
+ * in the page's language (theme/i18n.py widget_messages); without it they stay English.
  */
 (function () {
   'use strict'
 
   var VIDEO_ID = /^[A-Za-z0-9_-]{6,20}$/
+  var WORDS = null
+
+  function gettext (s) {
+    if (!WORDS) {
+      try {
+        WORDS = JSON.parse(document.getElementById('engage-messages').textContent) || {}
+      } catch (e) {
+        WORDS = {}
+      }
+    }
+    return (typeof WORDS[s] === 'string' && WORDS[s]) || s
+  }
 
   function playVideo (frame) {
     var id = frame.getAttribute('data-engage-video') || ''
     if (!VIDEO_ID.test(id)) return
-    var title = frame.getAttribute('data-title') || 'YouTube video'
+    var title = frame.getAttribute('data-title') || gettext('YouTube video')
     var iframe = document.createElement('iframe')
     iframe.src = 'https://www.youtube-nocookie.com/embed/' + encodeURIComponent(id) + '?autoplay=1'
-    iframe.title = 'Video: ' + title
+    iframe.title = gettext('Video: %(title)s').replace('%(title)s', title)
     iframe.setAttribute('allow', 'autoplay; encrypted-media; picture-in-picture')
     iframe.setAttribute('allowfullscreen', '')
     iframe.setAttribute('loading', 'lazy')

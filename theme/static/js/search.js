@@ -4,11 +4,28 @@
 (() => {
   const root = document.querySelector("[data-engage-search]");
   if (!root || !window.fetch) return;
+  // The reader's words in the page's language (#engage-messages, theme/i18n.py), else English.
+  let words = {};
+  try {
+    words = JSON.parse(document.getElementById("engage-messages").textContent);
+  } catch (error) { /* English */ }
+  const lang = document.documentElement.lang || "en-GB";
+  const fill = (text, values) => text.replace(/%\((\w+)\)[sd]/g, (all, key) => values[key]);
+  function gettext(s) {
+    return (typeof words[s] === "string" && words[s]) || s;
+  }
+  const ngettext = (s, p, n, values) => { // a count's words: {plural category: text}
+    const t = words[s] || {};
+    const rule = window.Intl && Intl.PluralRules && new Intl.PluralRules(lang).select(n);
+    return fill(t[rule] || t.other || (n === 1 ? s : p), { num: n, ...values });
+  };
   const $ = (name) => root.querySelector(`[data-engage-search-${name}]`);
   const form = $("form"), list = $("results"), status = $("status"), none = $("none");
   const input = form.elements.q, hint = $("hint");
   const address = root.dataset.index, shown = +root.dataset.shown, limit = +root.dataset.limit;
-  const kinds = { article: "Post", consultation: "Consultation", page: "Page" };
+  const kinds = {
+    article: gettext('Post'), consultation: gettext('Consultation'), page: gettext('Page'),
+  };
   const lower = (text) => (text || "").toLowerCase();
   // Fetched when the reader first comes to the field (it is the largest file of the site).
   let index;
@@ -54,12 +71,11 @@
     const found = pages.filter((page) => count(page.all) === words.length)
       .map((page) => [count(page.t), count(page.s), page])
       .sort((a, b) => b[0] - a[0] || b[1] - a[1]).map((ranked) => ranked[2]);
-    const quoted = `‘${query}’`;
     if (!found.length) {
       none.querySelector("[data-engage-search-echo]").textContent = query;
       none.hidden = false;
       status.classList.add("nhsuk-u-visually-hidden");
-      status.textContent = `No results found for ${quoted}`;
+      status.textContent = fill(gettext('No results found for ‘%(query)s’'), { query });
       return;
     }
     for (const page of found.slice(0, shown)) {
@@ -67,10 +83,10 @@
       link.href = address.replace(/\/search\.json$/, "") + page.url;
       const heading = el("h2", "nhsuk-heading-s nhsuk-u-margin-bottom-1", link);
       const meta = el("p", "nhsuk-body-s nhsuk-u-secondary-text-colour nhsuk-u-margin-bottom-1",
-        kinds[page.kind] || "Page");
+        kinds[page.kind] || kinds.page);
       if (page.date) {
         const day = new Date(`${page.date}T12:00:00`);
-        const time = el("time", "", day.toLocaleDateString("en-GB", { dateStyle: "long" }));
+        const time = el("time", "", day.toLocaleDateString(lang, { dateStyle: "long" }));
         time.dateTime = page.date;
         meta.append(" · ", time);
       }
@@ -79,8 +95,10 @@
       list.append(item);
     }
     list.hidden = false;
-    status.textContent = `${found.length} result${found.length === 1 ? "" : "s"} for ${quoted}` +
-      (found.length > shown ? `: the first ${shown} are shown` : "");
+    status.textContent = found.length > shown
+      ? ngettext('%(num)d result for ‘%(query)s’: the first %(shown)s are shown',
+        '%(num)d results for ‘%(query)s’: the first %(shown)s are shown', found.length, { query, shown })
+      : ngettext('%(num)d result for ‘%(query)s’', '%(num)d results for ‘%(query)s’', found.length, { query });
   };
   const search = (remember) => {
     const query = input.value.trim().replace(/\s+/g, " ").slice(0, limit).trim();
