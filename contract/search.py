@@ -19,7 +19,8 @@ INDEX_NAME = "search.json"
 # How much of a page's body text is indexed: its opening, where the words a reader searches for
 # are; 1,000 posts make about 1.3 MB (350 KB gzipped), fetched when the search box is first used.
 TEXT_LENGTH = 1000
-FIELDS = ("url", "title", "summary", "kind", "date", "text")
+# `lang`: the page's language (absent from indexes made before translations).
+FIELDS = ("url", "title", "summary", "kind", "date", "text", "lang")
 
 
 class SearchIndexError(Exception):

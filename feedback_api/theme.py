@@ -78,5 +78,5 @@ def render_page(template: str, *, language: str | None = None, **values: Any) ->
         language = context["DEFAULT_LANG"]
     with i18n.rendering_in(language):
         return env.get_template(template).render(
-            **context, **(overlay or {}), user=g.get("user"), **values
+            {**context, **(overlay or {})}, user=g.get("user"), **values
         )

@@ -3,7 +3,8 @@
 Every question type the build can define is checked here: allowed values, lengths, dates,
 required answers and one-level conditions (`show_if`). Messages follow the NHS service manual's
 error-message style ("Select…", "Enter…"), and the same messages serve JSON clients and the
-no-JavaScript form.
+no-JavaScript form, in the language being rendered (the page's: `theme.i18n`), with the
+question as the reader saw it (`contract.questionnaires.in_language`).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import Any
 
 from contract.vocabulary import TEXT_TYPES, QuestionType
 from contract.wordings import OTHER_TEXT_MAX_LENGTH, OTHER_VALUE
+from theme.i18n import gettext as _
 
 # Questions answered with one of their options.
 CHOICE = (QuestionType.SINGLE, QuestionType.FFT, QuestionType.SCALE, QuestionType.EQUALITY)
@@ -73,7 +75,7 @@ def _missing(question: dict[str, Any], message: str) -> Checked:
     """Nothing answered: an error only when the question must be answered (equality questions
     never must, whatever the definition says)."""
     required = question.get("required", False) and question["type"] != QuestionType.EQUALITY
-    return {}, f"{message}: {question['label']}" if required else None
+    return {}, message % {"question": question["label"]} if required else None
 
 
 def _allowed(question: dict[str, Any]) -> set[str]:
@@ -83,55 +85,64 @@ def _allowed(question: dict[str, Any]) -> set[str]:
 def _choice(question: dict[str, Any], sent: Submitted, today: datetime.date) -> Checked:
     qid, value = question["id"], sent.one(question["id"])
     if value in (None, ""):
-        return _missing(question, "Select an answer for")
+        return _missing(question, _("Select an answer for: %(question)s"))
     if not isinstance(value, str) or value not in _allowed(question):
-        return {}, f"Select one of the answers given for: {question['label']}"
+        return {}, _("Select one of the answers given for: %(question)s") % {
+            "question": question["label"]
+        }
     return {qid: value}, None
 
 
 def _multiple(question: dict[str, Any], sent: Submitted, today: datetime.date) -> Checked:
     qid, values = question["id"], sent.all(question["id"])
     if not values:
-        return _missing(question, "Select at least one answer for")
+        return _missing(question, _("Select at least one answer for: %(question)s"))
     if any(not isinstance(v, str) or v not in _allowed(question) for v in values):
-        return {}, f"Select only the answers given for: {question['label']}"
+        return {}, _("Select only the answers given for: %(question)s") % {
+            "question": question["label"]
+        }
     chosen = {qid: list(dict.fromkeys(values))}
     if OTHER_VALUE not in chosen[qid] or not question.get("other"):
         return chosen, None
     other = sent.one(f"{qid}_other")
     if not isinstance(other, str) or not other:
-        return chosen, "You selected ‘Other’: say what, in the box"  # noqa: RUF001
+        return chosen, _("You selected ‘Other’: say what, in the box")  # noqa: RUF001
     if len(other) > OTHER_TEXT_MAX_LENGTH:
-        return chosen, f"‘Other’ must be {OTHER_TEXT_MAX_LENGTH} characters or fewer"  # noqa: RUF001
+        return chosen, _("‘Other’ must be %(limit)s characters or fewer") % {  # noqa: RUF001
+            "limit": OTHER_TEXT_MAX_LENGTH
+        }
     return {**chosen, f"{qid}_other": other}, None
 
 
 def _text(question: dict[str, Any], sent: Submitted, today: datetime.date) -> Checked:
     qid, value = question["id"], sent.one(question["id"])
     if value in (None, ""):
-        return _missing(question, "Enter an answer for")
+        return _missing(question, _("Enter an answer for: %(question)s"))
     if not isinstance(value, str):
-        return {}, f"Enter text for: {question['label']}"
+        return {}, _("Enter text for: %(question)s") % {"question": question["label"]}
     limit = question.get("max_length")
     if limit and len(value) > limit:
-        return {}, f"Your answer must be {limit:,} characters or fewer; it has {len(value):,}"
+        return {}, _("Your answer must be %(limit)s characters or fewer; it has %(length)s") % {
+            "limit": f"{limit:,}",
+            "length": f"{len(value):,}",
+        }
     return {qid: value.replace("\r\n", "\n")}, None
 
 
 def _date(question: dict[str, Any], sent: Submitted, today: datetime.date) -> Checked:
     parts = sent.date_parts(question["id"])
     if not any(parts.values()):
-        return _missing(question, "Enter a date for")
+        return _missing(question, _("Enter a date for: %(question)s"))
     try:
         if not all(DATE_PART.fullmatch(part) for part in parts.values()):
             raise ValueError("not a day, month and year in figures")
         day = datetime.date(int(parts["year"]), int(parts["month"]), int(parts["day"]))
     except ValueError:
-        return {}, "Enter a real date, for example 27 3 2026"
+        return {}, _("Enter a real date, for example 27 3 2026")
     if question.get("past_only") and day > today:
-        return {}, "The date must be today or in the past"
+        return {}, _("The date must be today or in the past")
     if day.year < 1900:
-        return {}, "Enter a real date, for example 27 3 2026"
+        return {}, _("Enter a real date, for example 27 3 2026")
     return {question["id"]: day.isoformat()}, None
 
 

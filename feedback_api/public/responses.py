@@ -28,6 +28,7 @@ from feedback_api.screening.risk import lists_from
 from feedback_api.storage import transaction
 from feedback_api.storage.responses import add_response, response_exists
 from feedback_api.theme import render_page
+from theme import i18n
 
 bp = Blueprint("responses", __name__, url_prefix="/api")
 REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread
@@ -63,8 +64,11 @@ def post_response() -> Any:
     fields = submission.fields
     today = datetime.datetime.now(SITE_ZONE).date()
     definition = _open_questionnaire(fields.get("questionnaire"), today)
-    clean, errors = check(definition, _answers_sent(submission), today)
+    manifest = current_app.extensions["engage_manifest"].get()
     page = answered_on(definition["id"], fields.get("page"))
+    language = page_language(manifest, page)  # the site's, if no page
+    with i18n.rendering_in(language):  # the errors in the page's words and language
+        clean, errors = check(in_language(definition, language), _answers_sent(submission), today)
     if errors:
         if submission.is_form:
             return _form_again(definition, page, request.form, errors, arrival_channel(fields))
@@ -75,8 +79,6 @@ def post_response() -> Any:
         config["ENGAGE_MAX_LINKS"],
         lists_from(config),
     )
-    manifest = current_app.extensions["engage_manifest"].get()
-    language = page_language(manifest, page)  # the site's, if no page
     held = {  # a suggestion of risk of harm is a reason of kind "risk", flagged in the reports
         field: [hold.as_dict() for hold in holds]
         for field, text in free_text(definition, clean).items()

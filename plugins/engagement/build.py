@@ -28,6 +28,7 @@ from engagement.questionnaires import definitions as questionnaires
 from engagement.questionnaires import population
 from engagement.translations import overlay, versions
 from engagement.translations import site as site_languages
+from engagement.translations import tags as language_tags
 
 from .problems import PROBLEMS, line_of_field, shown_path
 
@@ -118,6 +119,7 @@ class EngagementBuild:
                 _complete_common(page, kind="page")
                 every.append(page)
         versions.complete(every, self.settings)
+        language_tags.localise(every, self.settings, site_languages.codes(self.settings)[0])
         self._check_unique_urls(published + translated)
         self._check_reports(published + translated)
         self._attach_commitments(articles, published)
@@ -148,7 +150,7 @@ class EngagementBuild:
         self.manifest["site"]["languages"] = context["ENGAGE_SITE_LANGUAGES"]  # with the overlays
         self.manifest |= manifest.population_entries(self.population, self.population_sources)
         self.manifest["involvement"] = involvement.manifest_form(*self.involvement)
-        self.search_index = search_index.build(published)
+        self.search_index = search_index.build(published + translated)
 
     def finish(self, output_path: str) -> None:
         """Put the compiled assets in place, then write the search index and the manifest that

@@ -43,10 +43,16 @@ def test_all_feed_holds_every_post_and_consultation(built_site: Path, manifest: 
 
 
 def test_consultations_feed_holds_only_consultations(built_site: Path, manifest: dict) -> None:
-    """Each consultation, and each change in one of its commitments (tests/engagement/
-    test_commitments.py)."""
+    """Each consultation in the site's language, and each change in one of its commitments
+    (tests/engagement/test_commitments.py); a consultation's other versions are in their
+    language's feed."""
     feed = feedparser.parse((built_site / "feeds/consultations.atom.xml").read_bytes())
-    expected = {f"{SITE}{p['url']}" for p in manifest["pages"] if p["kind"] == "consultation"}
+    site_language = manifest["site"]["language"]
+    expected = {
+        f"{SITE}{p['url']}"
+        for p in manifest["pages"]
+        if p["kind"] == "consultation" and p["lang"] == site_language
+    }
     assert {urldefrag(entry.link).url for entry in feed.entries} == expected
     assert expected <= {entry.link for entry in feed.entries}
 

@@ -52,6 +52,7 @@ def entry(item: Any) -> dict[str, Any]:
         "kind": item.kind,
         "date": date.date().isoformat() if date else None,
         "text": plain_text(getattr(item, "content", "") or ""),
+        "lang": getattr(item, "lang_code", None),
     }
 
 

@@ -16,6 +16,7 @@ from pelican.generators import Generator
 
 from engagement.frontmatter import consultations
 from engagement.translations import overlay, site
+from engagement.translations import tags as language_tags
 
 
 class LanguagePages(Generator):
@@ -37,6 +38,7 @@ class LanguagePages(Generator):
                 "articles": chosen,
                 "dates": dates,
             }
+            self._tag_pages(writer, context, chosen, code)
             own = overlay.own_pages(self.settings, code)
             for name in overlay.LOCALISED:
                 save_as = self.settings.get(f"{name.upper()}_SAVE_AS")
@@ -54,6 +56,21 @@ class LanguagePages(Generator):
                     page_name=os.path.splitext(f"{code}/{save_as}")[0],
                     url=url,
                 )
+
+    def _tag_pages(self, writer: Any, context: dict, chosen: list[Any], code: str) -> None:
+        for tag, listed in language_tags.pages(chosen, code).items():
+            writer.write_file(
+                tag.save_as,
+                self.get_template("tag"),
+                context,
+                tag=tag,
+                url=tag.url,
+                articles=listed,
+                dates=sorted(listed, key=lambda item: item.date),
+                template_name="tag",
+                blog=True,
+                page_name=os.path.splitext(tag.save_as)[0],
+            )
 
     def _empty_feeds(self, writer: Any, articles: list[Any]) -> None:
         """A language with no posts yet still has its feed, empty: the manifest and the pages
