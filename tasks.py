@@ -358,7 +358,7 @@ def test(c: Context, args: str = "") -> None:
 
 @task(
     help={
-        "only": "site, api, crosspost, listen or spike (default: all)",
+        "only": "site, languages, api, crosspost, listen, reports or spike (default: all)",
         "posts": "site build: posts in the synthetic corpus",
         "runs": "site build: runs per measurement",
         "duration": "API: seconds of load per measure",
@@ -377,10 +377,14 @@ def bench(
     a listening poll over 1,000 posts and 10,000 replies, the report pages over 50,000
     responses and 20,000 comments, a load spike through nginx with an
     API host killed."""
-    if only not in ("", "site", "api", "crosspost", "listen", "reports", "spike"):
-        raise Exit("--only takes site, api, crosspost, listen, reports or spike.", code=2)
+    if only not in ("", "site", "languages", "api", "crosspost", "listen", "reports", "spike"):
+        raise Exit(
+            "--only takes site, languages, api, crosspost, listen, reports or spike.", code=2
+        )
     if only in ("", "site"):
         c.run(f"{sys.executable} bench/site_build.py --posts {posts} --runs {runs}", pty=False)
+    if only in ("", "languages"):
+        c.run(f"{sys.executable} bench/languages_build.py --posts {posts} --runs {runs}", pty=False)
     if only in ("", "api"):
         c.run(f"{sys.executable} bench/api.py --duration {duration}", pty=False)
     if only in ("", "crosspost"):

@@ -38,6 +38,21 @@ def test_site_build_benchmark_runs_small(tmp_path: Path) -> None:
         assert result["configs"][config]["median"]["cold"] > 0
 
 
+def test_languages_benchmark_runs_small() -> None:
+    done = subprocess.run(
+        [sys.executable, "bench/languages_build.py", "--posts", "10", "--runs", "1"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "four/English" in done.stdout
+    pages = next(line for line in done.stdout.splitlines() if line.startswith("HTML pages"))
+    english, four = (int(n) for n in pages.split()[-2:])
+    assert four > 3 * english, "every page is written in each language"
+
+
 def test_crosspost_benchmark_runs_small() -> None:
     done = subprocess.run(
         [sys.executable, "bench/crosspost_diff.py", "--entries", "50", "--runs", "1"],
