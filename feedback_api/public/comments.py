@@ -46,6 +46,8 @@ from feedback_api.storage.comments import (
 from feedback_api.storage.models import Comment, utcnow
 from feedback_api.storage.pages import approved_counts, page_state
 from feedback_api.theme import render_page
+from theme import i18n
+from theme.i18n import gettext as _
 
 bp = Blueprint("comments", __name__, url_prefix="/api")
 
@@ -63,12 +65,10 @@ def post_comment() -> Any:
     """Store a new comment as pending; 202 with an edit token, or 303 to the thank-you page."""
     submission = read_submission("comment")
     manifest = current_app.extensions["engage_manifest"].get()
-    comment, problems = comment_input(submission.fields)
-    entry = (
-        manifest.page(comment.page)
-        if comment
-        else manifest.page(str(submission.fields.get("page", "")))
-    )
+    named = submission.fields.get("page")
+    entry = manifest.page(named.strip()) if isinstance(named, str) else None
+    with i18n.rendering_in(page_language(manifest, entry)):  # what is wrong, in its words
+        comment, problems = comment_input(submission.fields)
     if problems:
         if submission.is_form and entry:
             return _form_again(entry, submission.fields, problems)
@@ -82,7 +82,10 @@ def post_comment() -> Any:
     if not manifest.comments_open(comment.page):
         raise FeedbackError("Comments are closed on this page.", 409)
     if comment.parent is not None and approved_parent(comment.parent, comment.page) is None:
-        problems = {"parent": "We could not find the comment you are replying to on this page."}
+        with i18n.rendering_in(page_language(manifest, entry)):
+            problems = {
+                "parent": _("We could not find the comment you are replying to on this page.")
+            }
         if submission.is_form:
             return _form_again(entry, submission.fields, problems)
         raise FeedbackError("Some fields need correcting.", 400, problems)

@@ -12,8 +12,10 @@ from typing import Any, Literal
 
 from flask import request
 
+from contract.wordings import N_
 from feedback_api.boundary import record_id
 from feedback_api.errors import FeedbackError
+from theme.i18n import gettext as _
 
 BODY_MAX = 5000
 AUTHOR_MAX = 80
@@ -73,9 +75,12 @@ def flag(fields: dict[str, Any], name: str) -> bool:
 def body_problem(body: str) -> str | None:
     """What is wrong with a comment's text, as the form shows it; None when it is fine."""
     if not body:
-        return "Enter your comment."
+        return _("Enter your comment.")
     if len(body) > BODY_MAX:
-        return f"Your comment must be {BODY_MAX:,} characters or fewer; it has {len(body):,}."
+        return _("Your comment must be %(limit)s characters or fewer; it has %(length)s.") % {
+            "limit": f"{BODY_MAX:,}",
+            "length": f"{len(body):,}",
+        }
     return None
 
 
@@ -97,46 +102,52 @@ class CommentInput:
     honeypot: bool
 
 
-# How a reader would name each field, for "… must be text" ("The body must be text" is not).
-FIELD_WORDS = {
-    "page": "The page address",
-    "body": "Your comment",
-    "author": "Your name",
-    "email": "Your email address",
-    "website": "This field",
+# What a reader is told when a field is sent as something other than text (a list, a number):
+# a whole sentence each, so each language words it its own way.
+NOT_TEXT = {
+    "page": N_("The page address must be text."),
+    "body": N_("Your comment must be text."),
+    "author": N_("Your name must be text."),
+    "email": N_("Your email address must be text."),
+    "website": N_("This field must be text."),
 }
 
 
 def comment_input(fields: dict[str, Any]) -> tuple[CommentInput | None, dict[str, str]]:
-    """The comment, or the message for each field that is wrong (as the form will show it)."""
+    """The comment, or the message for each field that is wrong (as the form will show it, in
+    the language being rendered)."""
     problems: dict[str, str] = {}
     values: dict[str, Any] = {}
     for name in ("page", "body", "author", "email", "website"):
         try:
             values[name] = text(fields, name)
-        except FieldProblem as problem:
-            problems[name] = f"{FIELD_WORDS[name]} {problem}."
+        except FieldProblem:
+            problems[name] = _(NOT_TEXT[name])
             values[name] = ""
     page, body, author, email = values["page"], values["body"], values["author"], values["email"]
     if not page:
-        problems["page"] = "Say which page the comment is for."
+        problems["page"] = _("Say which page the comment is for.")
     elif len(page) > PAGE_MAX:
-        problems["page"] = "The page address is too long."
+        problems["page"] = _("The page address is too long.")
     if "body" not in problems and (trouble := body_problem(body)):
         problems["body"] = trouble
     if len(author) > AUTHOR_MAX:
-        problems["author"] = f"Your name must be {AUTHOR_MAX} characters or fewer."
+        problems["author"] = _("Your name must be %(limit)s characters or fewer.") % {
+            "limit": AUTHOR_MAX
+        }
     if email and (len(email) > EMAIL_MAX or not EMAIL.match(email)):
-        problems["email"] = "Enter an email address in the correct format, like name@example.com."
+        problems["email"] = _(
+            "Enter an email address in the correct format, like name@example.com."
+        )
     notify = flag(fields, "notify")
     if notify and not email and "email" not in problems:
-        problems["email"] = (
+        problems["email"] = _(
             "Enter your email address so we can tell you about replies, or untick the box."
         )
     parent = fields.get("parent")
     parent_id = None if parent in (None, "") else record_id(parent)
     if parent not in (None, "") and parent_id is None:
-        problems["parent"] = "We could not find the comment you are replying to."
+        problems["parent"] = _("We could not find the comment you are replying to.")
     if problems:
         return None, problems
     return (

@@ -120,3 +120,30 @@ def test_no_language_anywhere_in_the_manifest_stores_none(make_app, tmp_path, bu
     assert client.post("/api/responses", json=sent, headers=headers).status_code == 201
     stored = languages(app)
     assert stored["comments"] == [None] and stored["responses"] == [None]
+
+
+def test_the_forms_sent_back_with_errors_are_in_the_pages_language(bilingual) -> None:
+    """A reader without JavaScript who made a mistake gets the form again in their page's
+    language: the layout, the error summary and each message (the questionnaire's own words
+    stay as the manifest gives them: this survey has no Welsh version)."""
+    client = bilingual.test_client()
+    answer = client.post("/api/comments", data={"page": WELSH, "body": ""})
+    assert answer.status_code == 400
+    html = answer.get_data(as_text=True)
+    assert '<html lang="cy"' in html
+    assert "Rhowch eich sylw." in html and "Enter your comment." not in html
+    assert "Neidio i&#39;r prif gynnwys" in html or "Neidio i'r prif gynnwys" in html
+    english = client.post("/api/comments", data={"page": CONSULTATION, "body": ""})
+    assert "Enter your comment." in english.get_data(as_text=True)
+
+    sent = client.post("/api/responses", data={"questionnaire": "test-survey", "page": WELSH})
+    assert sent.status_code == 422
+    html = sent.get_data(as_text=True)
+    assert '<html lang="cy"' in html
+    assert "Dewiswch ateb ar gyfer" in html and "Select an answer for" not in html
+    assert f'name="page" value="{WELSH}"' in html, "the next post says its page again"
+    # A page that does not carry the questionnaire is no page of it: the site's language.
+    elsewhere = client.post(
+        "/api/responses", data={"questionnaire": "test-survey", "page": "/cy/about/"}
+    )
+    assert "Select an answer for" in elsewhere.get_data(as_text=True)
