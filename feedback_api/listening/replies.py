@@ -14,9 +14,12 @@ from __future__ import annotations
 import os
 from typing import Any
 
+from flask import current_app
+
 from contract.vocabulary import AuditAction
 from feedback_api import outbox
 from feedback_api.listening.inbox import SAID
+from feedback_api.manifest import language_tag
 from feedback_api.storage import audit, transaction
 from feedback_api.storage.comments import get_comment
 from feedback_api.storage.models import Comment
@@ -56,6 +59,7 @@ def deliver(payload: dict[str, Any], identity: str) -> None:
             reply.remote_state = FAILED
             raise outbox.PermanentFailure("its author deleted the post on the platform")
         state, text, when = reply.remote_state, reply.body, reply.created
+        language = reply.language or _site_language()
         aim = target(parent)
     try:
         listener = listener_for(parent.source)
@@ -76,8 +80,18 @@ def deliver(payload: dict[str, Any], identity: str) -> None:
         if row is None:
             raise outbox.PermanentFailure("the reply is no longer stored")
         row.remote_state = POSTING  # committed before the call: the evidence of an attempt
-    ref = _call(reply.id, lambda: listener.reply(aim, said, identity, when), refused=True)
+    ref = _call(
+        reply.id,
+        lambda: listener.reply(aim, said, identity, when, language=language),
+        refused=True,
+    )
     _posted(reply.id, ref)
+
+
+def _site_language() -> str | None:
+    """The language a reply is tagged with when its own is not known: the site's."""
+    manifest = current_app.extensions["engage_manifest"].get()
+    return language_tag(manifest.site.get("language"))
 
 
 def _call(reply_id: int, call: Any, *, refused: bool) -> Any:
