@@ -119,6 +119,9 @@ class EngagementBuild:
                 _complete_common(page, kind="page")
                 every.append(page)
         versions.complete(every, self.settings)
+        order = {code: n for n, code in enumerate(site_languages.codes(self.settings))}
+        for item in every:  # in the site's order of languages, so feeds are the same each build
+            item.translations.sort(key=lambda other: order.get(other.lang_code, len(order)))
         language_tags.localise(every, self.settings, site_languages.codes(self.settings)[0])
         self._check_unique_urls(published + translated)
         self._check_reports(published + translated)

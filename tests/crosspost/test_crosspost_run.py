@@ -165,16 +165,21 @@ def test_a_feed_that_cannot_be_read_is_a_clear_error(env, tmp_path, capsys) -> N
 
 
 def test_the_sample_site_feed_and_manifest(env, fakes, built_site, capsys) -> None:
-    """The built feed with the manifest's own words for each platform."""
+    """The built feed with the manifest's own words for each platform, in each language (the
+    five newest: the Polish post, then posts and consultations with their translations)."""
     feed, manifest = str(built_site / "feeds/all.atom.xml"), str(built_site / "engagement.json")
-    assert main(["--feed", feed, "--manifest", manifest, "--backfill", "2", "--json"], env) == 0
+    assert main(["--feed", feed, "--manifest", manifest, "--backfill", "5", "--json"], env) == 0
     preview = json.loads(capsys.readouterr().out)
-    bluesky = next(
-        item
+    bluesky = {
+        item["url"].removeprefix("http://127.0.0.1:8000"): item
         for item in preview
-        if item["platform"] == "bluesky" and "urgent-care-plans" in item["url"]
-    )
-    assert bluesky["text"].startswith("We're proposing a new urgent treatment centre")
+        if item["platform"] == "bluesky"
+    }
+    english = bluesky["/blog/urgent-care-plans-vale-cross/"]
+    assert english["text"].startswith("We're proposing a new urgent treatment centre")
+    welsh = bluesky["/cy/blog/urgent-care-plans-vale-cross/"]
+    assert "We're proposing" not in welsh["text"]
+    assert "/pl/blog/rejestracja-u-lekarza-rodzinnego/" in bluesky
 
 
 def test_the_published_feed_is_read_from_its_address(env, fakes, site_url, capsys) -> None:
