@@ -60,6 +60,7 @@ ENGAGE_LANGUAGE_SETTINGS = {
             ("Datganiad hygyrchedd", "accessibility/"),
             ("Cysylltu â ni", "contact/"),
         ],
+        "ENGAGE_CATEGORIES": ["Newyddion", "Cyngor iechyd", "Dweud eich dweud"],
     },
     "ur": {
         "SITENAME": "این ایچ ایس ریور سائیڈ اینڈ ویل انٹیگریٹڈ کیئر بورڈ",
@@ -79,6 +80,7 @@ ENGAGE_LANGUAGE_SETTINGS = {
             ("رسائی کا بیان", "accessibility/"),
             ("ہم سے رابطہ کریں", "contact/"),
         ],
+        "ENGAGE_CATEGORIES": ["خبریں", "صحت کے بارے میں مشورہ", "اپنی رائے دیں"],
     },
     "pl": {
         "SITENAME": "NHS Riverside and Vale Integrated Care Board",
@@ -98,6 +100,7 @@ ENGAGE_LANGUAGE_SETTINGS = {
             ("Deklaracja dostępności", "accessibility/"),
             ("Kontakt", "contact/"),
         ],
+        "ENGAGE_CATEGORIES": ["Aktualności", "Porady zdrowotne", "Wyraź swoją opinię"],
     },
 }
 ENGAGE_CATEGORIES = ["News", "Health advice", "Have your say"]

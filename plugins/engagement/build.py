@@ -122,7 +122,12 @@ class EngagementBuild:
         order = {code: n for n, code in enumerate(site_languages.codes(self.settings))}
         for item in every:  # in the site's order of languages, so feeds are the same each build
             item.translations.sort(key=lambda other: order.get(other.lang_code, len(order)))
-        language_tags.localise(every, self.settings, site_languages.codes(self.settings)[0])
+        language_tags.localise(
+            every,
+            self.settings,
+            site_languages.codes(self.settings)[0],
+            language_tags.category_names(self.settings),
+        )
         self._check_unique_urls(published + translated)
         self._check_reports(published + translated)
         self._attach_commitments(articles, published)

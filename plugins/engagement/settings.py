@@ -169,8 +169,9 @@ SETTINGS: tuple[Setting, ...] = (
         "ENGAGE_LANGUAGE_SETTINGS",
         {},
         "Per language of ENGAGE_LANGUAGES, what its pages say differently: SITENAME, "
-        "SITE_DESCRIPTION, ENGAGE_NAVIGATION and ENGAGE_FOOTER_LINKS in that language (links "
-        "written as in the site's language go to the page's version in the language).",
+        "SITE_DESCRIPTION, ENGAGE_NAVIGATION, ENGAGE_FOOTER_LINKS and ENGAGE_CATEGORIES (each "
+        "category's name, in the same order) in that language (links written as in the site's "
+        "language go to the page's version in the language).",
         dict,
     ),
     Setting(

@@ -58,19 +58,21 @@ class LanguagePages(Generator):
                 )
 
     def _tag_pages(self, writer: Any, context: dict, chosen: list[Any], code: str) -> None:
-        for tag, listed in language_tags.pages(chosen, code).items():
-            writer.write_file(
-                tag.save_as,
-                self.get_template("tag"),
-                context,
-                tag=tag,
-                url=tag.url,
-                articles=listed,
-                dates=sorted(listed, key=lambda item: item.date),
-                template_name="tag",
-                blog=True,
-                page_name=os.path.splitext(tag.save_as)[0],
-            )
+        """The language's tag and category pages (a category's paginated as Pelican's are)."""
+        for kind, template in (("tags", "tag"), ("category", "category")):
+            for tag, listed in language_tags.pages(chosen, code, kind).items():
+                writer.write_file(
+                    tag.save_as,
+                    self.get_template(template),
+                    context,
+                    **{template: tag},
+                    url=tag.url,
+                    articles=listed,
+                    dates=sorted(listed, key=lambda item: item.date),
+                    template_name=template,
+                    blog=True,
+                    page_name=os.path.splitext(tag.save_as)[0],
+                )
 
     def _empty_feeds(self, writer: Any, articles: list[Any]) -> None:
         """A language with no posts yet still has its feed, empty: the manifest and the pages

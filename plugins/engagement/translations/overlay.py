@@ -14,7 +14,13 @@ from typing import Any
 from engagement.translations import site
 
 # What a language's settings may give; the rest of the site's settings are the same in each.
-TRANSLATABLE = ("SITENAME", "SITE_DESCRIPTION", "ENGAGE_NAVIGATION", "ENGAGE_FOOTER_LINKS")
+TRANSLATABLE = (
+    "SITENAME",
+    "SITE_DESCRIPTION",
+    "ENGAGE_NAVIGATION",
+    "ENGAGE_FOOTER_LINKS",
+    "ENGAGE_CATEGORIES",
+)
 # The site's own pages written again in each language's folder (translations/direct.py).
 LOCALISED = ("home", "index", "consultations", "you_said_we_did", "search")
 
@@ -35,6 +41,15 @@ def check(settings: dict[str, Any]) -> list[str]:
         if not isinstance(values, dict):
             faults.append(f"settings: ENGAGE_LANGUAGE_SETTINGS[{code!r}] should be a dict.")
             continue
+        names = values.get("ENGAGE_CATEGORIES")
+        if names is not None and (
+            not isinstance(names, list) or len(names) != len(settings["ENGAGE_CATEGORIES"])
+        ):
+            faults.append(
+                f"settings: ENGAGE_LANGUAGE_SETTINGS[{code!r}]['ENGAGE_CATEGORIES'] should name "
+                f"each of ENGAGE_CATEGORIES in the language, in the same order "
+                f"({', '.join(settings['ENGAGE_CATEGORIES'])})."
+            )
         for name in values:
             if name not in TRANSLATABLE:
                 faults.append(
