@@ -17,6 +17,7 @@ from contract.vocabulary import PLATFORMS
 from crosspost.cli import main
 from crosspost.feed import FeedError, beside, merge, read
 from crosspost.ledger import Ledger
+from fixtures.bilingual import LANGUAGES as BILINGUAL
 from fixtures.crosspost_feeds import SITE, write_atom, write_manifest
 from platforms.base import bcp47, iso639, language_tag
 from platforms.values import Entry
@@ -25,22 +26,7 @@ pytestmark = pytest.mark.usefixtures("loopback_only")
 
 MORNING = datetime.datetime(2026, 11, 3, 9, 0, tzinfo=datetime.UTC)
 LANGUAGES = [
-    {
-        "code": "en-GB",
-        "name": "English",
-        "english": "English",
-        "direction": "ltr",
-        "prefix": "/",
-        "feed": "feeds/all.atom.xml",
-    },
-    {
-        "code": "cy",
-        "name": "Cymraeg",
-        "english": "Welsh",
-        "direction": "ltr",
-        "prefix": "/cy/",
-        "feed": "feeds/all-cy.atom.xml",
-    },
+    *BILINGUAL,
     {
         "code": "pl",
         "name": "Polski",
