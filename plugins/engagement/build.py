@@ -293,7 +293,18 @@ class EngagementBuild:
     def _attach_commitments(self, articles: Any, published: list[Any]) -> None:
         """Each consultation (drafts too) gets its commitments; a file for no consultation, or
         evidence that is no page of the site, is a problem in that file."""
-        every = (articles.articles + articles.hidden_articles + articles.drafts) if articles else []
+        every = (
+            [
+                *articles.articles,
+                *articles.hidden_articles,
+                *articles.drafts,
+                *articles.translations,  # a consultation's versions share its commitments
+                *articles.hidden_translations,
+                *articles.drafts_translations,
+            ]
+            if articles
+            else []
+        )
         addresses = {item.url_path for item in published}
         folder = self.content_root / self.settings["ENGAGE_COMMITMENTS_PATH"]
         found = [item for item in every if item.kind == "consultation"]

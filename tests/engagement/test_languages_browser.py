@@ -40,6 +40,11 @@ READING = [  # (Welsh page, its English original, whose headings it must not sho
     ("/cy/blog/category/health-advice/", "/blog/category/health-advice/"),
     ("/cy/consultations/", "/consultations/"),
     ("/cy/about/", "/about/"),
+    ("/cy/you-said-we-did/", "/you-said-we-did/"),  # commitments: staff's English, marked so
+    (
+        "/cy/consultations/millbrook-maternity-services/",
+        "/consultations/millbrook-maternity-services/",
+    ),
 ]
 CATALOGUE = ROOT / "theme/locale/cy/LC_MESSAGES/messages.po"
 # Every text a reader meets, with the language of the element it is in.

@@ -19,6 +19,7 @@ import markdown
 from markupsafe import Markup, escape
 
 from contract.vocabulary import COMMITMENT_STATUSES, CommitmentStatus
+from contract.wordings import N_
 from engagement import yamlfile
 from engagement.frontmatter.fields import parse_day
 from engagement.frontmatter.markup import unsafe_markup
@@ -30,11 +31,12 @@ HISTORY_KEYS = ("date", "status", "note")
 COMMITMENT_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 # A page of this site ("/..."), or a document elsewhere on https: nothing else is a link we make.
 EVIDENCE_ADDRESS = re.compile(r"^(/[^\s]*|https://[^\s/]+(/[^\s]*)?)$")
+# Marked for the reader's catalogue: the templates show each in the page's language.
 STATUS_LABELS = {
-    CommitmentStatus.PLANNED: "Planned",
-    CommitmentStatus.IN_PROGRESS: "In progress",
-    CommitmentStatus.DONE: "Done",
-    CommitmentStatus.NOT_GOING_AHEAD: "Not going ahead",
+    CommitmentStatus.PLANNED: N_("Planned"),
+    CommitmentStatus.IN_PROGRESS: N_("In progress"),
+    CommitmentStatus.DONE: N_("Done"),
+    CommitmentStatus.NOT_GOING_AHEAD: N_("Not going ahead"),
 }
 EXAMPLE_HISTORY = "history:\n  - date: 2026-07-16\n    status: planned"
 

@@ -35,6 +35,10 @@ class LanguagePages(Generator):
             context = {
                 **self.context,
                 "CONSULTATIONS": consultations.group_by_status(found),
+                "COMMITMENTS": [
+                    (version_in(item, code), listed)
+                    for item, listed in self.context.get("COMMITMENTS") or []
+                ],
                 "articles": chosen,
                 "dates": dates,
             }
