@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 
 from flask import current_app, request
 
-from contract import channels
+from contract import channels, languages
 
 FIELD = "via"
 
@@ -36,6 +36,29 @@ def referring_page(pages: list[dict[str, Any]]) -> dict[str, Any] | None:
     """Which of `pages` (manifest entries) the browser sent this from, by its same-origin
     Referer's path (under the site's own path, when the site lives in a folder); None when the
     Referer names none of them, is from elsewhere, or was not sent."""
+    path = _referring_path()
+    return next((page for page in pages if path and page.get("url") == path), None)
+
+
+def referring_language() -> str | None:
+    """The language of the part of the site the browser sent this from (its same-origin
+    Referer under /cy/ is Welsh), for pages the API answers with that belong to no one page,
+    such as search results; None (the site's) when that cannot be told."""
+    path = _referring_path()
+    manifest = current_app.extensions["engage_manifest"].get()
+    folders = [
+        (language.get("prefix"), language.get("code"))
+        for language in manifest.site.get("languages") or []
+        if isinstance(language, dict) and isinstance(language.get("prefix"), str)
+    ]
+    for prefix, code in sorted(folders, key=lambda found: -len(found[0])):
+        if path is not None and prefix != "/" and path.startswith(prefix):
+            return languages.valid(code)
+    return None
+
+
+def _referring_path() -> str | None:
+    """The site-relative path of a same-origin Referer, or None."""
     referrer = request.headers.get("Referer", "")
     if not referrer or len(referrer) > 2000 or not _same_origin(referrer):
         return None
@@ -43,7 +66,7 @@ def referring_page(pages: list[dict[str, Any]]) -> dict[str, Any] | None:
     path, folder = urlsplit(referrer).path, urlsplit(site).path.rstrip("/")
     if folder and path.startswith(folder + "/"):
         path = path[len(folder) :]
-    return next((page for page in pages if page.get("url") == path), None)
+    return path
 
 
 def arrival_channel(fields: dict[str, Any]) -> str:

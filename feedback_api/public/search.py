@@ -17,7 +17,9 @@ from typing import Any
 from flask import Blueprint, Flask, Response, current_app, request
 
 from contract import search as contract
+from feedback_api.public.channel import referring_language
 from feedback_api.theme import render_page
+from theme import i18n
 
 from .search_results import QUERY_MAX, SHOWN, Prepared, find, parse_query, prepare, presented
 
@@ -78,16 +80,19 @@ def results() -> Response:
     query = parse_query(raw if isinstance(raw, str) else "")
     index = current_app.extensions["engage_search"].get()
     found = find(index or [], query)
+    language = referring_language()
+    with i18n.rendering_in(language):
+        shown = [presented(entry, query) for entry in found[:SHOWN]]
     search: dict[str, Any] = {
         "query": query.text,
         "shortened": query.shortened,
         "limit": QUERY_MAX,
         "shown": SHOWN,
         "total": len(found),
-        "results": [presented(entry, query) for entry in found[:SHOWN]],
+        "results": shown,
         "unavailable": index is None,
     }
-    html = render_page("search.html", search=search, SEARCH_URL="search/")
+    html = render_page("search.html", language=language, search=search, SEARCH_URL="search/")
     response = Response(html, status=503 if index is None else 200, mimetype="text/html")
     # The answer depends only on the query and the build: shared caches may keep it a minute.
     response.headers["Cache-Control"] = "no-store" if index is None else "public, max-age=60"

@@ -15,11 +15,15 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from contract.wordings import N_
+from theme.i18n import date_text, gettext
+
 QUERY_MAX = 200
 SHOWN = 50
 SNIPPET_BEFORE = 60
 SNIPPET_AFTER = 180
-KIND_LABELS = {"article": "Post", "consultation": "Consultation", "page": "Page"}
+# In the reader's language when shown (marked for the catalogue).
+KIND_LABELS = {"article": N_("Post"), "consultation": N_("Consultation"), "page": N_("Page")}
 
 
 @dataclass
@@ -81,9 +85,10 @@ def presented(entry: dict[str, Any], query: Query) -> dict[str, Any]:
     return {
         "url": entry["url"],
         "title": entry.get("title") or entry["url"],
-        "kind_label": KIND_LABELS.get(entry.get("kind") or "", "Page"),
+        "kind_label": gettext(KIND_LABELS.get(entry.get("kind") or "", KIND_LABELS["page"])),
         "date_iso": date.isoformat() if date else None,
-        "date_text": f"{date.day} {date:%B %Y}" if date else None,
+        "date_text": date_text(date) if date else None,
+        "lang": entry.get("lang"),
         "snippet": marked(snippet(entry, query), query),
     }
 

@@ -147,3 +147,17 @@ def test_the_forms_sent_back_with_errors_are_in_the_pages_language(bilingual) ->
         "/api/responses", data={"questionnaire": "test-survey", "page": "/cy/about/"}
     )
     assert "Select an answer for" in elsewhere.get_data(as_text=True)
+
+
+def test_search_without_javascript_answers_in_the_readers_language(bilingual) -> None:
+    """The header's search form posts to the API from any page: the results page is in the
+    language of the part of the site it was sent from, a result in another language marked."""
+    client = bilingual.test_client()
+    welsh = client.get("/api/search?q=brechlyn", headers={"Referer": "http://localhost/cy/blog/"})
+    html = welsh.get_data(as_text=True)
+    assert welsh.status_code == 200 and '<html lang="cy"' in html
+    english = client.get("/api/search?q=vaccine", headers={"Referer": "http://localhost/blog/"})
+    assert '<html lang="en-GB"' in english.get_data(as_text=True)
+    # From elsewhere, or a page under no language's folder: the site's language.
+    other = client.get("/api/search?q=vaccine", headers={"Referer": "https://example.com/cy/"})
+    assert '<html lang="en-GB"' in other.get_data(as_text=True)
