@@ -49,6 +49,24 @@ def language_tag(value: Any) -> str | None:
     return languages.valid(value)
 
 
+def is_translation(manifest: Manifest, entry: dict[str, Any]) -> bool:
+    """Whether the page is another language's version of a page in the site's language (the
+    Welsh /cy/consultations/x/ of /consultations/x/): reports count a consultation once, with
+    every version's answers and comments."""
+    site = manifest.site.get("language")
+    own = entry.get("lang")
+    if not site or not own or languages.same(own, site):
+        return False
+    return any(languages.same(code, site) for code in entry.get("translations") or {})
+
+
+def versions_of(entry: dict[str, Any]) -> set[str]:
+    """The page's address and its versions' in other languages."""
+    found = {entry["url"]}
+    found.update(url for url in (entry.get("translations") or {}).values() if isinstance(url, str))
+    return found
+
+
 def page_language(manifest: Manifest, entry: dict[str, Any] | None) -> str | None:
     """The language of a page: its entry's `lang`, else (a build from before languages, or no
     page) the site's; None when neither is a language tag."""

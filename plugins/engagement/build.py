@@ -44,6 +44,7 @@ class EngagementBuild:
         self.questionnaires: dict[str, dict] = {}
         self.ground_rules: list[dict[str, str]] = []
         self.commitments: dict[str, list[dict]] = {}
+        self.commitment_translations: dict[tuple[str, str], list[dict]] = {}
         self.population: dict[str, dict[str, int]] = {}
         self.population_sources: dict[str, str] = {}
         self.involvement: tuple[list[dict], list[dict]] = ([], [])
@@ -69,7 +70,9 @@ class EngagementBuild:
         for line, field, message in faults:
             PROBLEMS.add(self._shown(population_path), field or None, message, line)
         folder = self.content_root / self.settings["ENGAGE_COMMITMENTS_PATH"]
-        self.commitments, faults = commitments.load_all(folder, self.display_root, self._today())
+        self.commitments, self.commitment_translations, faults = commitments.load_all(
+            folder, self.display_root, self._today(), self.settings["ENGAGE_LANGUAGES"]
+        )
         for source, (line, field, message) in faults:
             PROBLEMS.add(source, field or None, message, line)
         folder = self.content_root / self.settings["ENGAGE_INVOLVEMENT_PATH"]
@@ -313,6 +316,10 @@ class EngagementBuild:
         ):
             path = next(folder.glob(f"{stem}.y*ml"), folder / f"{stem}.yaml")
             PROBLEMS.add(self._shown(path), field, message)
+        for item in found:  # a version with its language's words, where they are written
+            words = self.commitment_translations.get((item.slug, getattr(item, "lang_code", "")))
+            if words is not None:
+                item.commitments = words
 
     def _check_involvement(self, published: list[Any]) -> None:
         """A case study's `Consultation:` must be a published consultation of this site, and

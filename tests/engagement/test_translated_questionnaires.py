@@ -140,3 +140,52 @@ def test_translation_mistakes_stop_the_build(make_site, case: str) -> None:
     assert build.returncode == 1, build.log
     assert " ".join(expected.split()) in log, build.log
     assert "Traceback" not in build.log
+
+
+COMMITMENTS = """- id: more-appointments
+  heard: You wanted more evening appointments.
+  will_do: Open the surgery until 8pm on Tuesdays.
+  history:
+    - date: 2026-11-10
+      status: planned
+      note: The board agreed it.
+"""
+WELSH_COMMITMENTS = """- id: more-appointments
+  heard: Roeddech chi eisiau mwy o apwyntiadau gyda'r nos.
+  will_do: Agor y feddygfa tan 8pm ar ddydd Mawrth.
+  history:
+    - date: 2026-11-10
+      status: planned
+      note: Cytunodd y bwrdd.
+"""
+
+
+def test_a_consultations_commitments_in_its_language(make_site) -> None:
+    files = {
+        "questionnaires/survey.yaml": ORIGINAL,
+        "questionnaires/survey.cy.yaml": WELSH,
+        "consultations/care.md": CONSULTATION.format(title="Care"),
+        "consultations/care.cy.md": CONSULTATION.format(title="Gofal"),
+        "commitments/care.yaml": COMMITMENTS,
+    }
+    # Without a Welsh file, the Welsh page shows the staff's words marked as English.
+    build = make_site(files)
+    assert build.returncode == 0, build.log
+    page = (build.output / "cy/consultations/care/index.html").read_text(encoding="utf-8")
+    assert '<div class="engage-commitments__value" lang="en-gb">You wanted more evening' in page
+    # With one, in Welsh, and the manifest's Welsh page carries the Welsh words.
+    build = make_site({**files, "commitments/care.cy.yaml": WELSH_COMMITMENTS})
+    assert build.returncode == 0, build.log
+    page = (build.output / "cy/consultations/care/index.html").read_text(encoding="utf-8")
+    assert '<div class="engage-commitments__value">Roeddech chi eisiau mwy' in page
+    assert "You wanted more evening" not in page
+    manifest = json.loads((build.output / "engagement.json").read_text(encoding="utf-8"))
+    pages = {entry["url"]: entry for entry in manifest["pages"]}
+    assert pages["/cy/consultations/care/"]["commitments"][0]["heard"].startswith("Roeddech")
+    assert pages["/consultations/care/"]["commitments"][0]["heard"].startswith("You wanted")
+    # A translation that tells another story is refused.
+    changed = WELSH_COMMITMENTS.replace("status: planned", "status: done")
+    build = make_site({**files, "commitments/care.cy.yaml": changed})
+    assert build.returncode == 1
+    wanted = "content/commitments/care.cy.yaml: commitment 'more-appointments': differs from"
+    assert wanted in " ".join(build.log.split())

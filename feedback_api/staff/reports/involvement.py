@@ -19,6 +19,7 @@ from flask import current_app
 from contract import channels
 from contract.manifest import local_day, utc_midnight
 from contract.vocabulary import QuestionType
+from feedback_api.manifest import is_translation, versions_of
 from feedback_api.staff import responsiveness
 from feedback_api.staff.reports import figures as reports
 from feedback_api.staff.reports import representation
@@ -119,6 +120,8 @@ def report(since: datetime.date, until: datetime.date) -> dict[str, Any]:
         qid = page.get("questionnaire")
         if page.get("kind") != "consultation" and not qid:
             continue
+        if is_translation(manifest, page):  # counted with its original, once
+            continue
         if not _overlaps(page, since, until):
             continue
         definition = manifest.questionnaires.get(qid) if qid else None
@@ -133,7 +136,8 @@ def report(since: datetime.date, until: datetime.date) -> dict[str, Any]:
                     entry = figures["questions"][question["id"]]
                     fft["answered"] += entry["answered"]
                     fft["counts"].update(entry["counts"])
-        on_page = [row for row in said if row.page == page["url"]]
+        urls = versions_of(page)
+        on_page = [row for row in said if row.page in urls]
         themes = report_themes.figures(page["url"], definition, small_group=small)
         consultations.append(
             {

@@ -11,7 +11,7 @@ from flask import Blueprint, Response, abort, current_app, g, request
 
 from contract import channels
 from contract.vocabulary import AuditAction, CommentStatus, QuestionType, Role
-from feedback_api.manifest import SITE_ZONE, questionnaire_window
+from feedback_api.manifest import SITE_ZONE, is_translation, questionnaire_window
 from feedback_api.staff.auth import staff_required
 from feedback_api.staff.moderation_view import describe
 from feedback_api.staff.reports import chart as report_chart
@@ -47,8 +47,10 @@ def _definition(questionnaire_id: str) -> dict[str, Any]:
 
 def _consultation(questionnaire_id: str) -> dict[str, Any] | None:
     """The page the questionnaire is on, if any."""
-    pages = current_app.extensions["engage_manifest"].get().pages.values()
-    return next((page for page in pages if page.get("questionnaire") == questionnaire_id), None)
+    manifest = current_app.extensions["engage_manifest"].get()
+    carrying = [p for p in manifest.pages.values() if p.get("questionnaire") == questionnaire_id]
+    originals = [page for page in carrying if not is_translation(manifest, page)]
+    return next(iter(originals or carrying), None)
 
 
 WINDOW_NAMES = {"upcoming": "Opens soon", "open": "Open", "closed": "Closed"}

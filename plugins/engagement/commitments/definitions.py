@@ -21,8 +21,11 @@ from markupsafe import Markup, escape
 from contract.vocabulary import COMMITMENT_STATUSES, CommitmentStatus
 from contract.wordings import N_
 from engagement import yamlfile
+from engagement.commitments import translated
 from engagement.frontmatter.fields import parse_day
 from engagement.frontmatter.markup import unsafe_markup
+from engagement.problems import shown_path
+from engagement.translations.files import split_name
 
 Fault = tuple[int | None, str, str]
 
@@ -42,13 +45,35 @@ EXAMPLE_HISTORY = "history:\n  - date: 2026-07-16\n    status: planned"
 
 
 def load_all(
-    folder: Path, display_root: Path, today: datetime.date
-) -> tuple[dict[str, list[dict]], list[tuple[str, Fault]]]:
-    """Every `<slug>.yaml` in `folder`: the good files' commitments by consultation slug, and the
-    faults of the rest (a file with a fault contributes nothing, so nothing half-checked shows)."""
-    return yamlfile.load_folder(
+    folder: Path, display_root: Path, today: datetime.date, languages: list[str] | None = None
+) -> tuple[dict[str, list[dict]], dict[tuple[str, str], list[dict]], list[tuple[str, Fault]]]:
+    """Every `<slug>.yaml` in `folder`: the good files' commitments by consultation slug, their
+    translations (`<slug>.<lang>.yaml`, by slug and language, in the original's shape with the
+    translation's words), and the faults of the rest (a file with a fault contributes nothing,
+    so nothing half-checked shows)."""
+    found, faults = yamlfile.load_folder(
         folder, display_root, lambda _, data: check(data, today), lambda _, data: normalise(data)
     )
+    codes = list(languages or [])
+    originals = {stem: items for stem, items in found.items() if not split_name(stem, codes)[1]}
+    translations = {}
+    for stem, items in sorted(found.items()):
+        base, code = split_name(stem, codes)
+        if code is None:
+            continue
+        path = next(folder.glob(f"{stem}.y*ml"), folder / f"{stem}.yaml")
+        original = originals.get(base)
+        if original is None:
+            known = ", ".join(sorted(originals)) or "none yet"
+            message = f"there are no commitments '{base}' to translate ({known})."
+            faults.append((shown_path(path, display_root), (None, "", message)))
+            continue
+        shown = shown_path(next(folder.glob(f"{base}.y*ml"), folder / f"{base}.yaml"), display_root)
+        wrong = list(translated.differences(original, items, shown))
+        faults += [(shown_path(path, display_root), fault) for fault in wrong]
+        if not wrong:
+            translations[(base, code)] = translated.in_language(original, items, code)
+    return originals, translations, faults
 
 
 def check(data: Any, today: datetime.date) -> Iterator[Fault]:

@@ -25,6 +25,7 @@ from engagement.questionnaires.types import (
     expanded_ids,
     unknown_keys,
 )
+from engagement.translations.files import split_name
 
 __all__ = ["TYPES", "check", "load_all", "normalise"]
 
@@ -42,16 +43,16 @@ def load_all(
     codes = list(languages or [])
 
     def check_file(stem: str, data: Any) -> Iterator[Fault]:
-        return check(translated.split_name(stem, codes)[0], data)
+        return check(split_name(stem, codes)[0], data)
 
     def normalise_file(stem: str, data: Any) -> dict:
-        base, code = translated.split_name(stem, codes)
+        base, code = split_name(stem, codes)
         return normalise(base, data, translated.say_in(code) if code else None)
 
     found, faults = yamlfile.load_folder(folder, display_root, check_file, normalise_file)
     definitions, translations = {}, {}
     for stem, definition in found.items():
-        base, code = translated.split_name(stem, codes)
+        base, code = split_name(stem, codes)
         if code:
             translations[(base, code)] = definition
         else:

@@ -20,12 +20,6 @@ Fault = tuple[int | None, str, str]
 SHAPE_KEYS = ("id", "type", "required", "max_length", "show_if", "other", "past_only")
 
 
-def split_name(stem: str, codes: list[str]) -> tuple[str, str | None]:
-    """("urgent-care", "cy") for "urgent-care.cy" when the site has Welsh; (stem, None) else."""
-    base, _, suffix = stem.rpartition(".")
-    return (base, suffix) if base and suffix in codes else (stem, None)
-
-
 def say_in(code: str) -> Callable[[str], str]:
     """The catalogue's gettext for `code`, for the built-in wordings."""
     return i18n.catalogue(code).gettext

@@ -36,8 +36,9 @@ class LanguagePages(Generator):
                 **self.context,
                 "CONSULTATIONS": consultations.group_by_status(found),
                 "COMMITMENTS": [
-                    (version_in(item, code), listed)
+                    (version, version.commitments or listed)
                     for item, listed in self.context.get("COMMITMENTS") or []
+                    if (version := version_in(item, code))
                 ],
                 "articles": chosen,
                 "dates": dates,

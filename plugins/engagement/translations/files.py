@@ -48,3 +48,10 @@ def _named_language(path: Path, settings: dict[str, Any]) -> str | None:
         return None
     code = site.code_of(parts[-2], settings)
     return code if code != site.codes(settings)[0] else None
+
+
+def split_name(stem: str, codes: list[str]) -> tuple[str, str | None]:
+    """("urgent-care", "cy") for a data file named "urgent-care.cy" when `codes` (the site's
+    other languages) has Welsh; (stem, None) for a file in the site's language."""
+    base, _, suffix = stem.rpartition(".")
+    return (base, suffix) if base and suffix in codes else (stem, None)

@@ -157,3 +157,27 @@ def test_hostile_languages_never_break_the_report(make_app, tmp_path, built_site
         html = page.get_data(as_text=True)
         assert "<script>alert" not in html and '" onmouseover="' not in html
         assert f'lang="{hostile}"' not in html and f'lang="{hostile[:35]}"' not in html
+
+
+def test_the_involvement_report_counts_a_consultation_once_with_every_version(bilingual) -> None:
+    """The English and Welsh pages of one consultation are one consultation: its answers are
+    counted once (they are one questionnaire's), and the comments on both pages are its own."""
+    import datetime
+
+    from feedback_api.staff.reports import involvement
+
+    client = bilingual.test_client()
+    for page in (CONSULTATION, WELSH):
+        posted = client.post("/api/comments", json={"page": page, "body": "Diolch, thank you."})
+        assert posted.status_code == 202, posted.json
+    with bilingual.app_context():
+        today = datetime.date.today()
+        found = involvement.report(today - datetime.timedelta(days=400), today)
+        stored = db.session.scalar(
+            db.select(db.func.count()).where(QuestionnaireResponse.questionnaire == "test-survey")
+        )
+    urls = [row["page"]["url"] for row in found["consultations"]]
+    assert urls.count(CONSULTATION) == 1 and WELSH not in urls
+    (row,) = [row for row in found["consultations"] if row["page"]["url"] == CONSULTATION]
+    assert row["responses"] == stored >= len(PEOPLE), "each answer once, whichever page"
+    assert row["comments"] == 2
