@@ -14,20 +14,23 @@ from flask import Flask, Response, current_app, jsonify, request
 from sqlalchemy import exc as sa_exc
 from werkzeug.exceptions import HTTPException
 
+from contract.wordings import N_
+from theme import i18n
+
 from . import outage, storage
 
 TITLES = {
-    400: "There is a problem with what was sent",
-    404: "Page not found",
-    405: "That cannot be done here",
-    409: "This is closed",
-    413: "What you sent is too long",
-    414: "The address is too long",
-    415: "That kind of request is not accepted",
-    422: "There is a problem with what was sent",
-    429: "Too many attempts",
-    500: "Sorry, there is a problem with the service",
-    503: "Sorry, the service is unavailable",
+    400: N_("There is a problem with what was sent"),
+    404: N_("Page not found"),
+    405: N_("That cannot be done here"),
+    409: N_("This is closed"),
+    413: N_("What you sent is too long"),
+    414: N_("The address is too long"),
+    415: N_("That kind of request is not accepted"),
+    422: N_("There is a problem with what was sent"),
+    429: N_("Too many attempts"),
+    500: N_("Sorry, there is a problem with the service"),
+    503: N_("Sorry, the service is unavailable"),
 }
 
 
@@ -61,18 +64,22 @@ def wants_json() -> bool:
 def error_response(
     message: str, status: int, fields: dict[str, str] | None = None, headers: Any = None
 ) -> Response:
-    """The response for an error, in the form the client asked for."""
+    """The response for an error, in the form the client asked for: a page in the language of
+    the part of the site the reader came from (the message translated where the catalogue has
+    it: a fixed sentence, not one with a value in it), JSON as written."""
     if wants_json():
         response = jsonify({"error": message, "fields": fields or {}})
     else:
+        from .public.channel import language_of, referring_language
         from .theme import render_page
 
+        language = language_of(request.path) or referring_language()
+        with i18n.rendering_in(language):
+            title = i18n.gettext(TITLES.get(status, N_("Sorry, there is a problem")))
+            said = i18n.gettext(message)
         response = current_app.make_response(
             render_page(
-                "feedback/error.html",
-                title=TITLES.get(status, "Sorry, there is a problem"),
-                message=message,
-                status=status,
+                "feedback/error.html", language=language, title=title, message=said, status=status
             )
         )
     response.status_code = status
@@ -92,11 +99,11 @@ def register(app: Flask) -> None:
     def http_error(error: HTTPException) -> Response:
         status = error.code or 500
         message = {
-            404: "There is nothing at this address.",
+            404: N_("There is nothing at this address."),
             405: f"{request.method} is not allowed here.",
-            413: "The request is larger than this service accepts. Shorten it and try again.",
-            414: "The address is longer than this service accepts.",
-            429: "You have sent a lot in a short time. Wait a little, then try again.",
+            413: N_("The request is larger than this service accepts. Shorten it and try again."),
+            414: N_("The address is longer than this service accepts."),
+            429: N_("You have sent a lot in a short time. Wait a little, then try again."),
         }.get(status, error.description or "The request could not be handled.")
         headers = dict(error.get_headers())
         headers.pop("Content-Type", None)
@@ -108,8 +115,10 @@ def register(app: Flask) -> None:
         storage.rollback()
         app.logger.exception("Unhandled error on %s %s", request.method, request.path)
         return error_response(
-            "Something went wrong on our side and what you sent was not saved. Please try again "
-            "later.",
+            N_(
+                "Something went wrong on our side and what you sent was not saved. Please try "
+                "again later."
+            ),
             500,
         )
 

@@ -23,10 +23,11 @@ from flask import Flask
 from sqlalchemy import event
 from sqlalchemy import exc as sa_exc
 
+from contract.wordings import N_
 from feedback_api.storage.models import db
 
 RETRY_AFTER_SECONDS = 30
-MESSAGE = (
+MESSAGE = N_(
     "The service cannot reach its database just now, so nothing was saved. "
     "Please try again in a few minutes."
 )

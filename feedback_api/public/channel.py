@@ -44,7 +44,11 @@ def referring_language() -> str | None:
     """The language of the part of the site the browser sent this from (its same-origin
     Referer under /cy/ is Welsh), for pages the API answers with that belong to no one page,
     such as search results; None (the site's) when that cannot be told."""
-    path = _referring_path()
+    return language_of(_referring_path())
+
+
+def language_of(path: str | None) -> str | None:
+    """The language whose folder `path` is in (/cy/... is Welsh); None for the site's own."""
     manifest = current_app.extensions["engage_manifest"].get()
     folders = [
         (language.get("prefix"), language.get("code"))

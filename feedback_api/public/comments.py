@@ -19,6 +19,7 @@ from urllib.parse import urlencode
 from flask import Blueprint, Response, current_app, redirect, request, url_for
 
 from contract.vocabulary import CommentStatus
+from contract.wordings import N_
 from feedback_api import signals
 from feedback_api.errors import FeedbackError
 from feedback_api.limits import limiter
@@ -80,7 +81,7 @@ def post_comment() -> Any:
             {"page": "There is no such page on this site."},
         )
     if not manifest.comments_open(comment.page):
-        raise FeedbackError("Comments are closed on this page.", 409)
+        raise FeedbackError(N_("Comments are closed on this page."), 409)
     if comment.parent is not None and approved_parent(comment.parent, comment.page) is None:
         with i18n.rendering_in(page_language(manifest, entry)):
             problems = {

@@ -16,6 +16,7 @@ from flask import Blueprint, Response, current_app, redirect, request, url_for
 
 from contract.questionnaires import in_language
 from contract.vocabulary import QuestionType
+from contract.wordings import N_
 from feedback_api.errors import FeedbackError
 from feedback_api.limits import limiter
 from feedback_api.manifest import SITE_ZONE, page_language, questionnaire_window
@@ -119,7 +120,7 @@ def _open_questionnaire(questionnaire_id: Any, today: datetime.date) -> dict[str
     if window == "upcoming":
         raise FeedbackError(f"This questionnaire opens on {definition['opens']}.", 409)
     if window == "closed":
-        raise FeedbackError("This questionnaire has closed and no longer takes answers.", 409)
+        raise FeedbackError(N_("This questionnaire has closed and no longer takes answers."), 409)
     return definition
 
 

@@ -49,6 +49,10 @@ def static_file(path: Path) -> Response:
 
 
 def not_found(root: Path) -> Response:
-    page = root / "404.html"
+    """The site's 404 page, in the language of the folder asked for (/cy/... gets cy/404.html,
+    which the build writes for each language)."""
+    folder = request.path.strip("/").split("/", 1)[0]
+    own = root / folder / "404.html" if folder and "." not in folder else None
+    page = own if own is not None and own.is_file() else root / "404.html"
     body = page.read_bytes() if page.is_file() else b"Not found"
     return Response(body, status=404, mimetype="text/html")

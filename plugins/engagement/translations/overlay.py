@@ -22,7 +22,7 @@ TRANSLATABLE = (
     "ENGAGE_CATEGORIES",
 )
 # The site's own pages written again in each language's folder (translations/direct.py).
-LOCALISED = ("home", "index", "consultations", "you_said_we_did", "search")
+LOCALISED = ("home", "index", "consultations", "you_said_we_did", "search", "notfound")
 
 
 def check(settings: dict[str, Any]) -> list[str]:

@@ -70,6 +70,8 @@ def own_page(settings: dict[str, Any], name: str, code: str) -> Any | None:
         {"code": tag, "url": url} for tag, url in by_code.items() if tag != code
     ]
     page.versions = [_version(tag, by_code[tag], tag == code) for tag in site.codes(settings)]
+    if name == "notfound":  # a missing page has no versions to offer, only its language
+        page.alternates = page.alternates[:1]
     return page
 
 

@@ -161,3 +161,23 @@ def test_search_without_javascript_answers_in_the_readers_language(bilingual) ->
     # From elsewhere, or a page under no language's folder: the site's language.
     other = client.get("/api/search?q=vaccine", headers={"Referer": "https://example.com/cy/"})
     assert '<html lang="en-GB"' in other.get_data(as_text=True)
+
+
+def test_error_pages_are_in_the_readers_language(bilingual) -> None:
+    """A missing Welsh page, or a form sent from a Welsh page that cannot be taken, answers with
+    the error page in Welsh; the same from an English page, in English; JSON stays as written."""
+    client = bilingual.test_client()
+    missing = client.get("/cy/dim-yma/", headers={"Accept": "text/html"})
+    assert missing.status_code == 404
+    html = missing.get_data(as_text=True)
+    assert '<html lang="cy"' in html and "Heb ddod o hyd i’r dudalen" in html  # noqa: RUF001 (cy/404.html)
+    english = client.get("/nowhere/", headers={"Accept": "text/html"})
+    assert '<html lang="en-gb"' in english.get_data(as_text=True)
+    closed = client.post(
+        "/api/responses",
+        data={"questionnaire": "no-such-survey"},
+        headers={"Referer": f"http://localhost{WELSH}"},
+    )
+    assert closed.status_code == 404 and '<html lang="cy"' in closed.get_data(as_text=True)
+    answer = client.get("/api/comments?page=/nowhere/")
+    assert answer.status_code == 404 and answer.json["error"].startswith("There is no page")
