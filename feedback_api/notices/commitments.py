@@ -30,25 +30,29 @@ import click
 from flask import Flask, current_app
 
 from contract.vocabulary import COMMITMENT_STATUSES, CommitmentStatus
+from contract.wordings import N_
 from feedback_api import signals
 from feedback_api.manifest import Manifest, read
 from feedback_api.notices.notifications import MAIL, mailer, notify_cli, queue_mail
 from feedback_api.storage import transaction
 from feedback_api.storage.learning import commitments as storage
 from feedback_api.textsafe import scrub
+from theme import i18n
+from theme.i18n import gettext as _
 
 # The status as the e-mail's subject ends ("... is now in progress") and as its body says it.
+# Marked for the readers' catalogue: each e-mail is in the language of the page it is about.
 STATUS_WORDS = {
-    CommitmentStatus.PLANNED: "planned",
-    CommitmentStatus.IN_PROGRESS: "in progress",
-    CommitmentStatus.DONE: "done",
-    CommitmentStatus.NOT_GOING_AHEAD: "not going ahead",
+    CommitmentStatus.PLANNED: N_("planned"),
+    CommitmentStatus.IN_PROGRESS: N_("in progress"),
+    CommitmentStatus.DONE: N_("done"),
+    CommitmentStatus.NOT_GOING_AHEAD: N_("not going ahead"),
 }
 STATUS_SENTENCES = {
-    CommitmentStatus.PLANNED: "We plan to do this.",
-    CommitmentStatus.IN_PROGRESS: "We have started doing this.",
-    CommitmentStatus.DONE: "We have done this.",
-    CommitmentStatus.NOT_GOING_AHEAD: "We are not going ahead with this.",
+    CommitmentStatus.PLANNED: N_("We plan to do this."),
+    CommitmentStatus.IN_PROGRESS: N_("We have started doing this."),
+    CommitmentStatus.DONE: N_("We have done this."),
+    CommitmentStatus.NOT_GOING_AHEAD: N_("We are not going ahead with this."),
 }
 # What we said we would do, as much of it as a subject line has room for.
 SUBJECT_WORDS = 60
@@ -159,11 +163,14 @@ def _queue(
     status = CommitmentStatus(entry["status"])
     seed = f"{url}|{commitment['id']}|{status}|{entry['date']}|{change_id}"
     key = "commitment:" + hashlib.sha256(seed.encode()).hexdigest()[:24]
-    subject = (
-        f"Update: {title} — {shortened(one_line(commitment.get('will_do') or ''))} "
-        f"is now {STATUS_WORDS[status]}"
-    )
-    return queue_mail(MAIL, key, readers, subject, body(site, url, title, commitment, entry))
+    with i18n.rendering_in(manifest.pages[url].get("lang")):
+        subject = _("Update: %(title)s — %(commitment)s is now %(status)s") % {
+            "title": title,
+            "commitment": shortened(one_line(commitment.get("will_do") or "")),
+            "status": _(STATUS_WORDS[status]),
+        }
+        said = body(site, url, title, commitment, entry)
+    return queue_mail(MAIL, key, readers, subject, said)
 
 
 def body(
@@ -174,29 +181,35 @@ def body(
     status = CommitmentStatus(entry["status"])
     base = str(site.get("url", "")).rstrip("/")
     lines = [
-        f"There is news about something we said we would do after ‘{title}’.",  # noqa: RUF001
+        _("There is news about something we said we would do after ‘%(title)s’.")  # noqa: RUF001
+        % {"title": title},
         "",
-        f"You said: {text(commitment.get('heard'))}",
-        f"We said we would: {text(commitment.get('will_do'))}",
+        _("You said: %(heard)s") % {"heard": text(commitment.get("heard"))},
+        _("We said we would: %(will_do)s") % {"will_do": text(commitment.get("will_do"))},
         "",
-        f"{STATUS_SENTENCES[status]} (Updated {day(entry['date'])}.)",
+        _("%(status)s (Updated %(day)s.)")
+        % {"status": _(STATUS_SENTENCES[status]), "day": day(entry["date"])},
     ]
     if note := text(entry.get("note")):
         lines.append(note)
     if status == CommitmentStatus.NOT_GOING_AHEAD and (reason := text(commitment.get("reason"))):
-        lines.append(f"Why: {reason}")
+        lines.append(_("Why: %(reason)s") % {"reason": reason})
     evidence = commitment.get("evidence")
     if isinstance(evidence, str) and evidence.strip():
         evidence = one_line(evidence)
         where = base + evidence if evidence.startswith("/") else evidence
-        lines.append(f"See it for yourself: {where}")
+        lines.append(_("See it for yourself: %(where)s") % {"where": where})
     lines += [
         "",
-        f"Read every update: {base}{url}#commitment-{commitment['id']}",
+        _("Read every update: %(address)s")
+        % {"address": f"{base}{url}#commitment-{commitment['id']}"},
         "",
-        "Why you are getting this: you asked us to email you when you commented on "
-        f"‘{title}’. To stop these e-mails, reply to this one and tell us: "  # noqa: RUF001
-        "we will remove your address.",
+        _(
+            "Why you are getting this: you asked us to email you when you commented on "
+            "‘%(title)s’. To stop these e-mails, reply to this one and tell us: "  # noqa: RUF001
+            "we will remove your address."
+        )
+        % {"title": title},
         one_line(site.get("name") or ""),
     ]
     return "\n".join(lines) + "\n"
@@ -222,9 +235,8 @@ def shortened(words: str, limit: int = SUBJECT_WORDS) -> str:
 
 
 def day(iso: str) -> str:
-    """5 October 2026."""
-    moment = datetime.date.fromisoformat(iso)
-    return f"{moment.day} {moment:%B %Y}"
+    """5 October 2026, in the language being written ("5 Hydref 2026")."""
+    return i18n.date_text(iso)
 
 
 def summary(done: Announced) -> list[str]:

@@ -27,6 +27,8 @@ from feedback_api.storage import outbox as outbox_rows
 from feedback_api.storage.comments import mark_digested, undigested
 from feedback_api.storage.models import Comment, ListenState, utcnow
 from feedback_api.storage.users import active_emails
+from theme import i18n
+from theme.i18n import gettext
 
 MAIL = "mail"
 DIGEST = "digest"
@@ -169,29 +171,36 @@ def _urgent(comment: Comment) -> None:
 def on_approved(app: Flask, comment: Comment, **_: Any) -> None:
     if not (comment.notify and comment.email) or comment.official:
         return
-    queue_mail(
-        MAIL,
-        f"published:{comment.id}",
-        [comment.email],
-        "Your comment has been published",
-        f"Thank you. Your comment on ‘{_page_title(comment)}’ is now published:\n"  # noqa: RUF001
-        f"{_site()['url']}{comment.page}#comment-{comment.id}\n\n"
-        f"You asked us to email you about it. We will also tell you if we reply.\n"
-        f"{_site()['name']}\n",
-    )
+    values = {
+        "page": _page_title(comment),
+        "address": f"{_site()['url']}{comment.page}#comment-{comment.id}",
+        "site": _site()["name"],
+    }
+    with i18n.rendering_in(comment.language):  # the language of the page they commented on
+        subject = gettext("Your comment has been published")
+        text = gettext(
+            "Thank you. Your comment on ‘%(page)s’ is now published:\n%(address)s\n\n"  # noqa: RUF001
+            "You asked us to email you about it. We will also tell you if we reply.\n%(site)s\n"
+        )
+    queue_mail(MAIL, f"published:{comment.id}", [comment.email], subject, text % values)
 
 
 def on_reply(app: Flask, reply: Comment, parent: Comment, **_: Any) -> None:
     if not (parent.notify and parent.email):
         return
-    queue_mail(
-        MAIL,
-        f"answered:{reply.id}",
-        [parent.email],
-        f"{_site()['name']} replied to your comment",
-        f"We have replied to your comment on ‘{_page_title(parent)}’:\n\n{reply.body}\n\n"  # noqa: RUF001
-        f"Read it here: {_site()['url']}{parent.page}#comment-{reply.id}\n",
-    )
+    values = {
+        "site": _site()["name"],
+        "page": _page_title(parent),
+        "reply": reply.body,
+        "address": f"{_site()['url']}{parent.page}#comment-{reply.id}",
+    }
+    with i18n.rendering_in(parent.language):
+        subject = gettext("%(site)s replied to your comment") % values
+        text = gettext(
+            "We have replied to your comment on ‘%(page)s’:\n\n%(reply)s\n\n"  # noqa: RUF001
+            "Read it here: %(address)s\n"
+        )
+    queue_mail(MAIL, f"answered:{reply.id}", [parent.email], subject, text % values)
 
 
 def queue_digest() -> int | None:

@@ -4,6 +4,7 @@ hear when they are published or answered; nothing is sent until the worker deliv
 
 from __future__ import annotations
 
+from email.header import decode_header, make_header
 from email.message import Message
 
 import pytest
@@ -175,3 +176,41 @@ def test_a_broken_mail_server_does_not_break_posting(make_app) -> None:
     tally = deliver(app)
     assert (tally.delivered, tally.retrying) == (0, 1), "kept to try again"
     assert backlog(app)["undelivered"] == 1
+
+
+def test_a_welsh_writer_hears_in_welsh(mail_app, smtp_server) -> None:
+    """The e-mails to a reader are in the language of the page they commented on."""
+    app = mail_app(ENGAGE_DIGEST="off")
+    client = app.test_client()
+    asked = client.post(
+        "/api/comments",
+        json={
+            "page": "/cy/blog/winter-vaccines/",
+            "body": "Pryd?",
+            "email": "sam@example.com",
+            "notify": True,
+        },
+    ).json["id"]
+    app.test_cli_runner().invoke(args=["comments", "approve", str(asked)])
+    with app.app_context(), transaction():
+        parent = storage.get_comment(asked)
+        reply = storage.add_official_reply(
+            parent,
+            body="Ym mis Mawrth.",
+            html="<p>Ym mis Mawrth.</p>",
+            author="BGI",
+            staff_id=None,
+            tag=None,
+            edit_token_hash="-",
+        )
+        signals.official_reply_posted.send(app, reply=reply, parent=parent)
+    published, replied = delivered(app, smtp_server)
+
+    def subject(message: Message) -> str:
+        return str(make_header(decode_header(message["Subject"])))
+
+    assert subject(published) == "Mae eich sylw wedi’i gyhoeddi"  # noqa: RUF001
+    assert "Diolch. Mae eich sylw ar" in text(published)
+    assert "/cy/blog/winter-vaccines/#comment-" in text(published)
+    assert subject(replied).endswith("wedi ymateb i’ch sylw")  # noqa: RUF001
+    assert "Ym mis Mawrth." in text(replied) and "We have replied" not in text(replied)
