@@ -67,7 +67,8 @@ def test_with_a_manifest_from_before_fingerprinting_the_plain_names(
     plain = {
         "/theme/" + name
         for name in manifest["assets"]
-        if not name.endswith(".map") and name != SEARCH_SCRIPT
+        # the mirrored styles are linked by right-to-left pages only
+        if not name.endswith(".map") and name not in (SEARCH_SCRIPT, "css/main.rtl.css")
     }
     for name, html in api_pages(client).items():
         assert set(theme_links(html)) == plain, name
